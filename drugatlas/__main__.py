@@ -1,0 +1,19 @@
+"""The `drugatlas` command: Django's manage.py under the project's name.
+
+    drugatlas data build | load | export-laws
+    drugatlas updates send
+    drugatlas runserver, migrate, createsuperuser, ...
+"""
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugatlas.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

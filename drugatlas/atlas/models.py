@@ -1,0 +1,228 @@
+"""The data model: places, sources, measures, observations, laws, bills, data releases.
+
+Rows here are written by `drugatlas data load` from the bundle, and (laws, bills) by editors.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Jurisdiction(models.Model):
+    NATION, STATE, COUNTY = "nation", "state", "county"
+    KINDS = [(NATION, "Nation"), (STATE, "State"), (COUNTY, "County")]
+
+    fips = models.CharField(primary_key=True, max_length=5, help_text='"00" is the nation')
+    abbr = models.CharField(max_length=2, blank=True, db_index=True, help_text="USPS code")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=6, choices=KINDS, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
+
+    class Meta:
+        ordering = ["fips"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def code(self) -> str:
+        """The code the API speaks: USPS for states and the nation, FIPS for counties."""
+        return self.abbr or self.fips
+
+
+class Source(models.Model):
+    id = models.SlugField(primary_key=True, max_length=80)
+    publisher = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    file = models.CharField(max_length=300, help_text="the raw file read, relative to the raw folder")
+    retrieved = models.CharField(max_length=20, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    licence = models.TextField(blank=True)
+    caveats = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Measure(models.Model):
+    slug = models.SlugField(primary_key=True, max_length=80)
+    label = models.CharField(max_length=200)
+    unit = models.CharField(max_length=50)
+    description = models.TextField()
+    caveats = models.TextField(blank=True)
+    topic = models.CharField(max_length=20, blank=True)
+    default_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    history = HistoricalRecords()  # editors may reword labels and caveats
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.label
+
+
+class Observation(models.Model):
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE)
+    period = models.CharField(max_length=7, help_text='"2017" or "2021-12" (12 months ending)')
+    value = models.FloatField(null=True, blank=True, help_text="empty = no data, never zero")
+    flags = models.CharField(max_length=120, blank=True, help_text="comma-separated")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "jurisdiction", "period"],
+                                               name="one_value_per_measure_place_period")]
+        indexes = [models.Index(fields=["jurisdiction", "measure", "period"])]
+
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]
+
+
+class LawStatusQuerySet(models.QuerySet):
+    def as_of(self, date: dt.date):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date),
+                           Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+
+
+class LawStatus(models.Model):
+    """A legal status held over a dated interval. "As of D" is a query, not a column."""
+
+    TOPICS = [
+        ("possession", "Drug possession"),
+        ("paraphernalia", "Drug paraphernalia"),
+        ("good_samaritan", "911 Good Samaritan law"),
+        ("naloxone", "Naloxone access"),
+        ("test_strips", "Fentanyl test strips"),
+        ("syringe_services", "Syringe services programs"),
+        ("overdose_prevention_centers", "Overdose prevention centers"),
+        ("adult_use_marijuana", "Adult-use marijuana"),
+        ("decriminalization", "Drug decriminalization"),
+    ]
+    CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
+    BUNDLE, EDITOR = "bundle", "editor"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="laws")
+    topic = models.CharField(max_length=40, choices=TOPICS, db_index=True)
+    status = models.CharField(max_length=40, help_text="class, e.g. felony / misdemeanor / both / "
+                                                       "not_criminalized / unknown")
+    valid_from = models.DateField(null=True, blank=True, help_text="empty = since before our records")
+    valid_to = models.DateField(null=True, blank=True, help_text="empty = still in force")
+    statute = models.CharField(max_length=300, blank=True)
+    citations = models.TextField(help_text="one URL per line")
+    confidence = models.CharField(max_length=10, choices=CONFIDENCE, default="medium")
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    origin = models.CharField(max_length=10, default=BUNDLE,
+                              help_text="bundle = loaded from the data bundle; editor = changed here")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = LawStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction_id", "topic", "valid_from"]
+        verbose_name_plural = "law statuses"
+
+    def __str__(self):
+        return f"{self.jurisdiction.abbr} {self.topic}: {self.status} from {self.valid_from or '…'}"
+
+    def citation_list(self) -> list[str]:
+        return [c.strip() for c in self.citations.splitlines() if c.strip()]
+
+
+class Bill(models.Model):
+    STATUSES = [
+        ("announced", "Announced"),
+        ("introduced", "Introduced"),
+        ("advanced", "Advanced"),
+        ("enacted", "Enacted"),
+        ("in_effect", "In effect"),
+        ("failed", "Failed"),
+        ("repealed", "Repealed"),
+    ]
+    key = models.SlugField(max_length=120, unique=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="bills")
+    number = models.CharField(max_length=200)
+    session = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=400)
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=STATUSES, db_index=True)
+    status_date = models.DateField(null=True, blank=True)
+    citations = models.TextField(help_text="one URL per line")
+    confidence = models.CharField(max_length=10, choices=LawStatus.CONFIDENCE, default="medium")
+    note = models.TextField(blank=True)
+    # What it would do, where known (filled by editors; blank = not researched).
+    threshold = models.TextField(blank=True)
+    penalty = models.TextField(blank=True)
+    diversion = models.TextField(blank=True)
+    funding = models.TextField(blank=True)
+    sponsors = models.TextField(blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    origin = models.CharField(max_length=10, default=LawStatus.BUNDLE)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-status_date", "key"]
+
+    def __str__(self):
+        return f"{self.jurisdiction.abbr} {self.number}"
+
+    def citation_list(self) -> list[str]:
+        return [c.strip() for c in self.citations.splitlines() if c.strip()]
+
+
+class BillEvent(models.Model):
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(null=True, blank=True)
+    action = models.TextField()
+    status = models.CharField(max_length=20, choices=Bill.STATUSES)
+    url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["bill_id", "date", "id"]
+
+
+class CostAssumption(models.Model):
+    """A cited default for the reinvestment calculator (unit cost, share or CPI)."""
+
+    key = models.SlugField(max_length=120, primary_key=True)
+    kind = models.CharField(max_length=20)
+    value = models.FloatField()
+    unit = models.CharField(max_length=80)
+    year = models.IntegerField(null=True, blank=True)
+    label = models.CharField(max_length=300)
+    citation = models.TextField()
+    confidence = models.CharField(max_length=10)
+    note = models.TextField(blank=True)
+    abbr = models.CharField(max_length=2, blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["kind", "key"]
+
+
+class DataRelease(models.Model):
+    """One successful `data load`: what bundle version went live and when."""
+
+    version = models.CharField(max_length=80, help_text="bundle content hash")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField(blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self):
+        return f"{self.version[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CorrectionsConfig(AppConfig):
+    name = "drugatlas.corrections"
+    label = "corrections"

@@ -1,0 +1,167 @@
+"""The one list of measures: slug, label, unit, description and caveats.
+
+Everything that names a measure (readers, pipeline, API, docs, datapackage.json) reads it here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    slug: str
+    label: str
+    unit: str
+    description: str
+    caveats: str = ""
+    topic: str = ""  # population | health | enforcement
+
+
+_ARREST_CAVEAT = (
+    "Counts only arrests reported to the FBI by agencies that submitted data; agencies covering "
+    "part of the population may be missing, so compare the covered population before comparing "
+    "states or years. A person arrested several times counts several times."
+)
+_ICPSR_CAVEAT = (
+    "From the FBI's county-level arrest files as processed by ICPSR/NACJD; from 1994 ICPSR imputes "
+    "arrests for agencies that did not report, so totals are estimates, not reported counts."
+)
+
+MEASURES: tuple[MeasureInfo, ...] = (
+    MeasureInfo("population", "Resident population", "people",
+                "Census Bureau estimate of the resident population on July 1.",
+                "Vintage 2019 estimates for 2010-2019, Vintage 2024 (states) and Vintage 2022 "
+                "(counties) from 2020; the vintages are not bridged.", "population"),
+    MeasureInfo("overdose_deaths", "Drug overdose deaths", "deaths",
+                "Deaths whose underlying cause is drug poisoning (ICD-10 X40-X44, X60-X64, X85, "
+                "Y10-Y14), by state of residence, calendar year.",
+                "Final NCHS counts to 2018.", "health"),
+    MeasureInfo("overdose_death_rate_age_adjusted", "Overdose deaths per 100,000 (age-adjusted)",
+                "deaths per 100,000",
+                "Age-adjusted drug overdose death rate, standardized to the 2000 U.S. population.",
+                "Final NCHS rates to 2018; 2019-2020 are NCHS provisional estimates (12 months "
+                "ending Q4), labelled provisional.", "health"),
+    MeasureInfo("overdose_deaths_12mo_provisional", "Overdose deaths, 12 months ending (reported)",
+                "deaths",
+                "Provisional count of drug overdose deaths in the 12 months ending with the "
+                "period's month, as reported to NCHS (VSRR).",
+                "Provisional and incomplete for recent months. New York excludes New York City, "
+                "which VSRR reports separately. Suppressed counts are no data.", "health"),
+    MeasureInfo("overdose_deaths_12mo_predicted", "Overdose deaths, 12 months ending (predicted)",
+                "deaths",
+                "NCHS's provisional count adjusted for reporting delay (VSRR predicted value).",
+                "A model estimate, not a count.", "health"),
+    MeasureInfo("overdose_death_rate_crude", "Overdose deaths per 100,000 (crude, provisional)",
+                "deaths per 100,000",
+                "Reported 12-month-ending provisional deaths for the 12 months ending December, "
+                "divided by the Census population of the same place and year.",
+                "Crude, not age-adjusted: do not compare with age-adjusted rates. Provisional.",
+                "health"),
+    MeasureInfo("drug_arrests", "Drug arrests", "arrests",
+                "Arrests for drug abuse violations (UCR offense 18: possession, sale and "
+                "manufacturing of all drugs), all ages, reported by law-enforcement agencies.",
+                _ARREST_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_possession", "Drug possession arrests", "arrests",
+                "Arrests for possession of drugs (UCR 18E-18H).", _ICPSR_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_sale", "Drug sale and manufacturing arrests", "arrests",
+                "Arrests for sale or manufacturing of drugs (UCR 18A-18D).", _ICPSR_CAVEAT,
+                "enforcement"),
+    MeasureInfo("drug_arrests_under_18", "Drug arrests of people under 18", "arrests",
+                "Drug abuse violation arrests of people under 18 (FBI Table 69).", _ARREST_CAVEAT,
+                "enforcement"),
+    MeasureInfo("drug_arrest_rate", "Drug arrests per 100,000 residents covered",
+                "arrests per 100,000",
+                "Drug arrests divided by the population of the reporting agencies' jurisdictions, "
+                "times 100,000.", _ARREST_CAVEAT, "enforcement"),
+    MeasureInfo("arrest_population_covered", "Population covered by reporting agencies", "people",
+                "Residents of the jurisdictions of the agencies that reported arrests.",
+                "As estimated by the FBI (Table 69) or ICPSR.", "enforcement"),
+    MeasureInfo("arrest_coverage_share", "Share of residents covered by reporting agencies",
+                "percent",
+                "Population covered by reporting agencies divided by the Census population of the "
+                "same place and year, in percent.",
+                "Over 100 can occur where FBI and Census population estimates differ.",
+                "enforcement"),
+    MeasureInfo("arrest_reporting_agencies", "Reporting agencies", "agencies",
+                "Number of law-enforcement agencies whose arrest data are included.", "",
+                "enforcement"),
+)
+
+# Drug-type splits of arrests (ICPSR county files and FBI CDE national file).
+_DRUG_TYPES = (
+    ("opium_cocaine", "opium or cocaine and their derivatives"),
+    ("marijuana", "marijuana"),
+    ("synthetic_narcotics", "synthetic narcotics"),
+    ("other_drugs", "other dangerous non-narcotic drugs"),
+)
+MEASURES += tuple(
+    MeasureInfo(f"drug_arrests_{kind}_{key}", f"Drug {kind} arrests: {label}", "arrests",
+                f"Arrests for {kind} of {label} (UCR 18{letter}).", _ICPSR_CAVEAT, "enforcement")
+    for kind, letters in (("possession", "EFGH"), ("sale", "ABCD"))
+    for (key, label), letter in zip(_DRUG_TYPES, letters)
+)
+
+# Overdose deaths by drug class (VSRR, 12 months ending). A death may involve several classes.
+_DRUG_CLASSES = (
+    ("opioids", "opioids (T40.0-T40.4, T40.6)"),
+    ("heroin", "heroin (T40.1)"),
+    ("natural_semisynthetic_opioids", "natural and semi-synthetic opioids (T40.2)"),
+    ("methadone", "methadone (T40.3)"),
+    ("synthetic_opioids", "synthetic opioids other than methadone, mostly fentanyl (T40.4)"),
+    ("cocaine", "cocaine (T40.5)"),
+    ("psychostimulants", "psychostimulants with abuse potential, mostly methamphetamine (T43.6)"),
+)
+MEASURES += tuple(
+    MeasureInfo(f"overdose_deaths_12mo_{key}", f"Overdose deaths involving {label.split(' (')[0]}, "
+                "12 months ending", "deaths",
+                f"Provisional 12-month-ending count of overdose deaths involving {label} (VSRR).",
+                "Provisional. A death involving several drugs counts in each class, so classes do "
+                "not add up to the total. States differ in how completely drugs are specified on "
+                "death certificates.", "health")
+    for key, label in _DRUG_CLASSES
+)
+
+MEASURES += (
+    MeasureInfo("overdose_death_rate_county_bin", "County overdose death rate (model-based range)",
+                "deaths per 100,000",
+                "NCHS model-based age-adjusted county drug-poisoning death rate, published only as "
+                "one of 16 ranges; the value is the lower bound of the range.",
+                "A small-area model estimate, binned; stops in 2016.", "health"),
+    MeasureInfo("drug_arrests_white", "Drug arrests of white people", "arrests",
+                "Drug arrests of people recorded as white (UCR race categories).",
+                "UCR counts most Hispanic arrestees as white.", "enforcement"),
+    MeasureInfo("drug_arrests_black", "Drug arrests of Black people", "arrests",
+                "Drug arrests of people recorded as Black.", "", "enforcement"),
+    MeasureInfo("drug_arrests_adult_felony", "Adult drug felony arrests (NY DCJS)", "arrests",
+                "Fingerprintable adult (18+) arrests whose top charge is a drug felony.",
+                "DCJS definition: adults only, fingerprintable offenses; differs from FBI UCR.",
+                "enforcement"),
+    MeasureInfo("drug_arrests_adult_misdemeanor", "Adult drug misdemeanor arrests (NY DCJS)",
+                "arrests",
+                "Fingerprintable adult (18+) arrests whose top charge is a drug misdemeanor.",
+                "DCJS definition: adults only, fingerprintable offenses; differs from FBI UCR.",
+                "enforcement"),
+    MeasureInfo("marijuana_possession_arrest_rate", "Marijuana possession arrests per 100,000",
+                "arrests per 100,000", "Marijuana possession arrests per 100,000 residents "
+                "(News21 from FBI UCR and Census).",
+                "Not adjusted for reporting coverage: sudden drops are reporting gaps.",
+                "enforcement"),
+    MeasureInfo("marijuana_possession_arrest_rate_white",
+                "Marijuana possession arrests per 100,000 white residents", "arrests per 100,000",
+                "Marijuana possession arrests of white people per 100,000 white residents.",
+                "Race not tracked before 1990.", "enforcement"),
+    MeasureInfo("marijuana_possession_arrest_rate_black",
+                "Marijuana possession arrests per 100,000 Black residents", "arrests per 100,000",
+                "Marijuana possession arrests of Black people per 100,000 Black residents.",
+                "Race not tracked before 1990.", "enforcement"),
+    MeasureInfo("marijuana_possession_black_white_ratio",
+                "Black/white ratio of marijuana possession arrest rates", "ratio",
+                "Black rate divided by white rate.", "Race not tracked before 1990.",
+                "enforcement"),
+)
+
+BY_SLUG = {m.slug: m for m in MEASURES}
+
+
+def get(slug: str) -> MeasureInfo:
+    return BY_SLUG[slug]

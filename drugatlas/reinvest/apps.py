@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReinvestConfig(AppConfig):
+    name = "drugatlas.reinvest"
+    label = "reinvest"

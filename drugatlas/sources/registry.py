@@ -1,0 +1,22 @@
+"""The readers the pipeline runs, in order. Census comes first: it defines the places."""
+from __future__ import annotations
+
+import importlib
+
+READERS = (
+    "census",  # population, states and counties
+    "nchs",  # final state overdose deaths and rates, 2018 (SOS map), 2019-2020 quarterly, counties
+    "vsrr",  # provisional 12-month-ending counts by drug class
+    "fbi_table69",  # state drug arrests 2008-2024 but 2016
+    "icpsr",  # county and state arrests with possession/sale split, 1986-2016
+    "fbi_cde",  # national reported drug arrests 1994-2016
+    "ct",  # Connecticut drug arrests by race
+    "ny_dcjs",  # New York adult drug felony/misdemeanor arrests by county
+    "news21",  # marijuana possession arrest rates by race
+    "laws",  # possession/paraphernalia intervals, harm-reduction laws, bills
+    "costs",  # reinvestment calculator unit costs
+)
+
+
+def load(name: str):
+    return importlib.import_module(f"drugatlas.sources.{name}")

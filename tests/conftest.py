@@ -1,0 +1,40 @@
+"""Shared fixtures. Real database (SQLite or PostgreSQL via DATABASE_URL), real HTTP."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drugatlas.sources.common import raw_dir as _raw_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The real raw files in ../shared/data/raw; tests that need them skip where absent."""
+    path = _raw_dir()
+    if not path.is_dir():
+        pytest.skip(f"raw data folder {path} is absent")
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the committed data bundle once per test session into the test database."""
+    from drugatlas.pipeline import load as bundle_load
+
+    with django_db_blocker.unblock():
+        bundle_load.load_bundle(quiet=True)
+    yield
+
+
+@pytest.fixture
+def atlas_db(db):
+    """The test database with the committed bundle loaded (tests roll back their changes)."""
+    return db
