@@ -1,7 +1,7 @@
 """Settings, one file. Secrets and deployment choices come from the environment.
 
 DATABASE_URL   default sqlite:///<project>/var/drugatlas.sqlite3; postgres://... for PostgreSQL
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     default: a random key kept in var/secret_key
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma-separated
 EMAIL_URL-ish  EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -23,11 +23,22 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-insecure-key-set-SECRET_KEY-in-production" if DEBUG or os.environ.get(
-        "DRUGATLAS_DEV", "1") == "1" else None)
-if not SECRET_KEY:
-    raise RuntimeError("Set SECRET_KEY in the environment.")
+
+
+def _secret_key() -> str:
+    """$SECRET_KEY, else a random key made once and kept in var/ (never committed)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        path.write_text(get_random_secret_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -96,6 +107,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 30,
     }
 
+# A cache every process on the machine shares (server workers and the `data load` command),
+# so a load or an editor's save that bumps the data version is seen by all of them at once.
 # A cache every process on the machine shares (server workers and the `data load` command),
 # so a load or an editor's save that bumps the data version is seen by all of them at once.
 CACHES = {

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from drugatlas.api.views import bundle_file
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("drugatlas.api.urls")),
+    path("data/<str:name>", bundle_file, name="bundle-file"),
     path("legislation/", include("drugatlas.legislation.urls")),
     path("", include("drugatlas.corrections.urls")),
     path("updates/", include("drugatlas.updates.urls")),

@@ -27,10 +27,13 @@ def fixtures_dir() -> Path:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the committed data bundle once per test session into the test database."""
+    from django.conf import settings
+
     from drugatlas.pipeline import load as bundle_load
 
-    with django_db_blocker.unblock():
-        bundle_load.load_bundle(quiet=True)
+    if (settings.BUNDLE_DIR / "datapackage.json").exists():
+        with django_db_blocker.unblock():
+            bundle_load.load_bundle(quiet=True)
     yield
 
 
@@ -38,3 +41,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def atlas_db(db):
     """The test database with the committed bundle loaded (tests roll back their changes)."""
     return db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_version():
+    """Each test starts with a new data version, so no cached page of another test is served."""
+    from drugatlas.atlas.cache import bump_data_version
+
+    bump_data_version()

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -86,6 +89,34 @@ class Observation(models.Model):
         return [f for f in self.flags.split(",") if f]
 
 
+_web_url = URLValidator(schemes=["http", "https"])
+
+
+def citation_errors(text: str) -> list[str]:
+    """Why a citations field is unacceptable: empty, or a line that is not an http(s) URL.
+
+    Legal records are only as good as their sources, so every law and bill an editor saves
+    must point to at least one page a reader can open.
+    """
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return ["Add at least one citation: the web address (http or https) of a source."]
+    errors = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            _web_url(line)
+        except ValidationError:
+            errors.append(f"Citation line {number} is not a web address starting with http:// "
+                          f"or https:// (one URL per line): {line[:80]}")
+    return errors
+
+
+def validate_citations(text: str) -> None:
+    errors = citation_errors(text)
+    if errors:
+        raise ValidationError({"citations": errors})
+
+
 class LawStatusQuerySet(models.QuerySet):
     def as_of(self, date: dt.date):
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date),
@@ -134,6 +165,11 @@ class LawStatus(models.Model):
     def __str__(self):
         return f"{self.jurisdiction.abbr} {self.topic}: {self.status} from {self.valid_from or '…'}"
 
+    def clean(self):
+        validate_citations(self.citations)
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "The interval ends before it starts."})
+
     def citation_list(self) -> list[str]:
         return [c.strip() for c in self.citations.splitlines() if c.strip()]
 
@@ -176,6 +212,13 @@ class Bill(models.Model):
     def __str__(self):
         return f"{self.jurisdiction.abbr} {self.number}"
 
+    def clean(self):
+        validate_citations(self.citations)
+
+    def get_absolute_url(self) -> str:
+        # The key, unlike the row id, survives a reload of the bundle: permalinks stay valid.
+        return reverse("legislation:bill", args=[self.key])
+
     def citation_list(self) -> list[str]:
         return [c.strip() for c in self.citations.splitlines() if c.strip()]
 
@@ -191,6 +234,10 @@ class BillEvent(models.Model):
 
     class Meta:
         ordering = ["bill_id", "date", "id"]
+
+    def clean(self):
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValidationError({"url": "Use a web address starting with http:// or https://."})
 
 
 class CostAssumption(models.Model):

@@ -1,0 +1,1 @@
+"""Records -> validated -> derived -> bundle (build.py, derive.py, bundle.py) -> database (load.py)."""

@@ -1,0 +1,77 @@
+# Drug Policy Atlas. `make run` serves the site with the real data; `make test` runs the tests.
+# Each target sets up what it needs: the virtualenv, the database schema, the data.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+MANAGE  = $(PY) manage.py
+
+.PHONY: run serve dev test test-sqlite test-pg test-browser bench bench-data data data-check \
+        migrate lint geometry clean setup
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Node packages are only for tooling (map geometry, axe-core in browser tests), never served.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	 else echo "npm not found: browser accessibility checks will be skipped"; mkdir -p node_modules; touch $@; fi
+
+migrate: setup
+	$(MANAGE) migrate --noinput -v 0
+
+# Load the committed bundle (skipped when this version is already loaded).
+load: migrate
+	$(MANAGE) data load
+
+run: load
+	$(MANAGE) collectstatic --noinput -v 0
+	@echo "Drug Policy Atlas on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --forwarded-allow-ips '*'
+
+# Django's development server with DEBUG on.
+dev: load
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# The test suite on SQLite (or on PostgreSQL when DATABASE_URL is set), browser tests included
+# where Chromium is installed (`apt-get install -y chromium`).
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-pg: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/drugatlas} $(PY) -m pytest -q -p no:cacheprovider
+
+test-browser: setup
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser
+
+# Rebuild the bundle from ../shared/data/raw (or $$DRUGATLAS_RAW_DIR), then load it.
+data: migrate
+	$(MANAGE) data build
+	$(MANAGE) data load
+
+data-check: setup
+	$(MANAGE) data check
+
+geometry: setup
+	$(MANAGE) geometry
+
+bench: load
+	$(PY) bench/run.py
+
+bench-data: setup
+	$(PY) bench/data_build.py
+
+lint: setup
+	$(PY) -m pyflakes drugatlas tests bench 2>/dev/null || $(PY) -m compileall -q drugatlas tests bench
+
+clean:
+	rm -rf var .pytest_cache

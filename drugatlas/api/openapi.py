@@ -1,0 +1,87 @@
+"""The OpenAPI 3.1 description of the v1 API, served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from drugatlas import __version__, measures
+from drugatlas.atlas.models import Bill, LawStatus
+
+
+def _param(name, description, required=False, schema=None, location="query"):
+    return {"name": name, "in": location, "required": required, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+_JURISDICTION = _param("jurisdiction", "USPS code (WV), US for the nation, or a FIPS code "
+                       "(54, 54047); comma-separated for several")
+_ERROR = {"description": "Bad parameter; the message says which and why",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _get(summary, parameters, ok_schema, csv=False, not_found=False):
+    content = {"application/json": {"schema": ok_schema}}
+    if csv:
+        content["text/csv"] = {"schema": {"type": "string"}}
+    responses = {"200": {"description": "OK", "content": content}, "400": _ERROR}
+    if not_found:
+        responses["404"] = {"description": "Unknown state", "content": _ERROR["content"]}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def spec() -> dict:
+    obj = {"type": "object"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Drug Policy Atlas API", "version": f"v1 ({__version__})",
+                 "description": "Drug laws with citations, drug arrests, overdose deaths and "
+                                "population for U.S. states, DC and counties. Every value names "
+                                "its source; an empty value is no data, never zero.",
+                 "license": {"name": "CC BY 4.0 (compilation); source figures public domain"}},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/jurisdictions": _get("The nation, states and DC (counties with kind=county)", [
+                _param("kind", "nation, state or county",
+                       schema={"type": "string", "enum": ["nation", "state", "county"]}),
+                _param("state", "with kind=county: the counties of these states")], obj),
+            "/measures": _get("Every measure with unit, description, caveats, periods, sources",
+                              [], obj),
+            "/observations": _get("Values of one measure", [
+                _param("measure", "Measure slug", required=True,
+                       schema={"type": "string", "enum": [m.slug for m in measures.MEASURES]}),
+                _JURISDICTION,
+                _param("start", "First year (YYYY)", schema={"type": "string", "pattern": r"^\d{4}$"}),
+                _param("end", "Last year (YYYY)", schema={"type": "string", "pattern": r"^\d{4}$"}),
+                _param("kind", "nation, state or county",
+                       schema={"type": "string", "enum": ["nation", "state", "county"]}),
+                _param("format", "json (default) or csv",
+                       schema={"type": "string", "enum": ["json", "csv"]}),
+            ], {"$ref": "#/components/schemas/Observations"}, csv=True),
+            "/laws": _get("Each jurisdiction's legal status on a date, with citation and confidence", [
+                _param("topic", "Law topic",
+                       schema={"type": "string", "enum": [t for t, _ in LawStatus.TOPICS]}),
+                _param("as_of", "Date (YYYY-MM-DD); default today",
+                       schema={"type": "string", "format": "date"}),
+                _param("history", "1 for every dated interval instead of one date"),
+                _JURISDICTION], obj),
+            "/bills": _get("Decriminalization bills and ballot measures with their events", [
+                _JURISDICTION,
+                _param("status", "Status", schema={"type": "string",
+                                                   "enum": [s for s, _ in Bill.STATUSES]}),
+                _param("since", "Status date on or after (YYYY-MM-DD)",
+                       schema={"type": "string", "format": "date"})], obj),
+            "/sources": _get("Every source file with publisher, URL, checksum, licence", [], obj),
+            "/states/{abbr}": _get("A state's profile: latest figures, law history, bills", [
+                _param("abbr", "USPS code", required=True, location="path")], obj, not_found=True),
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "string"}},
+                      "required": ["error"]},
+            "Observations": {"type": "object", "properties": {
+                "measure": obj, "data_version": {"type": "string"}, "count": {"type": "integer"},
+                "rows": {"type": "array", "items": {"type": "object", "properties": {
+                    "jurisdiction": {"type": "string"}, "fips": {"type": "string"},
+                    "name": {"type": "string"}, "period": {"type": "string"},
+                    "value": {"type": ["number", "null"]},
+                    "flags": {"type": "array", "items": {"type": "string"}},
+                    "source": {"type": "string"}}}},
+                "sources": obj}},
+        }},
+    }

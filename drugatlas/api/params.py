@@ -1,0 +1,87 @@
+"""Query-parameter parsing for the API: every bad value becomes a 400 that says what is wrong."""
+from __future__ import annotations
+
+import datetime as dt
+
+from drugatlas import measures
+from drugatlas.atlas.models import Jurisdiction, LawStatus
+
+
+class BadRequest(ValueError):
+    """A client error; the message is shown to the client as is."""
+
+
+def measure(value: str | None, required: bool = True) -> str | None:
+    if not value:
+        if required:
+            raise BadRequest("measure is required, e.g. ?measure=drug_arrests; see /api/v1/measures")
+        return None
+    if value not in measures.BY_SLUG:
+        raise BadRequest(f"unknown measure {value!r}; see /api/v1/measures for the list")
+    return value
+
+
+def jurisdictions(value: str | None) -> list[Jurisdiction] | None:
+    """Comma-separated USPS codes ("WV"), "US", or FIPS codes ("54", "54047")."""
+    if not value:
+        return None
+    found = []
+    for code in (c.strip() for c in value.split(",")):
+        if not code:
+            continue
+        if len(code) > 5:
+            raise BadRequest(f"unknown jurisdiction {code[:20]!r}")
+        q = (Jurisdiction.objects.filter(fips=code) if code.isdigit()
+             else Jurisdiction.objects.filter(abbr=code.upper()).exclude(kind=Jurisdiction.COUNTY))
+        place = q.first()
+        if place is None:
+            raise BadRequest(f"unknown jurisdiction {code!r}; use a USPS code (WV), US, or a FIPS code")
+        found.append(place)
+    return found or None
+
+
+def year(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not (len(value) == 4 and value.isdigit()):
+        raise BadRequest(f"{name} must be a four-digit year, got {value[:20]!r}")
+    return int(value)
+
+
+def year_range(start: str | None, end: str | None) -> tuple[int | None, int | None]:
+    lo, hi = year(start, "start"), year(end, "end")
+    if lo is not None and hi is not None and lo > hi:
+        raise BadRequest(f"start ({lo}) is after end ({hi})")
+    return lo, hi
+
+
+def date(value: str | None, name: str = "as_of") -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
+
+
+def topic(value: str | None, required: bool = False) -> str | None:
+    topics = [t for t, _ in LawStatus.TOPICS]
+    if not value:
+        if required:
+            raise BadRequest("topic is required; one of " + ", ".join(topics))
+        return None
+    if value not in topics:
+        raise BadRequest(f"unknown topic {value[:40]!r}; one of " + ", ".join(topics))
+    return value
+
+
+def choice(value: str | None, name: str, options) -> str | None:
+    if not value:
+        return None
+    if value not in options:
+        raise BadRequest(f"unknown {name} {value[:40]!r}; one of " + ", ".join(options))
+    return value
+
+
+def output_format(value: str | None) -> str:
+    return choice(value, "format", ("json", "csv")) or "json"

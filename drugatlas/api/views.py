@@ -1,0 +1,274 @@
+"""The public JSON/CSV API, v1. See openapi.py for the contract and docs/api.md."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+
+from django.core.cache import cache as django_cache
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from drugatlas import measures as measure_list
+from drugatlas.atlas import cache
+from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
+                                    Observation, Source)
+
+from . import openapi, params
+from .params import BadRequest
+
+
+def _bundle_version() -> str:
+    release = DataRelease.objects.order_by("-loaded_at", "-id").first()
+    return release.version[:12] if release else ""
+
+
+def _json(payload, status=200) -> HttpResponse:
+    return HttpResponse(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                        status=status, content_type="application/json")
+
+
+def api_view(view):
+    """GET only; 400 with a message for bad parameters; cached until the data change; CORS open."""
+
+    @require_GET
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = cache.key("api", request.get_full_path())
+        cached = django_cache.get(key)
+        if cached is not None:
+            status, content_type, body = cached
+            response = HttpResponse(body, status=status, content_type=content_type)
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except BadRequest as e:
+                response = _json({"error": str(e)}, status=400)
+            except Http404 as e:
+                response = _json({"error": str(e) or "not found"}, status=404)
+            if response.status_code in (200, 400, 404):
+                django_cache.set(key, (response.status_code, response["Content-Type"],
+                                       response.content))
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+    return wrapper
+
+
+def _source_json(s: Source) -> dict:
+    return {"id": s.id, "publisher": s.publisher, "title": s.title, "url": s.url,
+            "file": s.file, "retrieved": s.retrieved, "sha256": s.sha256, "licence": s.licence,
+            "caveats": s.caveats}
+
+
+def _place_json(j: Jurisdiction) -> dict:
+    return {"code": j.code, "fips": j.fips, "abbr": j.abbr, "name": j.name, "kind": j.kind,
+            "parent": j.parent_id}
+
+
+@api_view
+def jurisdictions(request):
+    kind = params.choice(request.GET.get("kind"), "kind", ("nation", "state", "county"))
+    qs = Jurisdiction.objects.all()
+    qs = qs.filter(kind=kind) if kind else qs.exclude(kind=Jurisdiction.COUNTY)
+    state = params.jurisdictions(request.GET.get("state"))
+    if state:
+        qs = qs.filter(parent__in=state)
+    return _json({"jurisdictions": [_place_json(j) for j in qs]})
+
+
+@api_view
+def measures(request):
+    spans = {m["measure_id"]: m for m in Observation.objects.values("measure_id").annotate(
+        first=Min("period"), last=Max("period"))}
+    sources = {}
+    for measure_id, source_id in Observation.objects.values_list(
+            "measure_id", "source_id").distinct().order_by("measure_id", "source_id"):
+        sources.setdefault(measure_id, []).append(source_id)
+    rows = []
+    for m in Measure.objects.all():
+        span = spans.get(m.slug, {})
+        rows.append({"slug": m.slug, "label": m.label, "unit": m.unit,
+                     "description": m.description, "caveats": m.caveats, "topic": m.topic,
+                     "first_period": span.get("first"), "last_period": span.get("last"),
+                     "sources": sources.get(m.slug, [])})
+    return _json({"measures": rows})
+
+
+OBSERVATION_COLUMNS = ["measure", "jurisdiction", "fips", "name", "period", "value", "flags",
+                       "source"]
+
+
+@api_view
+def observations(request):
+    g = request.GET
+    slug = params.measure(g.get("measure"))
+    places = params.jurisdictions(g.get("jurisdiction"))
+    start, end = params.year_range(g.get("start"), g.get("end"))
+    kind = params.choice(g.get("kind"), "kind", ("nation", "state", "county"))
+    fmt = params.output_format(g.get("format"))
+    qs = Observation.objects.filter(measure_id=slug)
+    if places:
+        qs = qs.filter(jurisdiction__in=places)
+    if kind:
+        qs = qs.filter(jurisdiction__kind=kind)
+    if start is not None:
+        qs = qs.filter(period__gte=str(start))
+    if end is not None:
+        qs = qs.filter(period__lt=str(end + 1))
+    rows = list(qs.order_by("jurisdiction_id", "period").values_list(
+        "jurisdiction__abbr", "jurisdiction_id", "jurisdiction__name", "period", "value", "flags",
+        "source_id"))
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(OBSERVATION_COLUMNS)
+        for abbr, fips, name, period, value, flags, source in rows:
+            writer.writerow([slug, abbr or fips, fips, name, period,
+                             "" if value is None else _number(value), flags, source])
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+        return response
+    m = measure_list.get(slug)
+    source_ids = sorted({r[6] for r in rows})
+    return _json({
+        "measure": {"slug": m.slug, "label": m.label, "unit": m.unit, "caveats": m.caveats},
+        "data_version": _bundle_version(),
+        "count": len(rows),
+        "rows": [{"jurisdiction": abbr or fips, "fips": fips, "name": name, "period": period,
+                  "value": _number(value), "flags": [f for f in flags.split(",") if f],
+                  "source": source}
+                 for abbr, fips, name, period, value, flags, source in rows],
+        "sources": {s.id: _source_json(s) for s in Source.objects.filter(id__in=source_ids)},
+    })
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _law_json(law: LawStatus) -> dict:
+    return {"jurisdiction": law.jurisdiction.code, "topic": law.topic, "status": law.status,
+            "valid_from": law.valid_from.isoformat() if law.valid_from else None,
+            "valid_to": law.valid_to.isoformat() if law.valid_to else None,
+            "statute": law.statute, "citations": law.citation_list(),
+            "confidence": law.confidence, "note": law.note, "source": law.source_id,
+            "origin": law.origin}
+
+
+@api_view
+def laws(request):
+    g = request.GET
+    topic = params.topic(g.get("topic"))
+    as_of = params.date(g.get("as_of"))
+    places = params.jurisdictions(g.get("jurisdiction"))
+    qs = LawStatus.objects.select_related("jurisdiction")
+    if topic:
+        qs = qs.filter(topic=topic)
+    if places:
+        qs = qs.filter(jurisdiction__in=places)
+    if as_of or not g.get("history"):
+        as_of = as_of or dt.date.today()
+        qs = qs.as_of(as_of)
+    return _json({"as_of": as_of.isoformat() if as_of else None, "topic": topic,
+                  "laws": [_law_json(law) for law in qs]})
+
+
+def _bill_json(bill: Bill) -> dict:
+    return {"id": bill.id, "key": bill.key, "jurisdiction": bill.jurisdiction.code,
+            "number": bill.number, "session": bill.session, "title": bill.title,
+            "summary": bill.summary, "status": bill.status,
+            "status_date": bill.status_date.isoformat() if bill.status_date else None,
+            "citations": bill.citation_list(), "confidence": bill.confidence, "note": bill.note,
+            "events": [{"date": e.date.isoformat() if e.date else None, "action": e.action,
+                        "status": e.status, "url": e.url} for e in bill.events.all()]}
+
+
+@api_view
+def bills(request):
+    g = request.GET
+    places = params.jurisdictions(g.get("jurisdiction"))
+    status = params.choice(g.get("status"), "status", [s for s, _ in Bill.STATUSES])
+    since = params.date(g.get("since"), "since")
+    qs = Bill.objects.select_related("jurisdiction").prefetch_related("events")
+    if places:
+        qs = qs.filter(jurisdiction__in=places)
+    if status:
+        qs = qs.filter(status=status)
+    if since:
+        qs = qs.filter(status_date__gte=since)
+    return _json({"bills": [_bill_json(b) for b in qs]})
+
+
+@api_view
+def sources(request):
+    return _json({"sources": [_source_json(s) for s in Source.objects.all()]})
+
+
+PROFILE_MEASURES = ("population", "drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
+                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale",
+                    "overdose_deaths", "overdose_death_rate_age_adjusted",
+                    "overdose_death_rate_crude", "overdose_deaths_12mo_provisional")
+
+
+def state_profile(place: Jurisdiction) -> dict:
+    """Latest figures (the latest period with a value), law history and bills of one place."""
+    latest = {}
+    for slug in PROFILE_MEASURES:
+        obs = (Observation.objects.filter(jurisdiction=place, measure_id=slug, value__isnull=False)
+               .order_by("-period").first())
+        if obs:
+            latest[slug] = {"period": obs.period, "value": _number(obs.value),
+                            "flags": obs.flag_list(), "source": obs.source_id}
+    laws_qs = LawStatus.objects.filter(jurisdiction=place).select_related("jurisdiction")
+    bills_qs = Bill.objects.filter(jurisdiction=place).select_related(
+        "jurisdiction").prefetch_related("events")
+    today = dt.date.today()
+    return {"jurisdiction": _place_json(place), "data_version": _bundle_version(),
+            "latest": latest,
+            "laws_in_force": [_law_json(law) for law in laws_qs.as_of(today)],
+            "law_history": [_law_json(law) for law in laws_qs],
+            "bills": [_bill_json(b) for b in bills_qs],
+            "page": f"/states/{place.abbr.lower()}/"}
+
+
+@api_view
+def state(request, abbr: str):
+    place = Jurisdiction.objects.filter(abbr=abbr.upper(), kind__in=("state", "nation")).first()
+    if place is None:
+        raise Http404(f"unknown state {abbr[:10]!r}")
+    return _json(state_profile(place))
+
+
+@api_view
+def openapi_json(request):
+    return JsonResponse(openapi.spec())
+
+
+def docs(request):
+    return render(request, "api/docs.html", {"spec": openapi.spec(),
+                                             "measures": Measure.objects.all()})
+
+
+def bundle_file(request, name: str):
+    """The committed bundle's files, for bulk download (datapackage.json and its CSVs)."""
+    from django.conf import settings
+    from django.http import FileResponse
+
+    from drugatlas.pipeline.bundle import TABLES
+
+    allowed = {path for path, _ in TABLES.values()} | {"datapackage.json"}
+    if name not in allowed:
+        raise Http404("no such file in the data bundle")
+    path = settings.BUNDLE_DIR / name
+    content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,20 @@
+"""Run every reader over the raw folder and gather their records, checksummed."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from drugatlas.sources import registry
+from drugatlas.sources.records import ReadResult
+
+
+def run_readers(raw_dir: Path, names=registry.READERS,
+                progress: Callable[[str], None] = lambda name: None) -> dict[str, ReadResult]:
+    """Each reader's result by reader name, with a sha256 on every SourceInfo."""
+    results: dict[str, ReadResult] = {}
+    for name in names:
+        progress(name)
+        result = registry.load(name).read(Path(raw_dir))
+        result.sources = [s.with_checksum(raw_dir) for s in result.sources]
+        results[name] = result
+    return results

@@ -1,0 +1,98 @@
+"""Values this project computes from the sources' counts, never mixing places or years.
+
+- overdose_death_rate_crude: VSRR reported 12-month-ending deaths for December of a year,
+  per 100,000 Census residents of the same place and year (states and the nation).
+- drug_arrest_rate: drug arrests per 100,000 residents of the reporting agencies' jurisdictions
+  (same place, same year, same source).
+- arrest_coverage_share: covered population / Census population of the same place and year.
+  Under 50% flags the year's arrest figures "low_coverage".
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from drugatlas.sources.records import Obs, SourceError
+
+LOW_COVERAGE_PERCENT = 50.0
+DERIVED_SOURCE_SUFFIX = ""  # derived values cite the source of the count they are built from
+
+
+def _index(observations: list[Obs], measure: str) -> dict[tuple[str, str], Obs]:
+    return {(o.fips, o.period): o for o in observations if o.measure == measure}
+
+
+def _population_years(population: dict[tuple[str, str], Obs]) -> dict[int, tuple[int, int]]:
+    """For each FIPS length (2 = nation/state, 5 = county), the first and last year of population."""
+    spans: dict[int, tuple[int, int]] = {}
+    for fips, period in population:
+        n, year = len(fips), int(period)
+        lo, hi = spans.get(n, (year, year))
+        spans[n] = (min(lo, year), max(hi, year))
+    return spans
+
+
+def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
+    """The input plus derived observations, with coverage flags added to arrest figures."""
+    population = _index(observations, "population")
+    spans = _population_years(population)
+
+    def population_for(o: Obs, year: str) -> float | None:
+        """Population of the count's place and year; a gap inside the Census span is an error."""
+        p = population.get((o.fips, year))
+        if p is not None:
+            return p.value
+        lo, hi = spans.get(len(o.fips), (0, -1))
+        if lo <= int(year) <= hi:
+            raise SourceError(files.get(o.source, o.source),
+                              f"{o.measure} for {o.fips} in {year} has no Census population "
+                              f"for the same place and year", o.row)
+        return None
+
+    derived: list[Obs] = []
+
+    # Crude provisional overdose rates from VSRR December counts (states and the nation).
+    for o in observations:
+        if o.measure != "overdose_deaths_12mo_provisional" or not o.period.endswith("-12"):
+            continue
+        year = o.period[:4]
+        pop = population_for(o, year)
+        if pop is None:
+            continue
+        value = None if o.value is None or not pop else round(o.value / pop * 100_000, 2)
+        derived.append(Obs(o.fips, "overdose_death_rate_crude", year, value, o.source,
+                           frozenset(o.flags | {"provisional"}), o.row))
+
+    # Arrest rate per covered resident and the covered share of the Census population.
+    covered = _index(observations, "arrest_population_covered")
+    low: set[tuple[str, str]] = set()
+    for key, c in covered.items():
+        fips, year = key
+        pop = population_for(c, year) if len(year) == 4 else None
+        if pop and c.value is not None:
+            share = round(c.value / pop * 100, 1)
+            flags = set(c.flags) - {"no_reporting"}
+            if share < LOW_COVERAGE_PERCENT:
+                flags.add("low_coverage")
+                low.add(key)
+            derived.append(Obs(fips, "arrest_coverage_share", year, share, c.source,
+                               frozenset(flags), c.row))
+    for o in observations:
+        if o.measure != "drug_arrests":
+            continue
+        c = covered.get((o.fips, o.period))
+        flags = set(o.flags) | ({"low_coverage"} if (o.fips, o.period) in low else set())
+        if c is None:
+            continue
+        if o.value is None or not c.value:
+            value = None
+            flags.add("no_reporting")
+        else:
+            value = round(o.value / c.value * 100_000, 1)
+        derived.append(Obs(o.fips, "drug_arrest_rate", o.period, value, o.source,
+                           frozenset(flags), o.row))
+
+    # Mark arrest counts from low-coverage years, so no table shows them without the caveat.
+    marked = [replace(o, flags=frozenset(o.flags | {"low_coverage"}))
+              if o.measure.startswith("drug_arrests") and (o.fips, o.period) in low else o
+              for o in observations]
+    return marked + derived

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the real settings, with a cache private to the test process
+(the shared file cache would let parallel test runs see each other's pages) and fast hashing."""
+from .settings import *  # noqa: F403
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "drugatlas-tests", "TIMEOUT": None}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
