@@ -4,6 +4,7 @@ build        raw files -> committed bundle (drugatlas/bundle/); stops on the fir
 load         bundle -> database, in one transaction
 export-laws  writes editors' legal changes from the database back into the bundle
 check        rebuilds from the raw files in memory and says whether the bundle matches
+docs         writes docs/data.md, the data dictionary
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Build the data bundle from raw files, load it into the database, or export edits."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["build", "load", "export-laws", "check"])
+        parser.add_argument("action", choices=["build", "load", "export-laws", "check", "docs"])
         parser.add_argument("--raw", type=Path, default=None,
                             help="raw-data folder (default: $DRUGATLAS_RAW_DIR or ../shared/data/raw)")
         parser.add_argument("--bundle", type=Path, default=None,
@@ -40,6 +41,11 @@ class Command(BaseCommand):
                 self._build(console, raw, bundle_dir)
             elif action == "check":
                 self._check(console, raw, bundle_dir)
+            elif action == "docs":
+                from drugatlas.pipeline import datadoc
+
+                datadoc.path().write_text(datadoc.render(bundle_dir))
+                self.stdout.write(f"wrote {datadoc.path()}")
             elif action == "load":
                 self._load(console, bundle_dir, force)
             else:
@@ -56,6 +62,9 @@ class Command(BaseCommand):
             raise CommandError(f"raw-data folder {raw} not found (set DRUGATLAS_RAW_DIR or --raw)")
         with console.status("building") as status:
             report = pipeline_build.build(raw, bundle_dir, progress=status.update)
+        from drugatlas.pipeline import datadoc
+
+        datadoc.path().write_text(datadoc.render(bundle_dir))
         self.stdout.write(f"built bundle in {report.seconds:.1f} s: "
                           + ", ".join(f"{v:,} {k}" for k, v in report.counts.items()))
 
