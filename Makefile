@@ -65,6 +65,8 @@ geometry: setup
 	$(MANAGE) geometry
 
 bench: load
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/run.py
 
 bench-data: setup
