@@ -45,8 +45,9 @@ MEASURES: tuple[MeasureInfo, ...] = (
                 "deaths",
                 "Provisional count of drug overdose deaths in the 12 months ending with the "
                 "period's month, as reported to NCHS (VSRR).",
-                "Provisional and incomplete for recent months. New York excludes New York City, "
-                "which VSRR reports separately. Suppressed counts are no data.", "health"),
+                "Provisional and incomplete for recent months. VSRR reports New York City apart "
+                "from the rest of New York; New York State here is their sum. Suppressed counts "
+                "are no data.", "health"),
     MeasureInfo("overdose_deaths_12mo_predicted", "Overdose deaths, 12 months ending (predicted)",
                 "deaths",
                 "NCHS's provisional count adjusted for reporting delay (VSRR predicted value).",
