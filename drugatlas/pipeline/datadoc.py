@@ -38,7 +38,7 @@ def render(bundle_dir: Path) -> str:
         "estimated": "derived by this project from a cited share or assumption",
         "imputed": "the publisher imputed arrests for non-reporting agencies (ICPSR, 1994 on)",
         "binned": "the publisher gives only a range; the value is its lower bound",
-        "partial": "the publisher says the figures cover only part of the agencies or year",
+        "partial": "the publisher says the figure is incomplete (some agencies, months or records)",
     }
     out += [f"| `{f}` | {meanings.get(f, '')} |" for f in FLAGS]
     out += ["", "## Tables", ""]

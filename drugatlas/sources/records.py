@@ -19,7 +19,7 @@ FLAGS = (
     "estimated",  # derived by this project from a cited share or assumption
     "imputed",  # publisher imputed values for non-reporting agencies (ICPSR)
     "binned",  # value is the lower bound of a published range (county rate bins)
-    "partial",  # source reports only part of the year or of the agencies
+    "partial",  # the publisher says the figure is incomplete (some agencies, months or records)
 )
 
 
