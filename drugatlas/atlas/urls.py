@@ -1,4 +1,8 @@
 from django.urls import path
 
+from drugatlas.atlas.views import home
+
 app_name = "atlas"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", home.home, name="home"),
+]

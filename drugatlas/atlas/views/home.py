@@ -1,0 +1,288 @@
+"""The home map `/`: a choropleth of the states as inline SVG, its legend, the same data as a
+table, and national headline figures. Each view has its own URL:
+
+    /?layer=possession&as_of=2022-01-01&sort=-value
+    /?layer=overdose&year=2017
+
+Bad parameters answer 400 with a message. The map, legend and table are rendered once per
+(layer, year or date, sort, language) and cached under a key that changes when data load; the
+page around them (with its forms) is rendered per request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache as django_cache
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from drugatlas import laws_vocabulary as vocab
+from drugatlas.atlas import cache
+from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
+from drugatlas.maps import classify, layers, svg
+
+SORTS = ("name", "-name", "value", "-value")
+EARLIEST_AS_OF = dt.date(1970, 1, 1)
+
+
+class BadRequest(ValueError):
+    """A parameter the page cannot show; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class Query:
+    layer: str
+    year: int | None
+    as_of: dt.date | None
+    sort: str
+
+    def url(self, **changes) -> str:
+        """This view's URL with some parameters changed (None drops one)."""
+        values = {"layer": self.layer, "year": self.year, "as_of": self.as_of, "sort": self.sort}
+        values.update(changes)
+        parts = [f"layer={values['layer']}"]
+        if values["year"] and not layers.LAYERS[values["layer"]].is_law:
+            parts.append(f"year={values['year']}")
+        if values["as_of"] and layers.LAYERS[values["layer"]].is_law:
+            parts.append(f"as_of={values['as_of'].isoformat()}")
+        if values["sort"] and values["sort"] != "name":
+            parts.append(f"sort={values['sort']}")
+        return "/?" + "&".join(parts)
+
+
+def parse_query(params, today: dt.date | None = None) -> Query:
+    today = today or dt.date.today()
+    slug = params.get("layer") or layers.DEFAULT_LAYER
+    if slug not in layers.LAYERS:
+        raise BadRequest(_("There is no map layer “%(layer)s”. Layers: %(choices)s.")
+                         % {"layer": slug[:40], "choices": ", ".join(layers.LAYERS)})
+    layer = layers.LAYERS[slug]
+    raw_year = params.get("year") or ""
+    if raw_year and not (len(raw_year) == 4 and raw_year.isdigit()):
+        raise BadRequest(_("The year must be four digits, like 2022; got “%(year)s”.")
+                         % {"year": raw_year[:20]})
+    year = int(raw_year) if raw_year else None
+    raw_date = params.get("as_of") or ""
+    as_of = None
+    if raw_date:
+        try:
+            as_of = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            raise BadRequest(_("The date must be written YYYY-MM-DD, like 2022-01-01; got "
+                               "“%(date)s”.") % {"date": raw_date[:20]}) from None
+    sort = params.get("sort") or "name"
+    if sort not in SORTS:
+        raise BadRequest(_("The table can be sorted by %(choices)s; got “%(sort)s”.")
+                         % {"choices": ", ".join(SORTS), "sort": sort[:20]})
+
+    if layer.is_law:
+        # A year on a law layer means the law as it stood at the end of that year.
+        if as_of is None and year is not None:
+            as_of = min(dt.date(year, 12, 31), today)
+        as_of = as_of or today
+        latest = today.replace(year=today.year + 2) if not (today.month == 2 and today.day == 29) \
+            else today + dt.timedelta(days=730)
+        if not EARLIEST_AS_OF <= as_of <= latest:
+            raise BadRequest(_("Laws can be shown as of %(first)s to %(last)s; got %(date)s.")
+                             % {"first": EARLIEST_AS_OF.isoformat(), "last": latest.isoformat(),
+                                "date": as_of.isoformat()})
+        return Query(slug, None, as_of, sort)
+
+    available = layers.years(layer)
+    if year is None:
+        year = available[-1] if available else None
+    elif year not in available:
+        span = (f"{available[0]}–{available[-1]}" if available else _("none yet"))
+        raise BadRequest(_("No data for %(year)s on the “%(layer)s” layer. Years with data: "
+                           "%(years)s.") % {"year": year, "layer": layer.title, "years": span})
+    return Query(slug, year, None, sort)
+
+
+# --- The cached map view: controls, map, legend, table --------------------------------------
+
+def sort_rows(rows: list[layers.Row], sort: str) -> list[layers.Row]:
+    by_name = sorted(rows, key=lambda r: r.name)
+    if sort.lstrip("-") == "name":
+        return by_name[::-1] if sort.startswith("-") else by_name
+    descending = sort.startswith("-")
+
+    def measure(r: layers.Row):
+        return r.value if r.value is not None else r.rank
+
+    with_data = [r for r in by_name if measure(r) is not None]
+    without = [r for r in by_name if measure(r) is None]
+    with_data.sort(key=measure, reverse=descending)  # stable: ties stay alphabetical
+    return with_data + without  # no data and unknown always last, whichever the direction
+
+
+def _areas(data: layers.MapData, query: Query) -> list[svg.Area]:
+    areas = []
+    for row in data.rows:
+        bin_ = data.legend.bin(row.key)
+        detail = f"{row.text}" + (f" ({', '.join(row.notes)})" if row.notes else "")
+        when = row.period if row.period and data.layer.is_law else data.when
+        label = f"{row.name}: {detail}" + (f", {when}" if when else "")
+        areas.append(svg.Area(
+            fips=row.fips, fill=bin_.fill, label=label, hatched=row.hatched,
+            href=f"/states/{row.abbr.lower()}/",
+            data={"abbr": row.abbr, "name": row.name, "value": row.text,
+                  "note": ", ".join(row.notes), "when": when}))
+    return areas
+
+
+def _law_changes(layer: layers.Layer) -> list[tuple[dt.date, str]]:
+    """Recent dates on which some state's status on this topic changed, newest first."""
+    changes: dict[dt.date, list[str]] = {}
+    for valid_from, abbr in (LawStatus.objects.filter(topic=layer.topic,
+                                                      jurisdiction__kind=Jurisdiction.STATE,
+                                                      valid_from__isnull=False)
+                             .values_list("valid_from", "jurisdiction__abbr")):
+        changes.setdefault(valid_from, []).append(abbr)
+    recent = sorted(changes.items(), reverse=True)[:8]
+    return [(d, ", ".join(sorted(abbrs))) for d, abbrs in recent]
+
+
+def map_view_context(query: Query) -> dict:
+    data = layers.build(query.layer, year=query.year, as_of=query.as_of)
+    layer = data.layer
+    abbrs = {r.fips: r.abbr for r in data.rows}
+    title = data.legend.title
+    with_data = sum(r.has_data for r in data.rows)
+    description = _("%(n)s of %(total)s states have data. The table below the map lists every "
+                    "state.") % {"n": with_data, "total": len(data.rows)}
+    sort_links = {}
+    for column in ("name", "value"):
+        current = query.sort.lstrip("-") == column
+        descending = query.sort.startswith("-")
+        next_sort = (column if descending else f"-{column}") if current else column
+        sort_links[column] = {"url": query.url(sort=next_sort),
+                              "aria": ("descending" if descending else "ascending")
+                              if current else ""}
+    return {
+        "query": query, "layer": layer, "data": data, "title": title,
+        "rows": sort_rows(data.rows, query.sort),
+        "map_svg": svg.render_choropleth(_areas(data, query), title=title,
+                                         description=description, abbrs=abbrs,
+                                         no_data_label=_("No data")),
+        "legend_entries": data.legend.entries(),
+        "low_coverage": data.legend.low_coverage,
+        "with_data": with_data,
+        "layer_links": [{"slug": slug, "title": other.title,
+                         "url": Query(slug, query.year if not other.is_law else None,
+                                      query.as_of if other.is_law else None,
+                                      query.sort).url(),
+                         "current": slug == query.layer}
+                        for slug, other in layers.LAYERS.items()],
+        "years": data.years,
+        "law_changes": [(d, abbrs, query.url(as_of=d)) for d, abbrs in _law_changes(layer)]
+        if layer.is_law else [],
+        "sort_links": sort_links,
+        "today": dt.date.today(),
+    }
+
+
+def _map_view_html(query: Query) -> str:
+    key = cache.key("home", query.layer, query.year, query.as_of, query.sort, get_language())
+    body = django_cache.get(key)
+    if body is None:
+        body = render_to_string("atlas/_map_view.html", map_view_context(query))
+        django_cache.set(key, body)
+    return body
+
+
+# --- National headline figures ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Headline:
+    figure: str
+    text: str
+    source_url: str
+    source_label: str
+
+
+def _latest(measure: str, fips: str = "00", december_only: bool = False):
+    qs = Observation.objects.filter(jurisdiction_id=fips, measure_id=measure,
+                                    value__isnull=False).select_related("source")
+    if december_only:
+        qs = qs.filter(period__endswith="-12")
+    return qs.order_by("-period").first()
+
+
+def headlines() -> list[Headline]:
+    found = []
+    provisional = _latest("overdose_deaths_12mo_provisional", december_only=True)
+    final = _latest("overdose_deaths")
+    if provisional and (not final or provisional.period[:4] > final.period):
+        found.append(Headline(
+            classify.format_number(provisional.value),
+            _("drug overdose deaths in the 12 months ending December %(year)s (provisional "
+              "count)") % {"year": provisional.period[:4]},
+            provisional.source.url, provisional.source.publisher))
+    elif final:
+        found.append(Headline(classify.format_number(final.value),
+                              _("drug overdose deaths in %(year)s") % {"year": final.period},
+                              final.source.url, final.source.publisher))
+    rate = _latest("overdose_death_rate_age_adjusted")
+    if rate:
+        found.append(Headline(classify.format_number(rate.value),
+                              _("overdose deaths per 100,000 residents in %(year)s "
+                                "(age-adjusted)") % {"year": rate.period},
+                              rate.source.url, rate.source.publisher))
+    arrests = _latest("drug_arrests")
+    if arrests:
+        share = Observation.objects.filter(jurisdiction_id="00", measure_id="arrest_coverage_share",
+                                           period=arrests.period).first()
+        text = _("drug arrests reported by law enforcement in %(year)s") % {"year": arrests.period}
+        if share and share.value is not None:
+            text += " " + _("(agencies covering %(share)s%% of residents)") % {
+                "share": classify.format_number(round(share.value))}
+        found.append(Headline(classify.format_number(arrests.value), text,
+                              arrests.source.url, arrests.source.publisher))
+    today = dt.date.today()
+    felony = layers.build("possession", as_of=today)
+    count = felony.legend.counts.get("felony", 0)
+    if any(r.has_data for r in felony.rows):
+        found.append(Headline(
+            _("%(n)s of %(total)s") % {"n": count, "total": len(felony.rows)},
+            _("states (counting DC) where possessing a small amount of a drug is a felony, as "
+              "of %(date)s") % {"date": today.isoformat()},
+            "/?layer=possession", _("state law research, cited state by state below")))
+    return found
+
+
+def _headlines_html() -> str:
+    key = cache.key("home-headlines", dt.date.today().isoformat(), get_language())
+    body = django_cache.get(key)
+    if body is None:
+        body = render_to_string("atlas/_headlines.html", {"headlines": headlines()})
+        django_cache.set(key, body)
+    return body
+
+
+def _labels() -> dict:
+    """Words the page script needs for the state panel, in the page's language."""
+    return {
+        "topics": {slug: _(t.label) for slug, t in vocab.TOPICS.items()},
+        "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
+                     for slug, t in vocab.TOPICS.items()},
+    }
+
+
+@require_GET
+def home(request):
+    try:
+        query = parse_query(request.GET)
+    except BadRequest as e:
+        return render(request, "atlas/home_bad_request.html", {"message": str(e)}, status=400)
+    return render(request, "atlas/home.html", {
+        "query": query,
+        "layer": layers.LAYERS[query.layer],
+        "map_view": mark_safe(_map_view_html(query)),
+        "headlines": mark_safe(_headlines_html()),
+        "labels": _labels(),
+    })

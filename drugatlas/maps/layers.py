@@ -1,0 +1,294 @@
+"""The home map's layers: what each shows, where its numbers come from, how it is classed.
+
+Two kinds of layer:
+- law layers (possession, paraphernalia, decriminalization, good_samaritan,
+  overdose_prevention_centers, adult_use_marijuana) show each state's LawStatus on an "as of"
+  date; statuses and labels come from drugatlas.laws_vocabulary.
+- rate layers (arrests, overdose) show one year of an Observation measure; legend breaks come
+  from every year of the measure, so a colour means the same rate in every year.
+
+`build(layer, year=..., as_of=...)` returns a MapData: one Row per state (always 51: a state
+with nothing to show is a "No data" row, never a zero), and the legend with counts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.cache import cache as django_cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from drugatlas import laws_vocabulary as vocab
+from drugatlas.atlas import cache
+from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
+
+from . import classify
+
+# Arrest figures from agencies covering less than this share of residents are hatched.
+LOW_COVERAGE_PERCENT = 50.0
+
+
+@dataclass(frozen=True)
+class Layer:
+    slug: str
+    title: object  # a lazy translation
+    kind: str  # "law" or "rate"
+    method: object  # what counts, what a rate divides by
+    topic: str = ""  # law layers: the LawStatus topic
+    measures: tuple[str, ...] = ()  # rate layers: preferred measure first, then the fallback
+    ramp: str = "orange_red"
+    unit: object = ""
+
+    @property
+    def is_law(self) -> bool:
+        return self.kind == "law"
+
+
+LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
+    Layer("possession", gettext_lazy("Drug possession law"), "law",
+          gettext_lazy("How the lowest-level possession of a controlled substance other than "
+                       "marijuana (smallest amount, first offense) is classed."),
+          topic="possession"),
+    Layer("paraphernalia", gettext_lazy("Drug paraphernalia law"), "law",
+          gettext_lazy("How possession of drug paraphernalia is classed under state law."),
+          topic="paraphernalia"),
+    Layer("decriminalization", gettext_lazy("Decriminalization legislation"), "law",
+          gettext_lazy("The furthest stage a state bill or ballot measure to decriminalize drug "
+                       "possession had reached on the date."),
+          topic="decriminalization"),
+    Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents covered"), "rate",
+          gettext_lazy("Drug arrests reported to the FBI, divided by the population of the "
+                       "reporting agencies' jurisdictions. Where those agencies cover under half "
+                       "of the state's residents the state is hatched: the rate may not "
+                       "represent the state."),
+          measures=("drug_arrest_rate",), ramp="purple_blue",
+          unit=gettext_lazy("per 100,000 covered")),
+    Layer("overdose", gettext_lazy("Overdose deaths per 100,000"), "rate",
+          gettext_lazy("Age-adjusted drug overdose death rates (NCHS) where published; for later "
+                       "years, crude provisional rates: reported 12-month deaths ending December "
+                       "divided by the Census population. Crude and age-adjusted rates are not "
+                       "strictly comparable; each value says which it is."),
+          measures=("overdose_death_rate_age_adjusted", "overdose_death_rate_crude"),
+          unit=gettext_lazy("per 100,000")),
+    Layer("good_samaritan", gettext_lazy("911 Good Samaritan law"), "law",
+          gettext_lazy("Whether state law protects people who call 911 for an overdose from "
+                       "some drug charges."),
+          topic="good_samaritan"),
+    Layer("overdose_prevention_centers", gettext_lazy("Overdose prevention centers"), "law",
+          gettext_lazy("Whether supervised consumption sites are authorized by state law or "
+                       "operate without one."),
+          topic="overdose_prevention_centers"),
+    Layer("adult_use_marijuana", gettext_lazy("Adult-use marijuana"), "law",
+          gettext_lazy("Whether marijuana is legal for adults' use under state law."),
+          topic="adult_use_marijuana"),
+)}
+DEFAULT_LAYER = "possession"
+
+# Colours per topic (keys are vocabulary statuses); topics not listed use a sequential ramp.
+LAW_COLOURS = {
+    "possession": classify.CRIMINAL_CLASS_COLOURS,
+    "paraphernalia": classify.CRIMINAL_CLASS_COLOURS,
+    "good_samaritan": classify.YES_NO_COLOURS,
+    "adult_use_marijuana": classify.YES_NO_COLOURS,
+    "overdose_prevention_centers": {"authorized": "#2166ac", "operating": "#92c5de",
+                                    "none": "#fdb863"},
+}
+
+# Words for the flags a value may carry, as a reader should see them.
+FLAG_WORDS = {
+    "provisional": gettext_lazy("provisional"),
+    "suppressed": gettext_lazy("suppressed by the publisher"),
+    "no_reporting": gettext_lazy("no agency reported"),
+    "estimated": gettext_lazy("estimated"),
+    "imputed": gettext_lazy("includes estimates for agencies that did not report"),
+    "partial": gettext_lazy("partial"),
+}
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    url: str
+    label: str
+
+
+@dataclass
+class Row:
+    fips: str
+    abbr: str
+    name: str
+    key: str  # legend bin key
+    text: str  # the value or class in words, e.g. "Misdemeanor" or "581.2"
+    value: float | None = None  # rate layers: for sorting
+    rank: int | None = None  # law layers: position on the scale, for sorting
+    period: str = ""  # "2019", or for laws "since 2024-09-01"
+    notes: list[str] = field(default_factory=list)  # caveats in words
+    sources: list[SourceLink] = field(default_factory=list)
+    hatched: bool = False
+    confidence: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return self.key != classify.NO_DATA
+
+
+@dataclass
+class MapData:
+    layer: Layer
+    rows: list[Row]
+    legend: classify.Legend
+    year: int | None = None  # rate layers
+    as_of: dt.date | None = None  # law layers
+    years: list[int] = field(default_factory=list)  # rate layers: years with data
+
+    @property
+    def when(self) -> str:
+        return str(self.year) if self.year else self.as_of.isoformat() if self.as_of else ""
+
+
+def _states() -> list[Jurisdiction]:
+    return list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("name"))
+
+
+def _link_label(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def flag_notes(flags) -> list[str]:
+    return [str(FLAG_WORDS[f]) for f in flags if f in FLAG_WORDS]
+
+
+# --- Years and breaks of rate layers (cached until the data change) ----------------------
+
+def years(layer: Layer) -> list[int]:
+    """Years with at least one state value on a rate layer."""
+    key = cache.key("layer-years", layer.slug)
+    found = django_cache.get(key)
+    if found is None:
+        periods = (Observation.objects.filter(measure_id__in=layer.measures,
+                                              jurisdiction__kind=Jurisdiction.STATE,
+                                              value__isnull=False)
+                   .values_list("period", flat=True).distinct())
+        found = sorted({int(p) for p in periods if len(p) == 4 and p.isdigit()})
+        django_cache.set(key, found)
+    return found
+
+
+def breaks(layer: Layer) -> list[float]:
+    """Legend breaks from every state value of the layer's measures, all years."""
+    key = cache.key("layer-breaks", layer.slug)
+    found = django_cache.get(key)
+    if found is None:
+        values = (Observation.objects.filter(measure_id__in=layer.measures,
+                                             jurisdiction__kind=Jurisdiction.STATE,
+                                             value__isnull=False)
+                  .values_list("value", flat=True))
+        found = classify.nice_breaks(list(values))
+        django_cache.set(key, found)
+    return found
+
+
+# --- Building a layer --------------------------------------------------------------------
+
+def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -> MapData:
+    layer = LAYERS[slug]
+    if layer.is_law:
+        return _law_layer(layer, as_of or dt.date.today())
+    available = years(layer)
+    return _rate_layer(layer, year or (available[-1] if available else None), available)
+
+
+def _law_bins(layer: Layer) -> list[classify.Bin]:
+    statuses = [(s.value, _(s.label)) for s in vocab.legend(layer.topic)]
+    return classify.categorical_bins(statuses, colours=LAW_COLOURS.get(layer.topic),
+                                     ramp=classify.STAGE_COLOURS)
+
+
+def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
+    laws = (LawStatus.objects.as_of(as_of).filter(topic=layer.topic,
+                                                  jurisdiction__kind=Jurisdiction.STATE)
+            .select_related("source"))
+    # Where intervals overlap on the date, the one that began last is in force.
+    current: dict[str, LawStatus] = {}
+    for law in sorted(laws, key=lambda x: x.valid_from or dt.date.min):
+        current[law.jurisdiction_id] = law
+    bins = _law_bins(layer)
+    labels = {b.key: str(b.label) for b in bins}
+    rows = []
+    for place in _states():
+        law = current.get(place.fips)
+        if law is None:
+            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data")))
+            continue
+        key = law.status if law.status in labels else classify.UNKNOWN
+        sources = [SourceLink(url, _link_label(url)) for url in law.citation_list()]
+        if law.source and law.source.url and not sources:
+            sources.append(SourceLink(law.source.url, law.source.publisher))
+        notes = []
+        if law.confidence in ("low", "unknown"):
+            notes.append(_("confidence: %(c)s") % {"c": law.get_confidence_display().lower()})
+        period = (_("since %(date)s") % {"date": law.valid_from.isoformat()}
+                  if law.valid_from else _("as of %(date)s") % {"date": as_of.isoformat()})
+        rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],
+                        rank=vocab.rank(layer.topic, key) if key != classify.UNKNOWN else None,
+                        period=period, notes=notes, sources=sources,
+                        confidence=law.confidence))
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]),
+                   as_of=as_of)
+
+
+def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData:
+    layer_breaks = breaks(layer)
+    bins = classify.sequential_bins(layer_breaks, layer.ramp)
+    period = str(year) if year else ""
+    wanted = list(layer.measures)
+    if layer.slug == "arrests":
+        wanted.append("arrest_coverage_share")
+    found: dict[tuple[str, str], Observation] = {}
+    for obs in (Observation.objects.filter(measure_id__in=wanted, period=period,
+                                           jurisdiction__kind=Jurisdiction.STATE)
+                .select_related("source")):
+        found[(obs.jurisdiction_id, obs.measure_id)] = obs
+    rows = []
+    for place in _states():
+        chosen = next((found[(place.fips, m)] for m in layer.measures
+                       if (place.fips, m) in found and found[(place.fips, m)].value is not None),
+                      None)
+        if chosen is None:
+            # A row without a value still says why (suppressed, no agency reported).
+            empty = next((found[(place.fips, m)] for m in layer.measures
+                          if (place.fips, m) in found), None)
+            notes = flag_notes(empty.flag_list()) if empty else []
+            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
+                            period=period, notes=notes))
+            continue
+        flags = chosen.flag_list()
+        notes = []
+        if chosen.measure_id == "overdose_death_rate_age_adjusted":
+            notes.append(_("age-adjusted"))
+        elif chosen.measure_id == "overdose_death_rate_crude":
+            notes.append(_("crude"))
+        notes += flag_notes(flags)
+        hatched = False
+        if layer.slug == "arrests":
+            share_obs = found.get((place.fips, "arrest_coverage_share"))
+            share = share_obs.value if share_obs else None
+            hatched = "low_coverage" in flags or (share is not None and share < LOW_COVERAGE_PERCENT)
+            if share is not None:
+                notes.append(_("agencies cover %(share)s%% of residents")
+                             % {"share": classify.format_number(round(share))})
+            if hatched:
+                notes.append(_("low coverage: under half of residents"))
+        src = chosen.source
+        rows.append(Row(place.fips, place.abbr, place.name,
+                        classify.bin_key(chosen.value, layer_breaks),
+                        classify.format_number(chosen.value), value=chosen.value, period=period,
+                        notes=notes, sources=[SourceLink(src.url, src.publisher)],
+                        hatched=hatched))
+    title = f"{layer.title}, {year}" if year else str(layer.title)
+    legend = classify.legend(title, bins, [r.key for r in rows],
+                             low_coverage=sum(r.hatched for r in rows))
+    return MapData(layer, rows, legend, year=year, years=available)

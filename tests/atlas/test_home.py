@@ -1,0 +1,243 @@
+"""The home map `/`: layers, years and dates, legend, table, sorting, 400s, caching.
+
+Most tests create the rows they need (so they hold with or without the data bundle loaded);
+the last ones check the real bundle where it exists."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.conf import settings
+
+from drugatlas.atlas.cache import bump_data_version
+from drugatlas.atlas.models import Jurisdiction, LawStatus, Measure, Observation, Source
+from drugatlas.measures import MEASURES
+from drugatlas.sources.common import STATES
+
+
+def add_sample_rows():
+    """A few laws and figures for a handful of states; every other state has no data."""
+    source, _ = Source.objects.update_or_create(
+        id="test-map", defaults={"publisher": "Test Publisher", "title": "Test figures",
+                                 "url": "https://example.org/figures", "file": "test.csv"})
+    Jurisdiction.objects.get_or_create(fips="00", defaults={"abbr": "US", "name": "United States",
+                                                            "kind": "nation"})
+    for fips, (abbr, name) in STATES.items():
+        Jurisdiction.objects.get_or_create(fips=fips, defaults={"abbr": abbr, "name": name,
+                                                                "kind": "state"})
+    for m in MEASURES:
+        Measure.objects.get_or_create(slug=m.slug, defaults={"label": m.label, "unit": m.unit,
+                                                             "description": m.description})
+    LawStatus.objects.filter(topic="possession").delete()
+
+    def law(abbr, status, start=None, end=None, confidence="high"):
+        fips = next(f for f, (a, _) in STATES.items() if a == abbr)
+        LawStatus.objects.create(jurisdiction_id=fips, topic="possession", status=status,
+                                 valid_from=start, valid_to=end, confidence=confidence,
+                                 citations=f"https://law.example.org/{abbr.lower()}\n"
+                                           "https://other.example.org/x",
+                                 source=source)
+
+    law("OR", "felony", None, dt.date(2021, 1, 31))
+    law("OR", "not_criminalized", dt.date(2021, 2, 1), dt.date(2024, 8, 31))
+    law("OR", "misdemeanor", dt.date(2024, 9, 1))
+    law("TX", "felony")
+    law("ID", "both", confidence="low")
+    law("MT", "unknown", confidence="unknown")
+
+    def obs(abbr, measure, period, value, flags=""):
+        fips = "00" if abbr == "US" else next(f for f, (a, _) in STATES.items() if a == abbr)
+        Observation.objects.update_or_create(
+            jurisdiction_id=fips, measure_id=measure, period=period,
+            defaults={"value": value, "flags": flags, "source": source})
+
+    obs("MS", "drug_arrest_rate", "2019", 581.0)
+    obs("MS", "arrest_coverage_share", "2019", 96.0)
+    obs("TX", "drug_arrest_rate", "2019", 300.5, "low_coverage")
+    obs("TX", "arrest_coverage_share", "2019", 41.0, "low_coverage")
+    obs("AK", "drug_arrest_rate", "2019", None, "no_reporting")
+    obs("WV", "overdose_death_rate_age_adjusted", "2017", 57.8)
+    obs("WV", "overdose_death_rate_crude", "2023", 80.1, "provisional")
+    obs("NH", "overdose_death_rate_crude", "2023", 0.0, "provisional")  # a real zero is shown
+    obs("US", "overdose_deaths_12mo_provisional", "2023-12", 105007, "provisional")
+    obs("US", "drug_arrests", "2019", 1558862)
+    obs("US", "arrest_coverage_share", "2019", 75.4)
+    bump_data_version()
+    return source
+
+
+@pytest.fixture
+def sample(db):
+    return add_sample_rows()
+
+
+def row_of(html: str, abbr: str) -> str:
+    match = re.search(rf'<tr data-fips="\d\d" data-abbr="{abbr}".*?</tr>', html, re.S)
+    assert match, f"no table row for {abbr}"
+    return match.group(0)
+
+
+def state_link(html: str, abbr: str) -> str:
+    match = re.search(rf'<a href="/states/{abbr.lower()}/" aria-label="[^"]*" data-abbr="{abbr}".*?</a>',
+                      html, re.S)
+    assert match, f"no map link for {abbr}"
+    return match.group(0)
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response.content.decode()
+
+
+def test_default_page_is_the_possession_map_as_of_today(client, sample):
+    html = get(client, "/")
+    assert '<svg class="choropleth states"' in html
+    assert html.count('<a href="/states/') >= 51 * 2  # each state on the map and in the table
+    assert len(re.findall(r'<tr data-fips=', html)) == 51
+    assert f"as of {dt.date.today().isoformat()}" in html
+    assert "Misdemeanor" in row_of(html, "OR")
+    assert 'type="module"' in html
+
+
+def test_oregon_possession_follows_the_as_of_date(client, sample):
+    html = get(client, "/?layer=possession&as_of=2022-01-01")
+    assert "Not criminalized" in row_of(html, "OR")
+    assert "since 2021-02-01" in row_of(html, "OR")
+    assert 'aria-label="Oregon: Not criminalized, since 2021-02-01"' in html
+    html = get(client, "/?layer=possession&as_of=2025-01-01")
+    assert "Misdemeanor" in row_of(html, "OR")
+    assert "Felony" in row_of(get(client, "/?layer=possession&as_of=2020-06-30"), "OR")
+
+
+def test_a_year_on_a_law_layer_means_the_end_of_that_year(client, sample):
+    assert "Not criminalized" in row_of(get(client, "/?layer=possession&year=2022"), "OR")
+
+
+def test_law_rows_carry_citations_and_low_confidence(client, sample):
+    html = get(client, "/?layer=possession&as_of=2025-01-01")
+    assert 'href="https://law.example.org/or"' in row_of(html, "OR")
+    assert "confidence: low" in row_of(html, "ID")
+    assert "Unknown" in row_of(html, "MT")
+
+
+def test_states_without_a_law_record_say_no_data(client, sample):
+    html = get(client, "/?layer=possession&as_of=2025-01-01")
+    assert "No data" in row_of(html, "WY")
+    assert "url(#map-nodata)" in state_link(html, "WY")
+    # The legend counts classes, including the no-data ones.
+    assert re.search(r"Felony <span class=\"count\">\(1 state\)", html)
+
+
+def test_arrest_layer_hatches_low_coverage_and_never_shows_missing_as_zero(client, sample):
+    html = get(client, "/?layer=arrests&year=2019")
+    assert "581" in row_of(html, "MS")
+    assert "agencies cover 96% of residents" in row_of(html, "MS")
+    tx = row_of(html, "TX")
+    assert "300.5" in tx and "low coverage" in tx
+    assert 'class="hatch"' in state_link(html, "TX")
+    assert 'class="hatch"' not in state_link(html, "MS")
+    assert "agencies cover under half of residents" in html  # the legend says what hatching means
+    ak = row_of(html, "AK")
+    assert "No data" in ak and "no agency reported" in ak and ">0<" not in ak
+    assert "url(#map-nodata)" in state_link(html, "AK")
+    assert 'href="https://example.org/figures"' in row_of(html, "MS")
+
+
+def test_overdose_layer_says_age_adjusted_or_crude(client, sample):
+    wv = row_of(get(client, "/?layer=overdose&year=2017"), "WV")
+    assert "57.8" in wv and "age-adjusted" in wv
+    html = get(client, "/?layer=overdose&year=2023")
+    assert "80.1" in row_of(html, "WV") and "crude" in row_of(html, "WV")
+    assert "provisional" in row_of(html, "WV")
+    nh = row_of(html, "NH")
+    assert "<td>0</td>" in nh and "No data" not in nh  # zero is a value, not missing
+
+
+def test_table_sorts_by_value_with_no_data_last(client, sample):
+    html = get(client, "/?layer=arrests&year=2019&sort=-value")
+    order = re.findall(r'<tr data-fips="\d\d" data-abbr="(\w\w)"', html)
+    assert order[:2] == ["MS", "TX"] and order.index("AK") > 1
+    html = get(client, "/?layer=arrests&year=2019&sort=value")
+    order = re.findall(r'<tr data-fips="\d\d" data-abbr="(\w\w)"', html)
+    assert order[:2] == ["TX", "MS"]
+    assert 'aria-sort="ascending"' in html
+    html = get(client, "/?layer=possession&as_of=2025-01-01&sort=-value")
+    order = re.findall(r'<tr data-fips="\d\d" data-abbr="(\w\w)"', html)
+    assert order[0] == "TX" and order.index("ID") < order.index("OR")
+    assert get(client, "/?sort=-name").index('data-abbr="WY"') < get(client, "/").index('data-abbr="AL"') + 10**6
+
+
+@pytest.mark.parametrize("query, message", [
+    ("layer=nope", "no map layer"),
+    ("layer=arrests&year=19x9", "four digits"),
+    ("layer=arrests&year=1931", "No data for 1931"),
+    ("as_of=2022-13-01", "YYYY-MM-DD"),
+    ("as_of=1901-01-01", "as of 1970-01-01"),
+    ("sort=size", "can be sorted"),
+])
+def test_bad_parameters_answer_400_with_a_message(client, sample, query, message):
+    html = get(client, f"/?{query}", status=400)
+    assert message in html
+    assert 'role="alert"' in html
+
+
+def test_the_map_view_is_cached_until_the_data_change(client, sample):
+    url = "/?layer=overdose&year=2017"
+    assert "57.8" in get(client, url)
+    Observation.objects.filter(measure_id="overdose_death_rate_age_adjusted", period="2017",
+                               jurisdiction_id="54").update(value=58.9)
+    assert "57.8" in get(client, url)  # served from the cache
+    bump_data_version()
+    assert "58.9" in get(client, url)
+
+
+def test_national_headlines_carry_sources(client, sample):
+    html = get(client, "/")
+    headlines = html[html.index('class="headlines"'):]
+    assert "105,007" in headlines and "December 2023" in headlines
+    assert "1,558,862" in headlines and "75%" in headlines
+    assert 'href="https://example.org/figures"' in headlines
+
+
+def test_no_third_party_requests(client, sample):
+    html = get(client, "/")
+    for tag in re.findall(r"<(?:script|link|img|iframe)[^>]*>", html):
+        assert "http://" not in tag and "https://" not in tag and "//" not in tag.replace("://", ""), tag
+
+
+def test_every_state_on_the_map_is_named_for_assistive_technology(client, sample):
+    html = get(client, "/?layer=arrests&year=2019")
+    svg = html[html.index("<svg class=\"choropleth"):html.index("</svg>", html.index("<svg class=\"choropleth"))]
+    links = re.findall(r"<a [^>]*>", svg)
+    assert len(links) == 51
+    assert all('aria-label="' in a for a in links)
+    assert 'aria-label="Mississippi: 581 (agencies cover 96% of residents), 2019"' in svg
+
+
+# --- The real data bundle -----------------------------------------------------------------
+
+needs_bundle = pytest.mark.skipif(not (settings.BUNDLE_DIR / "datapackage.json").exists(),
+                                  reason="the data bundle has not been built yet")
+
+
+@needs_bundle
+def test_real_oregon_possession_2022_and_2025(client, atlas_db):
+    assert "Not criminalized" in row_of(get(client, "/?layer=possession&as_of=2022-01-01"), "OR")
+    assert "Misdemeanor" in row_of(get(client, "/?layer=possession&as_of=2025-01-01"), "OR")
+
+
+@needs_bundle
+def test_real_west_virginia_2017_overdose_rate(client, atlas_db):
+    wv = row_of(get(client, "/?layer=overdose&year=2017"), "WV")
+    assert "57.8" in wv and "age-adjusted" in wv
+
+
+@needs_bundle
+def test_real_every_layer_renders(client, atlas_db):
+    from drugatlas.maps.layers import LAYERS
+
+    for slug in LAYERS:
+        html = get(client, f"/?layer={slug}")
+        assert len(re.findall(r'<tr data-fips=', html)) == 51, slug
