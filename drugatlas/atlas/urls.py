@@ -1,8 +1,12 @@
 from django.urls import path
 
-from drugatlas.atlas.views import home
+from drugatlas.atlas.views import counties, home, pages, states
 
 app_name = "atlas"
 urlpatterns: list = [
     path("", home.home, name="home"),
+    path("states/<str:abbr>/", states.state_page, name="state"),
+    path("states/<str:abbr>/counties/", counties.counties_page, name="counties"),
+    path("sources/", pages.sources_page, name="sources"),
+    path("about/", pages.about_page, name="about"),
 ]

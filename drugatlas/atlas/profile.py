@@ -1,0 +1,375 @@
+"""A state's profile as plain data: headline figures, yearly trends, law history, bills.
+
+The state page renders it and its JSON twin serializes it. Every figure carries its period,
+flags and source, so the page can say the year, the caveat and where the number came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
+
+from django.urls import NoReverseMatch
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+
+from drugatlas import laws_vocabulary as vocab
+from drugatlas import measures as measure_list
+from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
+
+NATION_FIPS = "00"
+
+# Words for flags, as a reader should see them next to a number (translated when used).
+FLAG_WORDS = {
+    "provisional": _noop("provisional"),
+    "predicted": _noop("predicted (adjusted for reporting delay)"),
+    "suppressed": _noop("suppressed by the publisher"),
+    "low_coverage": _noop("low coverage: reporting agencies cover under half the population"),
+    "no_reporting": _noop("no agency reported"),
+    "estimated": _noop("estimated"),
+    "imputed": _noop("includes estimates for agencies that did not report"),
+    "binned": _noop("published only as a range"),
+    "partial": _noop("partial: only part of the year or of the agencies"),
+}
+
+ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
+                   "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale")
+DRUG_CLASSES = ("opioids", "synthetic_opioids", "heroin", "natural_semisynthetic_opioids",
+                "methadone", "cocaine", "psychostimulants")
+OVERDOSE_MEASURES = ("overdose_deaths", "overdose_death_rate_age_adjusted",
+                     "overdose_death_rate_crude", "overdose_deaths_12mo_provisional",
+                     *(f"overdose_deaths_12mo_{c}" for c in DRUG_CLASSES))
+PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES)
+
+# Topics whose changes are drawn on each trend chart.
+ARREST_CHART_TOPICS = ("possession", "paraphernalia", "decriminalization", "adult_use_marijuana")
+OVERDOSE_CHART_TOPICS = ("possession", "decriminalization", "good_samaritan",
+                         "overdose_prevention_centers")
+
+
+def status_words(topic: str, status: str) -> str:
+    """A law status as its map legend says it, in the reader's language."""
+    try:
+        return _(vocab.label(topic, status))
+    except KeyError:  # a status outside the vocabulary: show it rather than hide the record
+        return status.replace("_", " ").capitalize()
+
+
+def bill_status_words(status: str) -> str:
+    try:
+        return _(vocab.bill_status_label(status))
+    except KeyError:
+        return status.replace("_", " ").capitalize()
+
+
+def flag_words(flags: list[str]) -> list[str]:
+    return [_(FLAG_WORDS[f]) if f in FLAG_WORDS else f.replace("_", " ") for f in flags]
+
+
+def year_of(period: str) -> int | None:
+    """The calendar year a period stands for: "2017" or a 12-month period ending "2017-12"."""
+    if len(period) == 4 and period.isdigit():
+        return int(period)
+    if len(period) == 7 and period.endswith("-12"):
+        return int(period[:4])
+    return None
+
+
+@dataclass
+class SourceRef:
+    id: str
+    publisher: str
+    title: str
+    url: str
+
+    @classmethod
+    def of(cls, source: Source) -> "SourceRef":
+        return cls(source.id, source.publisher, source.title, source.url)
+
+
+@dataclass
+class Figure:
+    """One observation as the page shows it."""
+
+    measure: str
+    label: str
+    period: str
+    value: float | None
+    flags: list[str]
+    flag_words: list[str]
+    source: SourceRef
+
+    @classmethod
+    def of(cls, obs: Observation) -> "Figure":
+        flags = obs.flag_list()
+        return cls(obs.measure_id, measure_list.get(obs.measure_id).label
+                   if obs.measure_id in measure_list.BY_SLUG else obs.measure_id,
+                   obs.period, obs.value, flags, flag_words(flags), SourceRef.of(obs.source))
+
+
+@dataclass
+class Statement:
+    """A summary sentence with the figures it quotes (for source links and problem reports)."""
+
+    key: str
+    text: str
+    figures: list[Figure]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[SourceRef]:
+        return list({f.source.id: f.source for f in self.figures}.values())
+
+
+class Observations:
+    """A place's observations by measure and year (periods "YYYY" or "YYYY-12")."""
+
+    def __init__(self, place: Jurisdiction, slugs=PROFILE_MEASURES):
+        self.by_measure: dict[str, dict[int, Observation]] = defaultdict(dict)
+        rows = (Observation.objects.filter(jurisdiction=place, measure_id__in=slugs)
+                .select_related("source"))
+        for obs in rows:
+            year = year_of(obs.period)
+            if year is not None:
+                self.by_measure[obs.measure_id][year] = obs
+
+    def get(self, slug: str, year: int) -> Observation | None:
+        return self.by_measure.get(slug, {}).get(year)
+
+    def value(self, slug: str, year: int) -> float | None:
+        obs = self.get(slug, year)
+        return obs.value if obs else None
+
+    def latest_year(self, slug: str, final_only: bool = False) -> int | None:
+        """The latest year with a value (optionally leaving out provisional values)."""
+        years = [y for y, o in self.by_measure.get(slug, {}).items() if o.value is not None
+                 and not (final_only and "provisional" in o.flag_list())]
+        return max(years) if years else None
+
+    def series(self, slug: str) -> dict[int, float | None]:
+        return {y: o.value for y, o in sorted(self.by_measure.get(slug, {}).items())}
+
+    def flagged(self, slug: str, *flags: str) -> frozenset[int]:
+        return frozenset(y for y, o in self.by_measure.get(slug, {}).items()
+                         if set(flags) & set(o.flag_list()))
+
+    def sources(self, *slugs: str) -> list[SourceRef]:
+        found = {o.source_id: o.source for s in slugs for o in self.by_measure.get(s, {}).values()}
+        return [SourceRef.of(src) for _, src in sorted(found.items())]
+
+
+def n(value: float | None, decimals: int = 0) -> str:
+    """A number formatted for the reader's language, with grouping."""
+    return number_format(value, decimals, force_grouping=True)
+
+
+def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
+    year = obs.latest_year("drug_arrests")
+    if year is None:
+        return None
+    arrests = obs.get("drug_arrests", year)
+    rate, share = obs.get("drug_arrest_rate", year), obs.get("arrest_coverage_share", year)
+    covered = obs.get("arrest_population_covered", year)
+    figures = [Figure.of(o) for o in (arrests, rate, share, covered) if o is not None]
+    values = {"year": year, "state": place.name, "arrests": n(arrests.value)}
+    if share and share.value is not None:
+        values["who"] = _("agencies covering %(share)s%% of %(state)s's residents") % {
+            "share": n(share.value, 0 if share.value >= 10 else 1), "state": place.name}
+    elif covered and covered.value:
+        values["who"] = _("agencies covering %(people)s residents of %(state)s") % {
+            "people": n(covered.value), "state": place.name}
+    else:
+        values["who"] = _("reporting agencies in %(state)s") % {"state": place.name}
+    if rate and rate.value is not None:
+        text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests: %(rate)s per 100,000 "
+                 "residents covered.") % {**values, "rate": n(rate.value)}
+    else:
+        text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests.") % values
+    notes = _flag_notes(figures)
+    later = [y for y, o in obs.by_measure["drug_arrests"].items() if y > year and o.value is None]
+    if later:
+        notes.append(_("No data for %(years)s: no agency reported, or the FBI published no table.")
+                     % {"years": ", ".join(map(str, sorted(later)))})
+    return Statement("arrests", text, figures, notes)
+
+
+def overdose_final_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
+    year = obs.latest_year("overdose_death_rate_age_adjusted", final_only=True)
+    if year is None:
+        return None
+    rate, deaths = obs.get("overdose_death_rate_age_adjusted", year), obs.get("overdose_deaths", year)
+    figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
+    values = {"year": year, "state": place.name, "rate": n(rate.value, 1)}
+    if deaths and deaths.value is not None:
+        text = _("In %(year)s, %(deaths)s residents of %(state)s died of a drug overdose: an "
+                 "age-adjusted rate of %(rate)s per 100,000 (final data).") % {
+            **values, "deaths": n(deaths.value)}
+    else:
+        text = _("In %(year)s, %(state)s's age-adjusted overdose death rate was %(rate)s per "
+                 "100,000 (final data).") % values
+    return Statement("overdose_final", text, figures, _flag_notes(figures))
+
+
+def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
+    year = obs.latest_year("overdose_death_rate_crude")
+    deaths_year = obs.latest_year("overdose_deaths_12mo_provisional")
+    year = year or deaths_year
+    if year is None:
+        return None
+    rate, deaths = obs.get("overdose_death_rate_crude", year), obs.get(
+        "overdose_deaths_12mo_provisional", year)
+    figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
+    values = {"year": year, "state": place.name}
+    if deaths and deaths.value is not None and rate and rate.value is not None:
+        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths of "
+                 "%(state)s residents were reported (provisional): a crude rate of %(rate)s per "
+                 "100,000, not age-adjusted.") % {**values, "deaths": n(deaths.value),
+                                                   "rate": n(rate.value, 1)}
+    elif deaths and deaths.value is not None:
+        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths of "
+                 "%(state)s residents were reported (provisional).") % {
+            **values, "deaths": n(deaths.value)}
+    else:
+        return None
+    notes = [w for w in _flag_notes(figures) if w != _(FLAG_WORDS["provisional"])]
+    return Statement("overdose_provisional", text, figures, notes)
+
+
+def _flag_notes(figures: list[Figure]) -> list[str]:
+    words = [w for f in figures for w in f.flag_words]
+    return list(dict.fromkeys(words))
+
+
+# Comparison with the nation: the latest year both have, per measure.
+COMPARED = (
+    ("drug_arrest_rate", 0),
+    ("arrest_coverage_share", 0),
+    ("overdose_death_rate_age_adjusted", 1),
+    ("overdose_death_rate_crude", 1),
+)
+
+
+def comparison(obs: Observations, nation: Observations) -> list[dict]:
+    rows = []
+    for slug, decimals in COMPARED:
+        years = [y for y, o in obs.by_measure.get(slug, {}).items() if o.value is not None]
+        if not years:
+            continue
+        both = [y for y in years if nation.value(slug, y) is not None]
+        year = max(both) if both else max(years)
+        mine, ours = obs.get(slug, year), nation.get(slug, year)
+        rows.append({"measure": slug, "label": measure_list.get(slug).label, "year": year,
+                     "state": Figure.of(mine),
+                     "nation": Figure.of(ours) if ours else None,
+                     "state_text": n(mine.value, decimals),
+                     "nation_text": n(ours.value, decimals) if ours and ours.value is not None
+                     else _("no data")})
+    return rows
+
+
+def links(urls: list[str]) -> list[dict]:
+    """Citation URLs with the site's name to show as link text."""
+    return [{"url": u, "host": urlsplit(u).netloc.removeprefix("www.") or u} for u in urls]
+
+
+def law_history(place: Jurisdiction) -> list[dict]:
+    """Each topic's dated intervals, oldest first, with citations and confidence."""
+    order = {topic: i for i, (topic, _) in enumerate(LawStatus.TOPICS)}
+    today = dt.date.today()
+    topics: dict[str, list] = defaultdict(list)
+    rows = LawStatus.objects.filter(jurisdiction=place).select_related("source")
+    for law in sorted(rows, key=lambda l: (order.get(l.topic, 99), l.valid_from or dt.date.min)):
+        in_force = ((law.valid_from is None or law.valid_from <= today)
+                    and (law.valid_to is None or law.valid_to >= today))
+        topics[law.topic].append({
+            "status": law.status, "status_label": status_words(law.topic, law.status),
+            "valid_from": law.valid_from.isoformat() if law.valid_from else None,
+            "valid_to": law.valid_to.isoformat() if law.valid_to else None,
+            "in_force": in_force, "statute": law.statute, "citations": links(law.citation_list()),
+            "confidence": law.confidence, "note": law.note,
+            "source": SourceRef.of(law.source) if law.source else None})
+    return [{"topic": t, "label": _topic_label(t), "intervals": intervals,
+             "changed": len(intervals) > 1}
+            for t, intervals in topics.items()]
+
+
+def _topic_label(slug: str) -> str:
+    try:
+        return _(vocab.topic(slug).label)
+    except KeyError:
+        return dict(LawStatus.TOPICS).get(slug, slug)
+
+
+def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str]]:
+    """(date, label) for each dated start of a status on the given topics."""
+    marks = []
+    for topic in history:
+        if topic["topic"] not in topics:
+            continue
+        for interval in topic["intervals"]:
+            if interval["valid_from"]:
+                marks.append((dt.date.fromisoformat(interval["valid_from"]),
+                              f"{topic['label']}: {interval['status_label']}"))
+    return marks
+
+
+def bills(place: Jurisdiction) -> list[dict]:
+    out = []
+    for bill in Bill.objects.filter(jurisdiction=place).prefetch_related("events"):
+        out.append({
+            "key": bill.key, "url": _bill_url(bill), "number": bill.number, "session": bill.session, "title": bill.title,
+            "summary": bill.summary, "status": bill.status,
+            "status_label": bill_status_words(bill.status),
+            "status_date": bill.status_date.isoformat() if bill.status_date else None,
+            "citations": links(bill.citation_list()), "confidence": bill.confidence,
+            "note": bill.note,
+            "events": [{"date": e.date.isoformat() if e.date else None, "action": e.action,
+                        "status": e.status, "status_label": bill_status_words(e.status),
+                        "url": e.url} for e in bill.events.all()]})
+    return out
+
+
+def _bill_url(bill: Bill) -> str:
+    try:
+        return bill.get_absolute_url()
+    except NoReverseMatch:  # the legislation pages are not installed
+        return ""
+
+
+def build(place: Jurisdiction) -> dict:
+    """Everything the state page shows, as JSON-ready data (charts are drawn from `trends`)."""
+    obs = Observations(place)
+    nation = Jurisdiction.objects.filter(fips=NATION_FIPS).first()
+    nation_obs = Observations(nation) if nation else None
+    statements = [s for s in (arrest_statement(place, obs), overdose_final_statement(place, obs),
+                              overdose_provisional_statement(place, obs)) if s]
+    history = law_history(place)
+    return {
+        "jurisdiction": {"fips": place.fips, "abbr": place.abbr, "name": place.name},
+        "statements": [asdict(s) | {"sources": [asdict(r) for r in s.sources]}
+                       for s in statements],
+        "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
+        "laws": _plain(history),
+        "bills": bills(place),
+        "trends": {slug: {str(y): v for y, v in obs.series(slug).items()}
+                   for slug in PROFILE_MEASURES if slug != "population" and obs.series(slug)},
+        "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())
+                               if o.flag_list()}
+                        for slug, years in obs.by_measure.items() if slug != "population"},
+        "trend_sources": {slug: sorted({o.source_id for o in years.values()})
+                          for slug, years in obs.by_measure.items()},
+        "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)],
+    }
+
+
+def _plain(value):
+    """Dataclasses inside lists and dicts, turned into dicts for JSON."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return value

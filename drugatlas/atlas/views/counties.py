@@ -1,0 +1,295 @@
+"""County pages: `/states/<abbr>/counties/?layer=overdose|arrests&year=YYYY`.
+
+Two layers, each honest about what it is:
+- overdose: NCHS model-based age-adjusted county death rates, published only as ranges
+  (1999-2016); we show the range, never a made-up point value.
+- arrests: county drug arrests (FBI UCR county files via ICPSR, which impute for agencies that
+  did not report) per 100,000 residents of the same county and year: a crude rate.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache as django_cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from drugatlas import measures as measure_list
+from drugatlas.atlas import cache
+from drugatlas.atlas.models import Jurisdiction, Observation, Source
+from drugatlas.atlas.profile import flag_words, n
+from drugatlas.maps import classify, svg
+from drugatlas.atlas.views.states import find_state, not_found, report_url, state_path
+
+BIN_MEASURE = "overdose_death_rate_county_bin"
+
+# The two county layers: what each counts and divides by (also listed on /sources/).
+COUNTY_LAYERS = {
+    "overdose": {
+        "label": gettext_lazy("Overdose death rate (model-based range)"),
+        "measures": (BIN_MEASURE,),
+        "counts": gettext_lazy("Drug-poisoning deaths of the county's residents, as estimated "
+                               "by a CDC/NCHS small-area model (1999–2016)."),
+        "divides_by": gettext_lazy("The county's residents, age-adjusted to the 2000 U.S. "
+                                   "standard population."),
+        "method": gettext_lazy("NCHS publishes each county only as one of 16 ranges (under 2, "
+                               "2–3.9, … 30 or more per 100,000), so we show the range, never "
+                               "a single number. County estimates stop in 2016."),
+    },
+    "arrests": {
+        "label": gettext_lazy("Drug arrests per 100,000 residents (crude)"),
+        "measures": ("drug_arrests", "population"),
+        "counts": gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
+                               "county-level arrest files as processed by ICPSR/NACJD, which "
+                               "estimate (impute) arrests for agencies that did not report: "
+                               "estimates, not reported counts."),
+        "divides_by": gettext_lazy("The county's Census population of the same year: a crude "
+                                   "rate, computed only where the count and the population are "
+                                   "for the same county and year."),
+        "method": gettext_lazy("Arrests are counted where they happen, not where the arrested "
+                               "people live, and a person arrested twice counts twice."),
+    },
+}
+LAYERS = tuple(COUNTY_LAYERS)
+SORTS = ("name", "value")
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def bin_label(lower: float | None) -> str:
+    """The published range a bin's lower bound stands for (bins are 2 wide: <2, 2-3.9, … 30+)."""
+    if lower is None:
+        return _("no data")
+    if lower < 2:
+        return _("under 2")
+    if lower >= 30:
+        return _("30 or more")
+    return f"{lower:g}–{lower + 1.9:g}"
+
+
+@dataclass
+class Row:
+    fips: str
+    name: str
+    value: float | None  # the rate (or a bin's lower bound); None = no data
+    label: str  # what the reader sees: a range or a rate
+    flags: list[str]
+    source: str = ""
+    arrests: float | None = None
+    population: float | None = None
+    notes: list[str] = field(default_factory=list)  # the flags in words
+
+
+def _county_values(state: Jurisdiction, slug: str) -> dict[str, dict[str, Observation]]:
+    """{period: {county fips: observation}} for the state's counties."""
+    out: dict[str, dict[str, Observation]] = defaultdict(dict)
+    rows = Observation.objects.filter(jurisdiction__parent=state,
+                                      jurisdiction__kind=Jurisdiction.COUNTY, measure_id=slug)
+    for obs in rows.only("jurisdiction_id", "period", "value", "flags", "source_id"):
+        out[obs.period][obs.jurisdiction_id] = obs
+    return out
+
+
+def years_for(state: Jurisdiction, layer: str) -> list[int]:
+    if layer == "overdose":
+        periods = set(_periods(state, BIN_MEASURE))
+    else:  # a crude rate needs the count and the population of the same year
+        periods = set(_periods(state, "drug_arrests")) & set(_periods(state, "population"))
+    return sorted(int(p) for p in periods if len(p) == 4 and p.isdigit())
+
+
+def _periods(state: Jurisdiction, slug: str) -> list[str]:
+    return list(Observation.objects.filter(
+        jurisdiction__parent=state, jurisdiction__kind=Jurisdiction.COUNTY, measure_id=slug,
+        value__isnull=False).values_list("period", flat=True).distinct())
+
+
+def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
+    counties = Jurisdiction.objects.filter(parent=state, kind=Jurisdiction.COUNTY).order_by("name")
+    period = str(year)
+    if layer == "overdose":
+        values = _county_values(state, BIN_MEASURE).get(period, {})
+        rows = []
+        for c in counties:
+            obs = values.get(c.fips)
+            value = obs.value if obs else None
+            rows.append(Row(c.fips, c.name, value, bin_label(value),
+                            obs.flag_list() if obs else [], obs.source_id if obs else ""))
+        return rows
+    arrests = _county_values(state, "drug_arrests").get(period, {})
+    population = _county_values(state, "population").get(period, {})
+    rows = []
+    for c in counties:
+        a, p = arrests.get(c.fips), population.get(c.fips)
+        count = a.value if a else None
+        people = p.value if p else None
+        rate = round(count / people * 100_000, 1) if count is not None and people else None
+        rows.append(Row(c.fips, c.name, rate, n(rate, 1) if rate is not None else _("no data"),
+                        a.flag_list() if a else ["no_reporting"], a.source_id if a else "",
+                        count, people))
+    return rows
+
+
+def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]:
+    """layer, year, sort and the layer's years; BadRequest with a message a person can act on."""
+    layer = request.GET.get("layer") or "overdose"
+    if layer not in LAYERS:
+        raise BadRequest(_("Unknown layer “%(layer)s”. Choose layer=overdose or layer=arrests.")
+                         % {"layer": layer[:40]})
+    years = years_for(state, layer)
+    raw_year = request.GET.get("year")
+    if raw_year in (None, ""):
+        year = years[-1] if years else 0
+    elif not raw_year.isdigit() or int(raw_year) not in years:
+        span = ", ".join(map(str, years)) if years else _("none")
+        raise BadRequest(_("No %(layer)s data for year “%(year)s” in %(state)s. Years with data: "
+                           "%(years)s.") % {"layer": layer, "year": raw_year[:10],
+                                            "state": state.name, "years": span})
+    else:
+        year = int(raw_year)
+    sort = request.GET.get("sort") or "name"
+    if sort not in SORTS:
+        raise BadRequest(_("Unknown sort “%(sort)s”. Choose sort=name or sort=value.")
+                         % {"sort": sort[:20]})
+    return layer, year, sort, years
+
+
+@require_GET
+def counties_page(request, abbr: str):
+    state = find_state(abbr)
+    if state is None:
+        return not_found(request, abbr)
+    try:
+        layer, year, sort, years = parse_query(request, state)
+    except BadRequest as e:
+        return render(request, "atlas/bad_request.html",
+                      {"message": str(e), "state": state,
+                       "retry": f"{state_path(state)}counties/"}, status=400)
+    wants_json = request.GET.get("format") == "json"
+    key = cache.key("page", "counties", state.abbr, layer, year, sort, wants_json, get_language())
+    body = django_cache.get(key)
+    if body is None:
+        context = counties_context(state, layer, year, sort, years)
+        if wants_json:
+            body = _json(context)
+        else:
+            body = render_to_string("atlas/_counties_body.html", context)
+        django_cache.set(key, body)
+    if wants_json:
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    return render(request, "atlas/counties.html", {"state": state, "body": mark_safe(body),
+                                                   "layer": layer, "year": year})
+
+
+def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
+                     years: list[int]) -> dict:
+    rows = build_rows(state, layer, year) if years else []
+    if sort == "value":
+        rows.sort(key=lambda r: (r.value is None, -(r.value or 0), r.name))
+    for r in rows:
+        # Every overdose value is a range, and the page says so once above the table.
+        r.notes = flag_words([f for f in r.flags if f != "binned"])
+    sources = Source.objects.filter(id__in={r.source for r in rows if r.source})
+    base = f"{state_path(state)}counties/"
+    legend, breaks = county_legend(state, layer, rows)
+    measure = BIN_MEASURE if layer == "overdose" else "drug_arrests"
+    with_data = [r for r in rows if r.value is not None]
+    return {
+        "state": state, "layer": layer, "year": year, "years": years, "sort": sort,
+        "rows": rows, "sources": sources, "base": base, "with_data": len(with_data),
+        "measure": measure_list.get(measure),
+        "layers": [{"slug": slug, "label": _layer_label(slug), "current": slug == layer}
+                   for slug in LAYERS],
+        "method": COUNTY_LAYERS[layer],
+        "map_svg": county_map(state, layer, year, rows, legend, breaks) if rows else "",
+        "legend": legend,
+        "report": report_url(f"{base}?layer={layer}&year={year}",
+                             f"{_layer_label(layer)}, {state.name} counties, {year}"),
+    }
+
+
+def _layer_label(layer: str) -> str:
+    return str(COUNTY_LAYERS[layer]["label"])
+
+
+# Class breaks for the overdose ranges sit on published range boundaries (ranges are 2 wide
+# from 2 to 30), so every county falls wholly in one class; fixed, so a colour means the same
+# rate in every state and year.
+OVERDOSE_BREAKS = (4.0, 8.0, 14.0, 20.0, 30.0)
+
+
+def county_legend(state: Jurisdiction, layer: str,
+                  rows: list[Row]) -> tuple[classify.Legend, list[float]]:
+    if layer == "overdose":
+        breaks = list(OVERDOSE_BREAKS)
+        title = _("Deaths per 100,000 (age-adjusted, model-based)")
+    else:
+        # Breaks from every year of the state's county rates: a colour means the same rate
+        # whichever year is shown.
+        breaks = classify.nice_breaks(_all_arrest_rates(state))
+        title = _("Drug arrests per 100,000 residents (crude)")
+    bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "purple_blue")
+    return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
+
+
+def _all_arrest_rates(state: Jurisdiction) -> list[float]:
+    arrests = _county_values(state, "drug_arrests")
+    population = _county_values(state, "population")
+    rates = []
+    for period, by_county in arrests.items():
+        for fips, obs in by_county.items():
+            pop = population.get(period, {}).get(fips)
+            if obs.value is not None and pop and pop.value:
+                rates.append(obs.value / pop.value * 100_000)
+    return rates
+
+
+def county_map(state: Jurisdiction, layer: str, year: int, rows: list[Row],
+               legend: classify.Legend, breaks: list[float]) -> str:
+    """The state's counties as an inline SVG choropleth (drawn by drugatlas.maps.svg)."""
+    unit = _("per 100,000")
+    areas = []
+    for r in rows:
+        if r.value is None:
+            continue  # drawn with the no-data pattern by the map writer
+        key = classify.bin_key(r.value, breaks)
+        label = f"{r.name}: {r.label} {unit} ({year})"
+        if layer == "arrests":
+            label = f"{r.name}: {r.label} {unit}, crude ({year})"
+        areas.append(svg.Area(fips=r.fips, fill=legend.bin(key).fill, label=label,
+                              href=f"#county-{r.fips}", data={"value": r.label}))
+    title = f"{_layer_label(layer)}, {state.name}, {year}"
+    description = _("%(n)s of %(total)s counties have data; the table below lists every county.") % {
+        "n": len(areas), "total": len(rows)}
+    try:
+        return svg.render_choropleth(areas, title=title, description=description,
+                                     state=state.fips, element_id="county-map",
+                                     no_data_label=_("No data"))
+    except ValueError:  # no geometry for this state: the table still says everything
+        return ""
+
+
+def _json(context: dict) -> dict:
+    return {
+        "state": {"fips": context["state"].fips, "abbr": context["state"].abbr,
+                  "name": context["state"].name},
+        "layer": context["layer"], "year": context["year"], "years": context["years"],
+        "measure": context["measure"].slug,
+        "rate": "binned age-adjusted range" if context["layer"] == "overdose" else "crude",
+        "counties": [{"fips": r.fips, "name": r.name, "value": r.value, "label": r.label,
+                      "flags": r.flags, "arrests": r.arrests, "population": r.population,
+                      "source": r.source or None} for r in context["rows"]],
+        "sources": [{"id": s.id, "publisher": s.publisher, "title": s.title, "url": s.url,
+                     "licence": s.licence} for s in context["sources"]],
+    }

@@ -1,0 +1,148 @@
+"""`/sources/` (generated from the Source and Measure records) and `/about/`."""
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+
+from django.core.cache import cache as django_cache
+from django.db.models import Count, F, Max, Min
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+from django.views.decorators.http import require_GET
+
+from drugatlas import laws_vocabulary as vocab
+from drugatlas import measures as measure_list
+from drugatlas.atlas import cache
+from drugatlas.atlas.views.counties import COUNTY_LAYERS
+from drugatlas.maps.layers import LAYERS
+from drugatlas.atlas.models import Bill, CostAssumption, LawStatus, Measure, Observation, Source
+from drugatlas.atlas.profile import status_words
+
+TOPIC_LABELS = {"population": "Population", "health": "Overdose deaths",
+                "enforcement": "Drug arrests", "": "Other"}
+
+
+def _cached_body(name: str, template: str, build) -> str:
+    key = cache.key("page", name, get_language())
+    body = django_cache.get(key)
+    if body is None:
+        body = render_to_string(template, build())
+        django_cache.set(key, body)
+    return mark_safe(body)
+
+
+@require_GET
+def sources_page(request):
+    body = _cached_body("sources", "atlas/_sources_body.html", sources_context)
+    return render(request, "atlas/sources.html", {"body": body})
+
+
+def _span(first: str | None, last: str | None) -> str:
+    if not first:
+        return ""
+    a, b = first[:4], (last or first)[:4]
+    return a if a == b else f"{a}–{b}"
+
+
+def sources_context() -> dict:
+    spans = {row["source_id"]: row for row in Observation.objects.values("source_id").annotate(
+        first=Min("period"), last=Max("period"), count=Count("id"))}
+    feeds: dict[str, list[str]] = defaultdict(list)
+    for source_id, slug in (Observation.objects.values_list("source_id", "measure_id")
+                            .distinct().order_by("source_id", "measure_id")):
+        feeds[source_id].append(slug)
+    laws = dict(LawStatus.objects.values_list("source_id").annotate(Count("id")))
+    bills = dict(Bill.objects.values_list("source_id").annotate(Count("id")))
+    costs = dict(CostAssumption.objects.values_list("source_id").annotate(Count("id")))
+    labels = {m.slug: m.label for m in Measure.objects.all()} or {
+        m.slug: m.label for m in measure_list.MEASURES}
+
+    rows = []
+    for s in Source.objects.all():
+        span = spans.get(s.id, {})
+        rows.append({
+            "source": s, "years": _span(span.get("first"), span.get("last")),
+            "observations": span.get("count", 0),
+            "measures": [labels.get(slug, slug) for slug in feeds.get(s.id, [])],
+            "laws": laws.get(s.id, 0), "bills": bills.get(s.id, 0), "costs": costs.get(s.id, 0),
+        })
+    rows.sort(key=lambda r: (r["source"].publisher.lower(), r["source"].title.lower()))
+    publishers = [{"publisher": name, "sources": list(group)}
+                  for name, group in groupby(rows, key=lambda r: r["source"].publisher)]
+    return {"publishers": publishers, "source_count": len(rows), "layers": layer_methods(),
+            "measure_groups": measure_groups()}
+
+
+def measure_groups() -> list[dict]:
+    """Every measure with its unit, definition and caveats, grouped by topic."""
+    rows = list(Measure.objects.select_related("default_source")) or list(measure_list.MEASURES)
+    groups: dict[str, list] = defaultdict(list)
+    for m in rows:
+        groups[m.topic or ""].append(m)
+    order = ["enforcement", "health", "population", ""]
+    return [{"topic": t, "label": TOPIC_LABELS.get(t, t.capitalize()), "measures": groups[t]}
+            for t in sorted(groups, key=lambda t: order.index(t) if t in order else 9)]
+
+
+# What a rate layer's figure counts and divides by, in words (law layers list their classes).
+RATE_METHODS = {
+    "arrests": {
+        "counts": "drug_arrests",
+        "divides_by": _noop("The population of the reporting agencies' jurisdictions, as the FBI "
+                            "estimates it, not the whole state: a rate per 100,000 residents "
+                            "covered."),
+    },
+    "overdose": {
+        "counts": "overdose_deaths",
+        "divides_by": _noop("Residents of the state. Age-adjusted rates weight age groups to the "
+                            "2000 U.S. standard population; crude rates divide by the Census "
+                            "population of the same year."),
+    },
+}
+
+
+def layer_methods() -> list[dict]:
+    """How each map layer is made: what counts, and what a rate divides by.
+
+    The home map's layers come from drugatlas.maps.layers, their measures from
+    drugatlas.measures; the county layers from the county page.
+    """
+    out = []
+    for layer in LAYERS.values():
+        entry = {"layer": layer.slug, "label": str(layer.title), "method": str(layer.method),
+                 "measures": [measure_list.get(m) for m in layer.measures], "classes": []}
+        if layer.is_law:
+            entry["classes"] = [_(status.label) for status in vocab.legend(layer.topic)]
+            entry["counts"] = _("Each state's status on the date shown, from our dated legal "
+                                "records; every status carries citations and a confidence.")
+        else:
+            method = RATE_METHODS.get(layer.slug, {})
+            entry["counts"] = measure_list.get(method.get("counts", layer.measures[0])).description
+            entry["divides_by"] = _(method.get("divides_by", ""))
+        out.append(entry)
+    for slug, layer in COUNTY_LAYERS.items():
+        out.append({"layer": f"county-{slug}", "label": str(layer["label"]),
+                    "counts": str(layer["counts"]), "divides_by": str(layer["divides_by"]),
+                    "method": str(layer["method"]),
+                    "measures": [measure_list.get(m) for m in layer["measures"]], "classes": []})
+    return out
+
+
+@require_GET
+def about_page(request):
+    body = _cached_body("about", "atlas/_about_body.html", about_context)
+    return render(request, "atlas/about.html", {"body": body})
+
+
+def about_context() -> dict:
+    """Oregon's possession history from the legal records, to sit beside the narrative."""
+    oregon = (LawStatus.objects.filter(jurisdiction__abbr="OR", topic="possession")
+              .order_by(F("valid_from").asc(nulls_first=True)))
+    timeline = [{"from": law.valid_from, "to": law.valid_to,
+                 "status": status_words("possession", law.status), "note": law.note,
+                 "citations": law.citation_list()} for law in oregon]
+    return {"oregon": timeline}

@@ -1,0 +1,195 @@
+"""State pages: `/states/<abbr>/` in HTML (printable one-pager) and `?format=json`.
+
+The page body is cached under the data version and the language; the frame around it
+(header, sign-up form with its CSRF token) is rendered per request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.core.cache import cache as django_cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from drugatlas.atlas import cache, profile
+from drugatlas.atlas.models import Jurisdiction
+from drugatlas.maps import charts
+
+
+def find_state(abbr: str) -> Jurisdiction | None:
+    """A state or DC by USPS code, any case."""
+    return Jurisdiction.objects.filter(abbr=abbr.upper()[:2], kind=Jurisdiction.STATE).first()
+
+
+def state_path(place: Jurisdiction) -> str:
+    return f"/states/{place.abbr.lower()}/"
+
+
+def report_url(page: str, what: str) -> str:
+    """The "Report a problem" link for one number or record on a page."""
+    return "/corrections/new/?" + urlencode({"page": page, "what": what[:200]})
+
+
+def not_found(request, abbr: str):
+    states = Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("name")
+    return render(request, "atlas/not_found.html", {"asked": abbr[:20], "states": states},
+                  status=404)
+
+
+@require_GET
+def state_page(request, abbr: str):
+    place = find_state(abbr)
+    if place is None:
+        return not_found(request, abbr)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(cached_profile(place), json_dumps_params={"ensure_ascii": False})
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    key = cache.key("page", "state", place.abbr, get_language())
+    body = django_cache.get(key)
+    if body is None:
+        body = render_to_string("atlas/_state_body.html", state_context(place))
+        django_cache.set(key, body)
+    return render(request, "atlas/state.html", {"place": place, "body": mark_safe(body),
+                                                "page_path": state_path(place)})
+
+
+def cached_profile(place: Jurisdiction) -> dict:
+    key = cache.key("profile", place.abbr, get_language())
+    data = django_cache.get(key)
+    if data is None:
+        data = profile.build(place)
+        django_cache.set(key, data)
+    return data
+
+
+def state_context(place: Jurisdiction) -> dict:
+    data = cached_profile(place)
+    page = state_path(place)
+    for statement in data["statements"]:
+        first = statement["figures"][0]
+        statement["report"] = report_url(page, f"{first['label']}, {place.name}, {first['period']}")
+    for row in data["comparison"]:
+        row["report"] = report_url(page, f"{row['label']}, {place.name} vs U.S., {row['year']}")
+    for topic in data["laws"]:
+        topic["report"] = report_url(page, f"{topic['label']} law history, {place.name}")
+    for bill in data["bills"]:
+        bill["report"] = report_url(page, f"Bill {bill['number']}, {place.name}")
+    trend_charts = build_charts(place, data)
+    for chart in trend_charts:
+        chart["report"] = report_url(page, f"{chart['title']} (chart)")
+    return {"place": place, "data": data, "charts": trend_charts, "page_path": page,
+            "today": dt.date.today(),
+            "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
+                         if i["in_force"] and t["topic"] in ("possession", "paraphernalia")]}
+
+
+def _series(data: dict, slug: str) -> dict[int, float | None]:
+    return {int(y): v for y, v in data["trends"].get(slug, {}).items()}
+
+
+def _missing_notes(data: dict, slug: str) -> dict[int, str]:
+    """Why a value is missing (suppressed, no agency reported), for the data table."""
+    values = data["trends"].get(slug, {})
+    return {int(y): "; ".join(profile.flag_words([f for f in fl if f != "provisional"]))
+            for y, fl in data["trend_flags"].get(slug, {}).items()
+            if values.get(y) is None and [f for f in fl if f != "provisional"]}
+
+
+def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "") -> charts.Series:
+    return charts.Series(label, _series(data, slug),
+                         _flagged(data, slug, flag) if flag else frozenset(), flag_note,
+                         _missing_notes(data, slug))
+
+
+def _flagged(data: dict, slug: str, *flags: str) -> frozenset[int]:
+    return frozenset(int(y) for y, fl in data["trend_flags"].get(slug, {}).items()
+                     if set(flags) & set(fl))
+
+
+def _marks(data: dict, topics: tuple[str, ...]) -> list[charts.LawMark]:
+    return [charts.LawMark(d, label) for d, label in profile.law_marks(data["laws"], topics)]
+
+
+def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
+    """The arrest and overdose trend charts, each with its data table and caveats."""
+    name = place.name
+    arrest_marks = _marks(data, profile.ARREST_CHART_TOPICS)
+    overdose_marks = _marks(data, profile.OVERDOSE_CHART_TOPICS)
+    out = []
+
+    arrests = charts.line_chart(
+        "chart-arrests", _("Drug arrests reported in %(state)s") % {"state": name},
+        _("Arrests"),
+        [_line(data, _("All drug arrests"), "drug_arrests", "low_coverage", _("low coverage")),
+         _line(data, _("Possession"), "drug_arrests_possession", "low_coverage",
+               _("low coverage")),
+         _line(data, _("Sale and manufacturing"), "drug_arrests_sale", "low_coverage",
+               _("low coverage"))],
+        arrest_marks)
+    out.append(_chart_dict(arrests, "arrests", data, (
+        "drug_arrests", "drug_arrests_possession", "drug_arrests_sale"), [
+        _("Counts are arrests reported by the agencies that sent data; compare the coverage "
+          "below before comparing years."),
+        _("Possession and sale are split only in the FBI county files processed by ICPSR "
+          "(to 2016), which include estimates for agencies that did not report."),
+    ]))
+
+    coverage = charts.bar_chart(
+        "chart-coverage", _("Share of %(state)s residents covered by reporting agencies") % {
+            "state": name}, _("Percent"), _series(data, "arrest_coverage_share"),
+        _flagged(data, "arrest_coverage_share", "low_coverage"), _("under half covered"),
+        (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"))
+    out.append(_chart_dict(coverage, "coverage", data, ("arrest_coverage_share",), [
+        _("Population covered by the reporting agencies (FBI estimate) divided by the Census "
+          "population of the same year; it can exceed 100% where the two estimates differ.")]))
+
+    rates = charts.line_chart(
+        "chart-overdose-rate", _("Overdose deaths per 100,000 residents of %(state)s") % {
+            "state": name}, _("Deaths per 100,000"),
+        [_line(data, _("Age-adjusted rate"), "overdose_death_rate_age_adjusted", "provisional",
+               _("provisional")),
+         _line(data, _("Crude rate (provisional)"), "overdose_death_rate_crude")],
+        overdose_marks, decimals=1)
+    out.append(_chart_dict(rates, "overdose-rate", data, (
+        "overdose_death_rate_age_adjusted", "overdose_death_rate_crude"), [
+        _("Age-adjusted rates (final to 2018, provisional 2019–2020) and crude provisional "
+          "rates are computed differently: do not read one line as a continuation of the "
+          "other.")]))
+
+    classes = [(_("All overdose deaths (final)"), "overdose_deaths"),
+               (_("All overdose deaths (provisional)"), "overdose_deaths_12mo_provisional"),
+               (_("Synthetic opioids (fentanyl)"), "overdose_deaths_12mo_synthetic_opioids"),
+               (_("Heroin"), "overdose_deaths_12mo_heroin"),
+               (_("Prescription opioids"), "overdose_deaths_12mo_natural_semisynthetic_opioids"),
+               (_("Cocaine"), "overdose_deaths_12mo_cocaine"),
+               (_("Psychostimulants (meth)"), "overdose_deaths_12mo_psychostimulants")]
+    deaths = charts.line_chart(
+        "chart-overdose-deaths", _("Overdose deaths of %(state)s residents, by drug involved")
+        % {"state": name}, _("Deaths"),
+        [_line(data, label, slug) for label, slug in classes], overdose_marks)
+    out.append(_chart_dict(deaths, "overdose-deaths", data, [s for _l, s in classes], [
+        _("Provisional counts are for the 12 months ending in December (CDC VSRR), as reported; "
+          "a death involving several drugs counts in each class, so classes do not add up to "
+          "the total. Counts of 1–9 are suppressed by CDC and shown as no data.")]))
+    return [c for c in out if not c["chart"].empty]
+
+
+def _chart_dict(chart: charts.Chart, slug: str, data: dict, measures, notes: list[str]) -> dict:
+    ids = set()
+    for m in measures:
+        if data["trends"].get(m):
+            ids |= _source_ids(data, m)
+    return {"slug": slug, "title": chart.table.caption, "chart": chart,
+            "svg": mark_safe(chart.svg), "notes": [*chart.notes, *notes],
+            "sources": [s for s in data["sources"] if s["id"] in ids]}
+
+
+def _source_ids(data: dict, slug: str) -> set[str]:
+    return set(data.get("trend_sources", {}).get(slug, []))

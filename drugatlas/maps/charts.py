@@ -1,0 +1,350 @@
+"""Server-rendered, accessible SVG charts: yearly line and bar charts with law changes marked.
+
+Each chart is plain SVG markup with a <title> and <desc> (named by aria-labelledby), labelled
+axes, and a `Table` twin holding the same numbers for screen readers, print and copying.
+Series differ by colour (Okabe-Ito, colour-blind-safe) *and* dash pattern, and are labelled
+at their line ends, so no meaning rests on colour alone. Flagged values (provisional, low
+coverage) are drawn hollow. Missing values break the line: no data is never drawn as zero.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6")
+INK, MUTED, GRID, MARK = "#1a1a1a", "#555", "#ddd", "#6b2c91"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: a value per year (None = no data), with some years flagged."""
+
+    label: str
+    values: dict[int, float | None]
+    flagged: frozenset[int] = frozenset()  # drawn hollow and footnoted in the table
+    flag_note: str = ""  # what a hollow point means, e.g. "provisional"
+    notes: dict[int, str] = field(default_factory=dict)  # said in the table, e.g. "suppressed"
+
+
+@dataclass(frozen=True)
+class LawMark:
+    """A law change drawn as a vertical line at its effective date."""
+
+    date: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    table: Table
+    marks: tuple[LawMark, ...] = ()  # the marks that fell inside the chart's years
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not self.table.rows
+
+
+def fmt(value: float | None, decimals: int = 0) -> str:
+    """A number with thousands separators; None is "no data", never 0."""
+    if value is None:
+        return "no data"
+    return f"{value:,.{decimals}f}"
+
+
+def year_position(date: dt.date) -> float:
+    """A date as a fractional year, so 2021-02-01 falls just after the start of 2021."""
+    start = dt.date(date.year, 1, 1)
+    days = (dt.date(date.year + 1, 1, 1) - start).days
+    return date.year + (date - start).days / days
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `top` (steps of 1, 2, 2.5 or 5 times a power of 10)."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / (count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [0.0]
+    while ticks[-1] < top:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+class _Frame:
+    """Plot area geometry: maps years and values to SVG coordinates."""
+
+    def __init__(self, years: list[int], y_top: float, width: int, height: int,
+                 left: int = 64, right: int = 150, top: int = 16, bottom: int = 44):
+        self.width, self.height = width, height
+        self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
+        # Each year spans [year, year + 1); a yearly value sits in the middle of its year.
+        self.x0, self.x1 = min(years), max(years) + 1
+        self.y_top = y_top
+
+    def x(self, position: float) -> float:
+        return self.left + (position - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
+
+    def year_x(self, year: int) -> float:
+        return self.x(year + 0.5)
+
+    def y(self, value: float) -> float:
+        return self.bottom - value / self.y_top * (self.bottom - self.top)
+
+    def covers(self, date: dt.date) -> bool:
+        return self.x0 <= year_position(date) <= self.x1
+
+
+def _with_recent_marks(years: list[int], marks) -> list[int]:
+    """The chart's years, stretched to show law changes up to two years after the last value,
+    so a recent change is seen against the data that precede it."""
+    last = max(years)
+    later = [m.date.year for m in marks if last < m.date.year <= last + 2]
+    return sorted(set(years) | set(range(last + 1, max(later) + 1))) if later else years
+
+
+def _year_labels(years: list[int]) -> list[int]:
+    span = max(years) - min(years) + 1
+    step = next(s for s in (1, 2, 5, 10, 20) if span / s <= 10)
+    return [y for y in range(min(years), max(years) + 1) if y % step == 0 or span <= 10]
+
+
+def _open_svg(prefix: str, title: str, desc: str, width: int, height: int) -> list[str]:
+    return [
+        f'<svg class="chart" id="{prefix}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{prefix}-title">{escape(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
+          decimals: int) -> list[str]:
+    out = ['<g class="axis" aria-hidden="true">']
+    for t in ticks:
+        y = frame.y(t)
+        out.append(f'<line x1="{frame.left}" x2="{frame.right}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="{GRID}"/>')
+        out.append(f'<text x="{frame.left - 6}" y="{y + 4:.1f}" text-anchor="end" '
+                   f'fill="{MUTED}">{escape(fmt(t, decimals if t % 1 else 0))}</text>')
+    out.append(f'<line x1="{frame.left}" x2="{frame.right}" y1="{frame.bottom}" '
+               f'y2="{frame.bottom}" stroke="{INK}"/>')
+    for year in _year_labels(years):
+        x = frame.year_x(year)
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.bottom}" '
+                   f'y2="{frame.bottom + 4}" stroke="{INK}"/>')
+        out.append(f'<text x="{x:.1f}" y="{frame.bottom + 16}" text-anchor="middle" '
+                   f'fill="{MUTED}">{year}</text>')
+    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">Year</text>')
+    out.append(f'<text transform="translate(14 {(frame.top + frame.bottom) / 2:.1f}) rotate(-90)" '
+               f'text-anchor="middle" fill="{MUTED}">{escape(y_label)}</text>')
+    out.append('</g>')
+    return out
+
+
+def _law_marks(frame: _Frame, marks: list[LawMark]) -> tuple[list[str], tuple[LawMark, ...]]:
+    inside = tuple(sorted((m for m in marks if frame.covers(m.date)), key=lambda m: m.date))
+    out = []
+    for mark in inside:
+        x = frame.x(year_position(mark.date))
+        text = f"{mark.date.isoformat()}: {mark.label}"
+        out.append(f'<g class="law-mark"><title>{escape(text)}</title>'
+                   f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{frame.bottom}" '
+                   f'stroke="{MARK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+                   f'<text transform="translate({x - 4:.1f} {frame.top + 2}) rotate(-90)" '
+                   f'text-anchor="end" fill="{MARK}" font-size="11">{escape(_short(text))}</text>'
+                   '</g>')
+    return out, inside
+
+
+def _short(text: str, limit: int = 42) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _spread(positions: list[float], gap: float = 14) -> list[float]:
+    """Nudge end labels apart vertically so they do not overlap."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for prev, cur in zip(order, order[1:]):
+        placed[cur] = max(placed[cur], placed[prev] + gap)
+    return placed
+
+
+def _table(caption: str, first: str, series: list[Series], years: list[int],
+           decimals: int) -> Table:
+    rows = []
+    for year in years:
+        cells = []
+        for s in series:
+            value = s.values.get(year)
+            cell = fmt(value, decimals) if year in s.values else "—"
+            if year in s.flagged and s.flag_note and value is not None:
+                cell += f" ({s.flag_note})"
+            if s.notes.get(year):
+                cell += f" ({s.notes[year]})"
+            cells.append(cell)
+        if any(c != "—" for c in cells):
+            rows.append((str(year), *cells))
+    return Table(caption, (first, *(s.label for s in series)), tuple(rows))
+
+
+def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
+               marks: list[LawMark] = (), decimals: int = 0, width: int = 720,
+               height: int = 300) -> Chart:
+    """A line per series over years, with law changes as labelled vertical lines.
+
+    A series with no values at all is left off the drawing but kept in the table, which says
+    why each value is missing.
+    """
+    tabled = [s for s in series if s.values]
+    series = [s for s in tabled if any(v is not None for v in s.values.values())]
+    years = sorted({y for s in series for y in s.values})
+    if not years:
+        return Chart("", Table(title, ("Year",), ()))
+    table_years = sorted({y for s in tabled for y in s.values})
+    values = [v for s in series for v in s.values.values() if v is not None]
+    ticks = nice_ticks(max(values))
+    frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
+
+    out = _open_svg(prefix, title, _describe(title, series, years, marks, frame, decimals),
+                    width, height)
+    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals)
+    mark_svg, inside = _law_marks(frame, list(marks))
+    out += mark_svg
+
+    ends = []
+    for i, s in enumerate(series):
+        colour, dash = PALETTE[i % len(PALETTE)], DASHES[i % len(DASHES)]
+        out.append(f'<g class="series" data-series="{escape(s.label)}">')
+        for segment in _segments(s, years):
+            if len(segment) > 1:
+                points = " ".join(f"{frame.year_x(y):.1f},{frame.y(v):.1f}" for y, v in segment)
+                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                           f'stroke-width="2.2"{dash_attr}/>')
+        for year in sorted(s.values):
+            v = s.values[year]
+            if v is None:
+                continue
+            hollow = year in s.flagged
+            fill = "#fff" if hollow else colour
+            note = f" ({s.flag_note})" if hollow and s.flag_note else ""
+            out.append(f'<circle cx="{frame.year_x(year):.1f}" cy="{frame.y(v):.1f}" r="3.2" '
+                       f'fill="{fill}" stroke="{colour}" stroke-width="1.5">'
+                       f'<title>{escape(s.label)}, {year}: {escape(fmt(v, decimals))}{escape(note)}'
+                       '</title></circle>')
+        out.append('</g>')
+        last = max(y for y, v in s.values.items() if v is not None)
+        ends.append((frame.y(s.values[last]), frame.year_x(last), s.label, colour))
+
+    placed = _spread([e[0] for e in ends])
+    for (_, x, label, colour), y in zip(ends, placed):
+        out.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" fill="{colour}" font-weight="600" '
+                   f'aria-hidden="true">{escape(_short(label, 24))}</text>')
+    out.append('</svg>')
+
+    notes = tuple(f"Hollow points: {s.flag_note}." for s in series if s.flagged and s.flag_note)
+    return Chart("\n".join(out), _table(title, "Year", tabled, table_years, decimals), inside,
+                 tuple(dict.fromkeys(notes)))
+
+
+def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | None],
+              flagged: frozenset[int] = frozenset(), flag_note: str = "",
+              reference: tuple[float, str] | None = None, marks: list[LawMark] = (),
+              decimals: int = 0, width: int = 720, height: int = 200,
+              value_label: str = "Value") -> Chart:
+    """A bar per year; years with no data get a "no data" stub, never a zero-height bar."""
+    years = sorted(values)
+    if not years:
+        return Chart("", Table(title, ("Year",), ()))
+    top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
+    ticks = nice_ticks(top)
+    frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
+    series = Series(value_label, values, flagged, flag_note)
+
+    out = _open_svg(prefix, title, _describe(title, [series], years, marks, frame, decimals),
+                    width, height)
+    out.append('<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+               'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+               '<line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="3"/></pattern></defs>'
+               % (prefix, PALETTE[0]))
+    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals)
+    slot = (frame.right - frame.left) / (frame.x1 - frame.x0)
+    bar = max(2.0, slot * 0.7)
+    for year in years:
+        v = values[year]
+        x = frame.year_x(year) - bar / 2
+        if v is None:
+            out.append(f'<text x="{frame.year_x(year):.1f}" y="{frame.bottom - 4}" font-size="9" '
+                       f'text-anchor="middle" fill="{MUTED}">n/a<title>{year}: no data</title></text>')
+            continue
+        hollow = year in flagged
+        fill = f"url(#{prefix}-hatch)" if hollow else PALETTE[0]
+        note = f" ({flag_note})" if hollow and flag_note else ""
+        out.append(f'<rect x="{x:.1f}" y="{frame.y(v):.1f}" width="{bar:.1f}" '
+                   f'height="{frame.bottom - frame.y(v):.1f}" fill="{fill}" stroke="{PALETTE[0]}">'
+                   f'<title>{year}: {escape(fmt(v, decimals))}{escape(note)}</title></rect>')
+    if reference:
+        y = frame.y(reference[0])
+        out.append(f'<line x1="{frame.left}" x2="{frame.right}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="{INK}" stroke-dasharray="5 3"/>'
+                   f'<text x="{frame.right + 6}" y="{y + 4:.1f}" fill="{INK}">'
+                   f'{escape(_short(reference[1], 24))}</text>')
+    mark_svg, inside = _law_marks(frame, list(marks))
+    out += mark_svg
+    out.append('</svg>')
+    notes = (f"Hatched bars: {flag_note}.",) if flagged and flag_note else ()
+    return Chart("\n".join(out), _table(title, "Year", [series], years, decimals), inside, notes)
+
+
+def _segments(series: Series, years: list[int]) -> list[list[tuple[int, float]]]:
+    """Runs of consecutive years with values; a missing year (or a gap) breaks the line."""
+    runs, run, previous = [], [], None
+    for year in years:
+        v = series.values.get(year)
+        if v is None or (previous is not None and year != previous + 1):
+            if run:
+                runs.append(run)
+            run = []
+        if v is not None:
+            run.append((year, v))
+            previous = year
+        else:
+            previous = None
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _describe(title: str, series: list[Series], years: list[int], marks, frame: _Frame,
+              decimals: int) -> str:
+    """A one-paragraph text version of the chart for screen readers."""
+    parts = [f"{title}, {years[0]} to {years[-1]}."]
+    for s in series:
+        known = [(y, v) for y, v in sorted(s.values.items()) if v is not None]
+        if not known:
+            continue
+        first, last = known[0], known[-1]
+        peak = max(known, key=lambda p: p[1])
+        parts.append(f"{s.label}: {fmt(first[1], decimals)} in {first[0]}, "
+                     f"{fmt(last[1], decimals)} in {last[0]}, highest {fmt(peak[1], decimals)} "
+                     f"in {peak[0]}.")
+    inside = [m for m in marks if frame.covers(m.date)]
+    if inside:
+        parts.append("Law changes marked: " + "; ".join(
+            f"{m.date.isoformat()} {m.label}" for m in sorted(inside, key=lambda m: m.date)) + ".")
+    return " ".join(parts)
