@@ -1,0 +1,112 @@
+"""Find what changed in the data: law intervals, bill actions, data releases -> `Change` rows.
+
+Each change gets a key from what it *is*, so reading the same data again adds nothing, and a
+data load that deletes and re-creates identical rows is not news. Its `occurred_at` is when it
+first appeared in our data (the oldest history record of the same law interval, the bill
+event's creation, the release's load), which decides who it is news to: people who were
+following by then.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Min
+
+from drugatlas.atlas.models import BillEvent, DataRelease, Jurisdiction, LawStatus
+
+from . import links
+from .models import Change
+
+
+def _place(jurisdiction: Jurisdiction) -> tuple[str, str]:
+    """(state code, state name); ("", "") for the nation, which is news for every state."""
+    if jurisdiction.kind == Jurisdiction.COUNTY and jurisdiction.parent_id:
+        jurisdiction = jurisdiction.parent
+    if jurisdiction.kind != Jurisdiction.STATE:
+        return "", ""
+    return jurisdiction.abbr, jurisdiction.name
+
+
+def law_key(law: LawStatus) -> str:
+    # The end date is left out on purpose: closing an interval is not news, the one that
+    # follows it is.
+    start = law.valid_from.isoformat() if law.valid_from else "-"
+    return f"law:{law.jurisdiction_id}:{law.topic}:{start}:{law.status}"
+
+
+def bill_event_key(event: BillEvent) -> str:
+    action = hashlib.sha256(event.action.encode()).hexdigest()[:12]
+    day = event.date.isoformat() if event.date else "-"
+    return f"bill:{event.bill.key}:{day}:{event.status}:{action}"[:200]
+
+
+def release_key(release: DataRelease) -> str:
+    return f"release:{release.version}"
+
+
+def _law_first_seen() -> dict:
+    """Oldest history date of each law interval, by what it is (rows may have been re-created)."""
+    history = LawStatus.history.model.objects.exclude(history_type="-")
+    rows = history.values("jurisdiction_id", "topic", "valid_from", "status").annotate(
+        first=Min("history_date"))
+    return {(r["jurisdiction_id"], r["topic"], r["valid_from"], r["status"]): r["first"] for r in rows}
+
+
+def _law_changes(known: set[str]):
+    first_seen = None
+    for law in LawStatus.objects.select_related("jurisdiction__parent"):
+        key = law_key(law)
+        if key in known:
+            continue
+        if first_seen is None:
+            first_seen = _law_first_seen()
+        seen = first_seen.get((law.jurisdiction_id, law.topic, law.valid_from, law.status))
+        state, state_name = _place(law.jurisdiction)
+        yield Change(
+            key=key, kind=Change.LAW, topic="laws", state=state, state_name=state_name,
+            subject=law.topic, status=law.status, date=law.valid_from,
+            detail=law.statute[:500], url=links.state_path(state),
+            occurred_at=min(seen, law.updated_at) if seen else law.updated_at)
+
+
+def _bill_changes(known: set[str]):
+    events = BillEvent.objects.select_related("bill__jurisdiction__parent")
+    for event in events:
+        key = bill_event_key(event)
+        if key in known:
+            continue
+        bill = event.bill
+        state, state_name = _place(bill.jurisdiction)
+        yield Change(
+            key=key, kind=Change.BILL_EVENT, topic="bills", state=state, state_name=state_name,
+            subject=f"{bill.number}: {bill.title}"[:500], status=event.status, date=event.date,
+            detail=event.action, url=links.bill_path(bill), occurred_at=event.created_at)
+
+
+def _release_changes(known: set[str]):
+    for release in DataRelease.objects.all():
+        key = release_key(release)
+        if key in known:
+            continue
+        yield Change(
+            key=key, kind=Change.RELEASE, topic="data", subject=release.version[:12],
+            date=release.loaded_at.date(), detail=release.summary,
+            url=links.changes_path(), occurred_at=release.loaded_at)
+
+
+def collect() -> int:
+    """Record every change not yet known; the number recorded."""
+    known = set(Change.objects.values_list("key", flat=True))
+    new: dict[str, Change] = {}
+    for finder in (_law_changes, _bill_changes, _release_changes):
+        for change in finder(known):
+            new.setdefault(change.key, change)
+    # A concurrent run may have recorded some of them: the unique key keeps one of each.
+    Change.objects.bulk_create(new.values(), ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def ensure_baseline() -> None:
+    """Record the data as it stands if nothing was ever recorded (cheap after the first time)."""
+    if not Change.objects.exists():
+        collect()
