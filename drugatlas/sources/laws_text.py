@@ -1,0 +1,213 @@
+"""Helpers shared by the laws reader's parts (laws, laws_changes, laws_harm_reduction, laws_bills):
+partial dates, citation lists, statute names, clauses, and chaining statuses into intervals.
+
+Dates in the research files are as precise as the sources were: "2016", "2023-06" or
+"2021-02-01". A date known only to the year is taken as 1 January of that year, one known only
+to the month as the 1st of that month, and the record's note says which ("month not known").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from drugatlas.laws_vocabulary import UNKNOWN, is_valid
+
+from .common import NATION_FIPS, STATES, state_fips
+from .records import LawInterval, SourceError
+
+MONTHS = {name: n for n, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+# A date as written in running text: 2022-03-01, 2023-07 or "July 2023".
+TEXT_DATE = rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}-\d{{2}}(?!\d)|(?:{_MONTH_NAME})\.? \d{{4}}"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the day, the month or the year; ``date`` is its first day."""
+
+    date: dt.date
+    precision: str  # "day" | "month" | "year"
+    raw: str
+
+    def caveat(self) -> str:
+        """What the note should say about the precision ("" for an exact day)."""
+        if self.precision == "year":
+            return f"Date known only to the year ({self.raw}); taken as 1 January, month not known."
+        if self.precision == "month":
+            return f"Date known only to the month ({self.raw}); taken as the 1st, day not known."
+        return ""
+
+
+def parse_date(file: Path | str, row: int, column: str, text: str) -> PartialDate:
+    """YYYY, YYYY-MM or YYYY-MM-DD; anything else is a SourceError naming the cell."""
+    raw = (text or "").strip()
+    if re.fullmatch(r"\d{4}", raw):
+        return PartialDate(dt.date(int(raw), 1, 1), "year", raw)
+    found = parse_text_date(raw)
+    if found is None or found.raw != raw:
+        raise SourceError(file, f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}", row, column)
+    return found
+
+
+def parse_text_date(text: str) -> PartialDate | None:
+    """The first date in ``text`` in any of the forms TEXT_DATE accepts, or None."""
+    match = re.search(TEXT_DATE, text, re.IGNORECASE)
+    if not match:
+        return None
+    raw = match.group(0)
+    try:
+        if ISO_DAY.fullmatch(raw):
+            return PartialDate(dt.date.fromisoformat(raw), "day", raw)
+        if raw[:4].isdigit() and len(raw) == 7:
+            return PartialDate(dt.date(int(raw[:4]), int(raw[5:]), 1), "month", raw)
+        month, year = raw.rstrip(".").split()[0].rstrip(".").lower(), int(raw.split()[-1])
+        return PartialDate(dt.date(year, MONTHS[month], 1), "month", raw)
+    except (ValueError, KeyError):
+        return None
+
+
+def parse_year(file: Path | str, row: int, column: str, text: str) -> int | None:
+    """A four-digit year; blank or "unknown" -> None; anything else a SourceError."""
+    raw = (text or "").strip()
+    if raw in ("", "unknown"):
+        return None
+    if re.fullmatch(r"(19|20)\d\d", raw):
+        return int(raw)
+    raise SourceError(file, f"not a year: {text!r}", row, column)
+
+
+def year_start(year: int) -> PartialDate:
+    return PartialDate(dt.date(year, 1, 1), "year", str(year))
+
+
+_EFFECTIVE = re.compile(rf"\b(?:effective|in effect|took effect)\s+(?:on\s+)?({TEXT_DATE})",
+                        re.IGNORECASE)
+_SINCE = re.compile(rf"\bsince\s+({TEXT_DATE})", re.IGNORECASE)
+
+
+def effective_date(text: str) -> PartialDate | None:
+    """The date a text says a law took effect ("effective 2022-03-01", "in effect July 2023")."""
+    match = _EFFECTIVE.search(text or "")
+    return parse_text_date(match.group(1)) if match else None
+
+
+def since_date(text: str) -> PartialDate | None:
+    """The date in "operating since Dec 2021"."""
+    match = _SINCE.search(text or "")
+    return parse_text_date(match.group(1)) if match else None
+
+
+def citations(file: Path | str, row: int, column: str, text: str) -> tuple[str, ...]:
+    """The URLs of a source cell (joined with " ; " in the research files)."""
+    urls = tuple(u.strip() for u in (text or "").split(" ; ") if u.strip())
+    for url in urls:
+        if not url.startswith(("http://", "https://")) or " " in url:
+            raise SourceError(file, f"not a URL: {url!r}", row, column)
+    return urls
+
+
+def merge_citations(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """All URLs of the groups, first occurrence kept, in order."""
+    return tuple(dict.fromkeys(url for group in groups for url in group))
+
+
+# Statute citations as the notes write them: "Ala. Code 13A-12-212(b)", "720 ILCS 570/402(c)".
+_CODES = (r"Ala\. Code|A\.R\.S\.|Ark\. Code|Fla\. Stat\.|O\.C\.G\.A\.|HRS|Idaho Code|\d+ ILCS"
+          r"|IC|KRS|La\. R\.S\.|MCL|Minn\. Stat\.|RSMo|MCA|Neb\. Rev\. Stat\.|NRS|RSA|N\.J\.S\.A\."
+          r"|SDCL|W\. Va\. Code|W\.S\.|Wyo\. Stat\.|RCW|D\.C\. Code|R\.I\. Gen\. Laws")
+_STATUTE = re.compile(rf"\b(?:{_CODES}) \d[\w.:/-]*(?:\([\w.]+\))*")
+
+
+def statutes(text: str) -> str:
+    """The statute sections a note names, in order, joined with "; " ("" if none)."""
+    found = dict.fromkeys(m.group(0).rstrip(".") for m in _STATUTE.finditer(text or ""))
+    return "; ".join(found)[:300]
+
+
+def clauses(text: str) -> list[str]:
+    """Split on semicolons that are not inside brackets: "a (b; c); d" -> ["a (b; c)", "d"]."""
+    parts, depth, current = [], 0, []
+    for char in text or "":
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        if char == ";" and depth <= 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
+def abbr_of(file: Path | str, row: int, column: str, text: str, nation: bool = False) -> str:
+    """USPS code of a state or DC (or "US" where ``nation``); SourceError for anything else."""
+    fips = state_fips(file, row, column, text)
+    if fips == NATION_FIPS:
+        if nation:
+            return "US"
+        raise SourceError(file, f"unknown state {text!r} (a state or DC is required)", row, column)
+    return STATES[fips][0]
+
+
+def check_unique(file: Path | str, row: int, column: str, key, seen: dict) -> None:
+    """Remember ``key`` for ``row``; a second row with the same key is a SourceError."""
+    if key in seen:
+        raise SourceError(file, f"duplicate {key!r} (first at row {seen[key]})", row, column)
+    seen[key] = row
+
+
+def join_notes(*parts: str) -> str:
+    """Sentences joined with one space, empty parts dropped, each ending in a full stop."""
+    out = []
+    for part in parts:
+        part = (part or "").strip()
+        if part:
+            out.append(part if part[-1] in ".!?" else part + ".")
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One status in a state's history of a topic; it lasts until the next segment starts."""
+
+    start: dt.date | None  # None: since before our records
+    status: str
+    citations: tuple[str, ...]
+    confidence: str
+    note: str
+    statute: str = ""
+
+
+def chain(file: Path | str, abbr: str, topic: str, segments: list[Segment],
+          source: str) -> list[LawInterval]:
+    """Contiguous, non-overlapping intervals from segments in time order.
+
+    Each interval ends the day before the next one starts; the last is open. An unknown
+    status carries confidence "unknown" whatever its cell said.
+    """
+    for before, after in zip(segments, segments[1:]):
+        if after.start is None or (before.start is not None and after.start <= before.start):
+            raise SourceError(file, f"{abbr} {topic}: statuses out of order or on the same date "
+                                    f"({before.start} then {after.start})")
+    intervals = []
+    for i, seg in enumerate(segments):
+        if not is_valid(topic, seg.status):
+            raise SourceError(file, f"{abbr} {topic}: {seg.status!r} is not in the vocabulary")
+        end = segments[i + 1].start - dt.timedelta(days=1) if i + 1 < len(segments) else None
+        intervals.append(LawInterval(
+            abbr=abbr, topic=topic, status=seg.status, valid_from=seg.start, valid_to=end,
+            citations=seg.citations, confidence=UNKNOWN if seg.status == UNKNOWN else seg.confidence,
+            note=seg.note, statute=seg.statute, source=source))
+    return intervals
+
+
+def add_note(interval: LawInterval, note: str) -> LawInterval:
+    return replace(interval, note=join_notes(interval.note, note))
