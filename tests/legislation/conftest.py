@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction, LawStatus
+from drugatlas.legislation.editors import sync_editor_group
 
 PLACES = {"00": ("US", "United States", "nation"), "41": ("OR", "Oregon", "state"),
           "50": ("VT", "Vermont", "state"), "11": ("DC", "District of Columbia", "state")}
@@ -75,7 +75,8 @@ def law(places):
 def editor(db):
     """A staff user whose only rights come from the `editor` group."""
     user = get_user_model().objects.create_user("ed", "ed@example.org", "pw-editor-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
+    # The migration made the group; a flush by a live-server test elsewhere may have removed it.
+    user.groups.add(sync_editor_group())
     return user
 
 

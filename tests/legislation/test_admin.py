@@ -2,18 +2,23 @@
 origin marked, and the data version bumped so the site changes at once."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Bill, LawStatus, Source
-from drugatlas.legislation.editors import EDITOR_PERMISSIONS
+from drugatlas.legislation.editors import EDITOR_PERMISSIONS, sync_editor_group
 
 pytestmark = pytest.mark.django_db
 
 
 def test_editor_group_has_exactly_the_listed_permissions():
-    group = Group.objects.get(name="editor")
+    # The migration runs this; running it again resets the group to exactly the list.
+    group = sync_editor_group()
+    assert Group.objects.filter(name="editor").count() == 1
     granted = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
     expected = {(app, f"{action}_{model}") for (app, model), actions in EDITOR_PERMISSIONS.items()
                 for action in actions}
@@ -146,6 +151,17 @@ def test_saves_from_code_bump_the_version_after_commit(law, django_capture_on_co
     for callback in callbacks:
         callback()
     assert cache.data_version() != before
+
+
+def test_editor_group_command_makes_a_user_an_editor(django_user_model):
+    user = django_user_model.objects.create_user("new-editor", password="pw-new-editor")
+    call_command("editor_group", add=["new-editor"], stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.is_staff and not user.is_superuser
+    assert user.has_perm("atlas.change_lawstatus") and not user.has_perm("atlas.delete_source")
+    assert not user.has_perm("auth.change_user")
+    with pytest.raises(CommandError, match="no user"):
+        call_command("editor_group", add=["nobody"], stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("model", ["measure", "source", "bill", "lawstatus", "jurisdiction",
