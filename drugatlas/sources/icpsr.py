@@ -97,6 +97,11 @@ COUNTS = {
     "drug_arrests_possession_other_drugs": "poss_other_dangerous_nonnarcotic",
 }
 BREAKDOWN = tuple(m for m in COUNTS if m != "drug_arrests")
+# Counties get the totals and the possession/sale split; the drug-type split stays at state level
+# (a county's drug-type cells are small, noisy imputations, and they would triple the bundle).
+COUNTY_MEASURES = ("drug_arrests", "drug_arrests_possession", "drug_arrests_sale",
+                   "arrest_population_covered", "arrest_reporting_agencies")
+ALL_COUNTY_MEASURES = (*COUNTS, "arrest_population_covered", "arrest_reporting_agencies")
 IMPUTATION_FROM = 1994  # ICPSR's imputation of non-reporters starts here (a break in series)
 LOW_COVERAGE_PERCENT = 50.0
 BREAKDOWN_SHARE = 0.9  # sale + possession under 90% of the total: the split is incomplete
@@ -156,7 +161,7 @@ class StateRow:
     statewide: dict[str, float] = field(default_factory=dict)  # Part 5 sums (2016)
 
 
-def read(raw_dir: Path) -> ReadResult:
+def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES) -> ReadResult:
     raw_dir = Path(raw_dir)
     result = ReadResult()
     for folder in FOLDERS:
@@ -177,7 +182,8 @@ def read(raw_dir: Path) -> ReadResult:
         result.observations += _state_observations(states, source.id)
         no_agency = {key for key, row in states.items() if row.no_reporting}
         for path in sorted(base.glob("county/ucr_county_drug_arrests_*.csv")):
-            info, observations = read_county_file(raw_dir, path, folder, no_agency)
+            info, observations = read_county_file(raw_dir, path, folder, no_agency,
+                                                  county_measures)
             result.sources.append(info)
             result.observations += observations
     return result
@@ -227,7 +233,9 @@ def statewide_sums(path: Path) -> tuple[int, str, dict[str, dict[str, float]]]:
 
 
 def read_county_file(raw_dir: Path, path: Path, folder: Folder,
-                     no_agency: set[tuple[str, int]] = frozenset()) -> tuple[SourceInfo, list[Obs]]:
+                     no_agency: set[tuple[str, int]] = frozenset(),
+                     measures: tuple[str, ...] = ALL_COUNTY_MEASURES,
+                     ) -> tuple[SourceInfo, list[Obs]]:
     """One year's county file: its SourceInfo and observations for today's counties."""
     year = _file_year(path)
     observations: list[Obs] = []
@@ -246,7 +254,7 @@ def read_county_file(raw_dir: Path, path: Path, folder: Folder,
                               row_no, "fips")
         emitted.add(fips)
         observations += _county_observations(path, row_no, line, fips, year, source_id,
-                                             (fips[:2], year) in no_agency)
+                                             (fips[:2], year) in no_agency, measures)
     if len(studies) > 1:
         raise SourceError(path, f"several ICPSR studies in one year's file: {sorted(studies)}",
                           None, "icpsr_study")
@@ -261,7 +269,8 @@ def read_county_file(raw_dir: Path, path: Path, folder: Folder,
 
 
 def _county_observations(path: Path, row_no: int, line: dict, fips: str, year: int,
-                         source: str, state_unreported: bool) -> list[Obs]:
+                         source: str, state_unreported: bool,
+                         measures: tuple[str, ...]) -> list[Obs]:
     values = {m: _count(path, row_no, c, line[c]) for m, c in COUNTS.items()}
     values["arrest_population_covered"] = _count(path, row_no, "pop_covered",
                                                  line["pop_covered"])
@@ -280,6 +289,8 @@ def _county_observations(path: Path, row_no: int, line: dict, fips: str, year: i
     period = str(year)
     observations = []
     for measure, value in values.items():
+        if measure not in measures:
+            continue
         if value is None:
             flags = NO_DATA
         elif measure in BREAKDOWN:

@@ -20,10 +20,17 @@ def by_key(result):
 
 @pytest.fixture(scope="module")
 def fixture_obs(fixtures_dir):
-    return by_key(icpsr.read(fixtures_dir))
+    return by_key(icpsr.read(fixtures_dir, county_measures=icpsr.ALL_COUNTY_MEASURES))
 
 
 # --- counties ----------------------------------------------------------------------------------
+
+def test_by_default_counties_get_totals_and_split_only(fixtures_dir):
+    county = {o.measure for o in icpsr.read(fixtures_dir).observations if len(o.fips) == 5}
+    state = {o.measure for o in icpsr.read(fixtures_dir).observations if len(o.fips) == 2}
+    assert county == set(icpsr.COUNTY_MEASURES)
+    assert "drug_arrests_possession_marijuana" in state
+
 
 def test_county_counts_and_split(fixture_obs):
     la = {m: fixture_obs[("06037", m, "2016")].value for m in icpsr.COUNTS}
@@ -224,7 +231,7 @@ def test_renamed_county_twice_is_an_error(fixtures_dir, tmp_path):
 
 @pytest.fixture(scope="module")
 def real(raw_dir):
-    return icpsr.read(raw_dir)
+    return icpsr.read(raw_dir, county_measures=icpsr.ALL_COUNTY_MEASURES)
 
 
 @pytest.fixture(scope="module")
