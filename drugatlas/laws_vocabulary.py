@@ -38,49 +38,44 @@ def _statuses(*pairs: tuple[str, str]) -> tuple[Status, ...]:
     return tuple(Status(value, label) for value, label in pairs)
 
 
+UNKNOWN_LABEL = gettext_noop("Unknown")
+
+
+def _yes_no(yes: str, no: str) -> tuple[Status, ...]:
+    return _statuses(("yes", yes), ("no", no), (UNKNOWN, UNKNOWN_LABEL))
+
+
 # Lowest-level possession and paraphernalia: the DPA map's legend, in the DPA's order.
 CRIMINAL_CLASSES = _statuses(
     ("not_criminalized", gettext_noop("Not criminalized")),
     ("misdemeanor", gettext_noop("Misdemeanor")),
     ("both", gettext_noop("Both misdemeanor & felony")),
     ("felony", gettext_noop("Felony")),
-    (UNKNOWN, gettext_noop("Unknown")),
+    (UNKNOWN, UNKNOWN_LABEL),
 )
 
 TOPICS: dict[str, Topic] = {t.slug: t for t in (
     Topic("possession", gettext_noop("Drug possession"), CRIMINAL_CLASSES),
     Topic("paraphernalia", gettext_noop("Drug paraphernalia"), CRIMINAL_CLASSES),
-    Topic("good_samaritan", gettext_noop("911 Good Samaritan law"), _statuses(
-        ("yes", gettext_noop("Good Samaritan law in force")),
-        ("no", gettext_noop("No Good Samaritan law")),
-        (UNKNOWN, gettext_noop("Unknown")),
-    )),
-    Topic("naloxone", gettext_noop("Naloxone access"), _statuses(
-        ("yes", gettext_noop("Naloxone access law")),
-        ("no", gettext_noop("No naloxone access law")),
-        (UNKNOWN, gettext_noop("Unknown")),
-    )),
+    Topic("good_samaritan", gettext_noop("911 Good Samaritan law"), _yes_no(
+        gettext_noop("Good Samaritan law in force"), gettext_noop("No Good Samaritan law"))),
+    Topic("naloxone", gettext_noop("Naloxone access"), _yes_no(
+        gettext_noop("Naloxone access law"), gettext_noop("No naloxone access law"))),
     Topic("test_strips", gettext_noop("Fentanyl test strips"), _statuses(
         ("legal", gettext_noop("Legal")),
         ("not_legal", gettext_noop("Not legal (paraphernalia)")),
-        (UNKNOWN, gettext_noop("Unknown")),
+        (UNKNOWN, UNKNOWN_LABEL),
     )),
-    Topic("syringe_services", gettext_noop("Syringe services programs"), _statuses(
-        ("yes", gettext_noop("Authorized by state law")),
-        ("no", gettext_noop("No state authorization")),
-        (UNKNOWN, gettext_noop("Unknown")),
-    )),
+    Topic("syringe_services", gettext_noop("Syringe services programs"), _yes_no(
+        gettext_noop("Authorized by state law"), gettext_noop("No state authorization"))),
     Topic("overdose_prevention_centers", gettext_noop("Overdose prevention centers"), _statuses(
         ("authorized", gettext_noop("Authorized by state law")),
         ("operating", gettext_noop("Operating without state law")),
         ("none", gettext_noop("None")),
-        (UNKNOWN, gettext_noop("Unknown")),
+        (UNKNOWN, UNKNOWN_LABEL),
     )),
-    Topic("adult_use_marijuana", gettext_noop("Adult-use marijuana"), _statuses(
-        ("yes", gettext_noop("Legal for adults")),
-        ("no", gettext_noop("Not legal for adults")),
-        (UNKNOWN, gettext_noop("Unknown")),
-    )),
+    Topic("adult_use_marijuana", gettext_noop("Adult-use marijuana"), _yes_no(
+        gettext_noop("Legal for adults"), gettext_noop("Not legal for adults"))),
     # The state-level layer for decriminalization laws (bills and ballot measures).
     Topic("decriminalization", gettext_noop("Drug decriminalization"), _statuses(
         ("none", gettext_noop("No decriminalization law")),

@@ -53,10 +53,11 @@ def bill_status(text: str) -> str | None:
 
 @dataclass
 class _Step:
+    """A stage the status cell names, or an action the note dates."""
+
     status: str
     action: str
     date: PartialDate | None = None
-    label: str = ""
 
 
 def read_bills(path: Path, source: str) -> list[BillRecord]:

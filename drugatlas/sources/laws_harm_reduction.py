@@ -117,24 +117,24 @@ def _segments(path, n, abbr, row, layer: Layer, changes, used) -> list[Segment]:
     if status in (UNKNOWN, layer.before):
         return [Segment(None, status, urls, confidence, cell_note, statute)]
     start, start_urls, start_note = _start(abbr, layer.topic, status, year, note, changes, used)
-    law = Segment(start.date if start else None, status, merge_citations(urls, start_urls),
-                  confidence, join_notes(cell_note, start_note), statute)
     if start:
-        before = _before(layer, start, law.citations, confidence)
-        return [before, law]
+        law = Segment(start.date, status, merge_citations(urls, start_urls), confidence,
+                      join_notes(cell_note, start_note), statute)
+        return [_before(layer, start, law.citations, confidence), law]
     window = RANGE.search(note)
-    if window:
-        low, high = (dt.date.fromisoformat(d) for d in window.groups())
-        return [
-            Segment(None, layer.before, urls, confidence, join_notes(
-                f"No {label(layer.topic, status).lower()} before {low}: the research file says the "
-                f"first law took effect between {low} and {high}")),
-            Segment(low, UNKNOWN, urls, UNKNOWN, join_notes(
-                f"The first law took effect between {low} and {high}; exact date not known")),
-            Segment(high, status, urls, confidence, join_notes(
-                cell_note, f"Shown from {high}, the latest date the research file allows")),
-        ]
-    return [law]
+    if not window:
+        return [Segment(None, status, urls, confidence, cell_note, statute)]
+    low, high = (dt.date.fromisoformat(d) for d in window.groups())
+    between = f"between {low} and {high}"
+    return [
+        Segment(None, layer.before, urls, confidence, join_notes(
+            f"No {label(layer.topic, status).lower()} before {low}: the research file says the "
+            f"first law took effect {between}")),
+        Segment(low, UNKNOWN, urls, UNKNOWN, join_notes(
+            f"The first law took effect {between}; exact date not known")),
+        Segment(high, status, urls, confidence, join_notes(
+            cell_note, f"Shown from {high}, the latest date the research file allows"), statute),
+    ]
 
 
 def _start(abbr, topic, status, year, note, changes: list[Change], used):
