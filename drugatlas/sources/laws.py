@@ -184,8 +184,8 @@ def _segments(cell: ClassCell, changes: list[Change]) -> list[Segment]:
                         f"'{cell.status}'" if implied.status != cell.status else "")
             segments.append(Segment(change.start.date, cell.status,
                                     merge_citations(cell.citations, change.citations),
-                                    cell.confidence, join_notes(cell.note, change.describe(), conflict),
-                                    statute))
+                                    cell.confidence,
+                                    join_notes(cell.note, change.describe(), conflict), statute))
             continue
         after = changes[k + 1]
         prior = _implied(after, cell.topic).prior
@@ -231,7 +231,7 @@ def _note_unread_changes(laws: list[LawInterval], changes: list[Change],
             i = _holding(laws, change.abbr, topic, change) or _holding(
                 laws, change.abbr, "possession", change)
             if i is None:
-                raise SourceError(change.file, f"no interval for {change.abbr} to note this change on",
+                raise SourceError(change.file, f"no {change.abbr} interval to note this change on",
                                   change.row, "change")
             laws[i] = add_note(laws[i], join_notes(
                 f"Recorded change not read as a change of status: {change.describe()}",

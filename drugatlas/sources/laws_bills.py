@@ -169,7 +169,8 @@ def _events(steps: list[_Step], dates, noted: list[_Step], url: str):
     for step in steps:
         if step is target and dates:
             for date, label in dates:
-                action = f"{step.action} ({label})" if label not in ("", "filed", "approx.") else step.action
+                named = label not in ("", "filed", "approx.")  # "(HB)", "(A4929)"
+                action = f"{step.action} ({label})" if named else step.action
                 events.append(BillEventRecord(date.date, action, step.status, url))
                 notes.append(date.caveat())
                 if label == "approx.":
@@ -180,7 +181,7 @@ def _events(steps: list[_Step], dates, noted: list[_Step], url: str):
         if not any(e.date == step.date.date and e.status == step.status for e in events):
             events.append(BillEventRecord(step.date.date, step.action, step.status, url))
     order = {s: i for i, s in enumerate(BILL_STATUS_VALUES)}
-    events.sort(key=lambda e: (e.date is None, e.date or 0, order[e.status]))
+    events.sort(key=lambda e: (e.date is None, e.date or dt.date.min, order[e.status]))
     return events, join_notes(*notes)
 
 

@@ -116,8 +116,8 @@ def _change(path, n, abbr, when: PartialDate, text, urls, rows) -> Change:
 def _start(abbr: str, when: PartialDate, text: str, rows) -> tuple[PartialDate, str]:
     effective = effective_date(text)
     if effective:
-        return effective, join_notes(f"In effect from {effective.raw} (the row is dated {when.raw})",
-                                     effective.caveat())
+        return effective, join_notes(
+            f"In effect from {effective.raw} (the row is dated {when.raw})", effective.caveat())
     if when.precision == "year":
         for bill in re.findall(BILL_NUMBER, text):
             for _, other_abbr, other_when, other_text, _ in rows:
@@ -129,7 +129,8 @@ def _start(abbr: str, when: PartialDate, text: str, rows) -> tuple[PartialDate, 
     if re.search(NOT_ENACTED, text, re.I):
         return when, caveat
     if re.search(r"\bsigned\b", text) and "(signed" not in text:
-        caveat = join_notes(caveat, "This is the signing date; the effective date is not in the data")
+        caveat = join_notes(caveat, "This is the signing date; the effective date is not in "
+                                    "the data")
     elif re.search(r"approved by[\w ~%]*voters", text):
         caveat = join_notes(caveat, "This is the vote date; the effective date is not in the data")
     return when, caveat

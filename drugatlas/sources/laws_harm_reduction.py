@@ -109,7 +109,8 @@ def _segments(path, n, abbr, row, layer: Layer, changes, used) -> list[Segment]:
     urls = citations(path, n, layer.source_column, row[layer.source_column])
     if status != UNKNOWN and not urls:
         raise SourceError(path, "a status without a source", n, layer.source_column)
-    year = parse_year(path, n, layer.year_column, row[layer.year_column]) if layer.year_column else None
+    year = (parse_year(path, n, layer.year_column, row[layer.year_column])
+            if layer.year_column else None)
     confidence = "low" if re.search(HEDGED, raw, re.I) else "medium"
     cell_note = join_notes(f"Research file: '{raw}'", note)
     statute = statutes(f"{raw} {note}")

@@ -204,7 +204,8 @@ def chain(file: Path | str, abbr: str, topic: str, segments: list[Segment],
         end = segments[i + 1].start - dt.timedelta(days=1) if i + 1 < len(segments) else None
         intervals.append(LawInterval(
             abbr=abbr, topic=topic, status=seg.status, valid_from=seg.start, valid_to=end,
-            citations=seg.citations, confidence=UNKNOWN if seg.status == UNKNOWN else seg.confidence,
+            citations=seg.citations,
+            confidence=UNKNOWN if seg.status == UNKNOWN else seg.confidence,
             note=seg.note, statute=seg.statute, source=source))
     return intervals
 

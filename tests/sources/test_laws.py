@@ -1,4 +1,4 @@
-"""State-laws reader: dated intervals, harm-reduction layers, bills, bad input, PROVENANCE figures."""
+"""State-laws reader: dated intervals, harm-reduction layers, bills, bad input and PROVENANCE."""
 from __future__ import annotations
 
 import datetime as dt
@@ -214,7 +214,8 @@ def test_status_without_a_source_is_refused(edited_laws):
      [Implication("possession", "not_criminalized", "felony")], []),
     ("Drug paraphernalia possession/delivery and drug residue decriminalized; syringe services "
      "authorized (2023 omnibus public safety law)",
-     [Implication("paraphernalia", "not_criminalized"), Implication("syringe_services", "yes")], []),
+     [Implication("paraphernalia", "not_criminalized"), Implication("syringe_services", "yes")],
+     []),
     ("SB 174 signed: fentanyl test strips decriminalized (in effect July 2023); also raised "
      "penalties for fentanyl manufacture/distribution", [Implication("test_strips", "legal")], []),
     # Not read: no change of class, marijuana only, a failed bill, no topic.
@@ -253,7 +254,8 @@ def test_oregon_possession_history(real):
     assert _spans(real, "OR", "possession") == OREGON_POSSESSION
     history = _history(real, "OR", "possession")
     assert all(law.citations for law in history)
-    assert "https://www.kxl.com/changes-to-measure-110-headed-to-house-floor/" in history[2].citations
+    kxl = "https://www.kxl.com/changes-to-measure-110-headed-to-house-floor/"
+    assert kxl in history[2].citations
     assert _spans(real, "OR", "decriminalization")[1] == (
         "in_effect", D(2021, 2, 1), D(2024, 8, 31))
 
