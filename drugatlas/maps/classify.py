@@ -183,20 +183,26 @@ def legend(title: str, bins: list[Bin], keys: Iterable[str], low_coverage: int =
 # --- Patterns ---------------------------------------------------------------------------
 
 def pattern_defs(prefix: str, size: float = 6.0) -> str:
-    """SVG <pattern> elements, ids "<prefix>-<name>"; `size` in the map's user units."""
+    """SVG <pattern> elements, ids "<prefix>-<name>"; `size` in the map's user units.
+
+    No data: a light grey cross-hatch on white (reads as empty). Unknown: dark dots on grey.
+    Low coverage: bold single hatching laid over the class colour.
+    """
     s = round(size, 3)
     w = round(size / 6, 3)
+    h = round(size * 1.3, 3)
     return (
         f'<pattern id="{prefix}-{PATTERN_NO_DATA}" width="{s}" height="{s}" '
         f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         f'<rect width="{s}" height="{s}" fill="#fff"/>'
-        f'<line y2="{s}" stroke="#767676" stroke-width="{w * 1.5}"/></pattern>'
+        f'<path d="M0,0V{s}M0,0H{s}" stroke="#9a9a9a" stroke-width="{w}"/></pattern>'
         f'<pattern id="{prefix}-{PATTERN_UNKNOWN}" width="{s}" height="{s}" '
-        f'patternUnits="userSpaceOnUse"><rect width="{s}" height="{s}" fill="#e0e0e0"/>'
-        f'<circle cx="{s / 2}" cy="{s / 2}" r="{w * 1.2}" fill="#555"/></pattern>'
-        f'<pattern id="{prefix}-{PATTERN_LOW_COVERAGE}" width="{s}" height="{s}" '
+        f'patternUnits="userSpaceOnUse"><rect width="{s}" height="{s}" fill="#d9d9d9"/>'
+        f'<circle cx="{s / 2}" cy="{s / 2}" r="{w * 1.3}" fill="#404040"/></pattern>'
+        f'<pattern id="{prefix}-{PATTERN_LOW_COVERAGE}" width="{h}" height="{h}" '
         f'patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">'
-        f'<line y2="{s}" stroke="#000" stroke-opacity=".55" stroke-width="{w * 1.5}"/></pattern>'
+        f'<path d="M{h / 2},0V{h}" stroke="#000" stroke-opacity=".8" stroke-width="{w * 2.6}"/>'
+        f'</pattern>'
     )
 
 

@@ -59,12 +59,11 @@ def _no_data_area(shape: geometry.Shape, no_data_label: str) -> Area:
                 label=f"{shape.name}: {no_data_label}")
 
 
-def _place(shape: geometry.Shape, area: Area, prefix: str, callout: tuple | None,
-           abbr: str = "") -> str:
+def _place(shape: geometry.Shape, area: Area, prefix: str, callout: tuple | None) -> str:
     path_id = f"{prefix}-p{shape.fips}"
     fill = classify.fill_attr(area.fill, prefix)
     inner = [f"<title>{escape(area.label)}</title>",
-             f'<path id="{path_id}" d="{shape.d}" fill="{fill}"/>']
+             f'<path id="{path_id}" d="{shape.d}"/>']
     if area.hatched:
         inner.append(f'<use href="#{path_id}" fill="url(#{prefix}-{classify.PATTERN_LOW_COVERAGE})"'
                      f' class="hatch"/>')
@@ -75,8 +74,8 @@ def _place(shape: geometry.Shape, area: Area, prefix: str, callout: tuple | None
         if area.hatched:
             inner.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" '
                          f'fill="url(#{prefix}-{classify.PATTERN_LOW_COVERAGE})" class="hatch"/>')
-        inner.append(f'<text x="{x + w + 4}" y="{y + h - 2}">{escape(abbr)}</text>')
-    attrs = "".join(_attr(f"data-{k}", v) for k, v in area.data.items())
+    # The fill sits on the group, so the hatching <use> (which copies the path) can override it.
+    attrs = f' fill="{fill}"' + "".join(_attr(f"data-{k}", v) for k, v in area.data.items())
     if area.href:
         open_tag = f'<a{_attr("href", area.href)}{_attr("aria-label", area.label)}{attrs}>'
         return open_tag + "".join(inner) + "</a>"
@@ -121,8 +120,13 @@ def render_choropleth(areas, *, title: str, description: str = "", state: str | 
     places = []
     for fips, shape in shapes.items():
         area = by_fips.get(fips) or _no_data_area(shape, no_data_label)
-        places.append(_place(shape, area, prefix, callouts.get(fips),
-                             (abbrs or {}).get(fips, "")))
+        places.append(_place(shape, area, prefix, callouts.get(fips)))
+    # Callout labels sit outside the links: the links' names already say the state's name.
+    labels = "".join(f'<text x="{x + CALLOUT_BOX[0] + 4}" y="{y + CALLOUT_BOX[1] - 2}">'
+                     f'{escape((abbrs or {}).get(fips, ""))}</text>'
+                     for fips, (x, y) in callouts.items())
+    if labels:
+        labels = f'<g class="callout-labels" aria-hidden="true">{labels}</g>'
     border = (f'<path class="outline" d="{outline.d}" fill="none" pointer-events="none"/>'
               if outline else "")
     kind = "counties" if state else "states"
@@ -132,6 +136,6 @@ def render_choropleth(areas, *, title: str, description: str = "", state: str | 
         f'<title id="{prefix}-title">{escape(title)}</title>'
         + (f'<desc id="{prefix}-desc">{escape(description)}</desc>' if description else "")
         + f"<defs>{classify.pattern_defs(prefix, pattern_size)}</defs>"
-        + f'<g class="places">{"".join(places)}</g>{border}</svg>'
+        + f'<g class="places">{"".join(places)}</g>{labels}{border}</svg>'
     )
     return mark_safe(markup)

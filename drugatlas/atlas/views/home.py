@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
+from drugatlas import measures as measure_list
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.maps import classify, layers, svg
@@ -264,9 +265,22 @@ def _headlines_html() -> str:
     return body
 
 
+PANEL_MEASURES = ("overdose_death_rate_age_adjusted", "overdose_death_rate_crude", "drug_arrests",
+                  "drug_arrest_rate", "arrest_coverage_share")
+
+
 def _labels() -> dict:
     """Words the page script needs for the state panel, in the page's language."""
     return {
+        # Literal calls, so makemessages finds every word.
+        "words": {"Source": _("Source"), "source": _("source"), "Close": _("Close"),
+                  "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
+                  "Laws in force today": _("Laws in force today"),
+                  "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
+                  "The summary could not be loaded.": _("The summary could not be loaded."),
+                  "Full state profile: law history, trends, bills":
+                      _("Full state profile: law history, trends, bills")},
+        "measures": {slug: _(measure_list.get(slug).label) for slug in PANEL_MEASURES},
         "topics": {slug: _(t.label) for slug, t in vocab.TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
                      for slug, t in vocab.TOPICS.items()},

@@ -1,0 +1,325 @@
+// Drug Policy Atlas: progressive enhancement for the home map. No dependencies, no build.
+// Without this file the page works fully: states are links, layers and years are links and a form.
+// With it: tooltips on hover and focus, a state panel on click or Enter, layer/year/sort changes
+// without a reload (the URL follows, Back works), and arrow keys move between states.
+
+const labels = JSON.parse(document.getElementById("atlas-labels")?.textContent || "{}");
+const words = labels.words || {};
+const w = (key) => words[key] || key;
+
+const live = document.createElement("p");
+live.className = "skip";
+live.setAttribute("aria-live", "polite");
+document.body.append(live);
+
+const tooltip = document.createElement("div");
+tooltip.className = "tooltip";
+tooltip.setAttribute("role", "tooltip");
+tooltip.id = "map-tooltip";
+tooltip.hidden = true;
+
+const view = () => document.getElementById("atlas-view");
+const stateLinks = () => [...document.querySelectorAll(".choropleth.states a")];
+
+// --- Map set-up (run again after each swap) ---------------------------------------------
+
+function setUpMap() {
+  const svg = document.querySelector(".choropleth.states");
+  if (!svg) return;
+  const links = stateLinks();
+  // The aria-label names each state; drop <title> so the native tooltip does not double ours.
+  links.forEach((a, i) => {
+    a.querySelector("title")?.remove();
+    a.setAttribute("tabindex", i === 0 ? "0" : "-1");
+  });
+  const ring = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  ring.setAttribute("class", "focus-ring");
+  ring.setAttribute("aria-hidden", "true");
+  svg.append(ring);
+  svg.closest(".map-area")?.append(tooltip);
+}
+
+function highlight(a) {
+  const ring = a.ownerSVGElement?.querySelector(".focus-ring");
+  const path = a.querySelector("path");
+  if (ring && path) ring.setAttribute("href", "#" + path.id);
+}
+
+function showTooltip(a, event) {
+  const area = a.closest(".map-area");
+  if (!area) return;
+  tooltip.textContent = a.getAttribute("aria-label");
+  tooltip.hidden = false;
+  const box = area.getBoundingClientRect();
+  let x, y;
+  if (event && event.clientX) {
+    x = event.clientX - box.left + 14;
+    y = event.clientY - box.top + 14;
+  } else {
+    const r = a.getBoundingClientRect();
+    x = r.left - box.left + r.width / 2;
+    y = r.bottom - box.top + 6;
+  }
+  x = Math.max(0, Math.min(x, box.width - tooltip.offsetWidth));
+  tooltip.style.left = x + "px";
+  tooltip.style.top = y + "px";
+}
+
+function hideTooltip() {
+  tooltip.hidden = true;
+}
+
+// --- Arrow keys: move to the nearest state in that direction -----------------------------
+
+function centre(a) {
+  const b = a.querySelector("path").getBBox();
+  return [b.x + b.width / 2, b.y + b.height / 2];
+}
+
+function neighbour(from, key) {
+  const [fx, fy] = centre(from);
+  const dir = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] }[key];
+  let best = null;
+  let bestScore = Infinity;
+  for (const a of stateLinks()) {
+    if (a === from) continue;
+    const [x, y] = centre(a);
+    const along = (x - fx) * dir[0] + (y - fy) * dir[1];
+    if (along <= 0) continue;
+    const across = Math.abs((x - fx) * dir[1] + (y - fy) * dir[0]);
+    const score = along + 2 * across; // prefer states straight ahead
+    if (score < bestScore) {
+      bestScore = score;
+      best = a;
+    }
+  }
+  return best;
+}
+
+function focusState(a) {
+  stateLinks().forEach((x) => x.setAttribute("tabindex", x === a ? "0" : "-1"));
+  a.focus();
+}
+
+// --- The state panel ---------------------------------------------------------------------
+
+const panel = () => document.getElementById("state-panel");
+let panelOpener = null;
+
+function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function number(v) {
+  return typeof v === "number" ? v.toLocaleString(document.documentElement.lang || "en") : "";
+}
+
+function currentFigure(a) {
+  const p = el("p");
+  const heading = document.getElementById("map-heading")?.textContent || "";
+  p.append(el("strong", heading + ": "), a.dataset.value);
+  const extra = [a.dataset.note, a.dataset.when].filter(Boolean).join("; ");
+  if (extra) p.append(" (" + extra + ")");
+  const row = document.querySelector(`#map-table tr[data-abbr="${a.dataset.abbr}"]`);
+  const source = row?.querySelector("td:last-child a");
+  if (source) {
+    p.append(" ");
+    const link = source.cloneNode(true);
+    link.textContent = w("Source") + ": " + source.textContent;
+    p.append(link);
+  }
+  return p;
+}
+
+function latestList(latest) {
+  const ul = el("ul");
+  const m = labels.measures || {};
+  const item = (slug, suffix = "") => {
+    const x = latest[slug];
+    if (!x) return;
+    const flags = (x.flags || []).filter((f) => f !== "low_coverage" || slug.startsWith("drug_arrest"));
+    const li = el("li", `${m[slug] || slug}: ${number(x.value)}${suffix} (${x.period}${flags.length ? ", " + flags.join(", ").replaceAll("_", " ") : ""})`);
+    if (x.source) li.append(" ", el("a", w("source"), { href: "/sources/#source-" + x.source }));
+    ul.append(li);
+  };
+  item("overdose_death_rate_age_adjusted");
+  item("overdose_death_rate_crude");
+  item("drug_arrests");
+  item("drug_arrest_rate");
+  item("arrest_coverage_share", "%");
+  return ul;
+}
+
+function lawsList(laws) {
+  const ul = el("ul");
+  for (const law of laws) {
+    const topic = (labels.topics || {})[law.topic] || law.topic;
+    const status = ((labels.statuses || {})[law.topic] || {})[law.status] || law.status;
+    const li = el("li", `${topic}: ${status}`);
+    if (law.valid_from) li.append(` (${w("since")} ${law.valid_from})`);
+    if (law.citations?.length) li.append(" ", el("a", w("citation"), { href: law.citations[0] }));
+    ul.append(li);
+  }
+  return ul;
+}
+
+async function openPanel(a) {
+  const box = panel();
+  if (!box) return;
+  panelOpener = a;
+  box.replaceChildren();
+  const close = el("button", "×", { type: "button", class: "close", "aria-label": w("Close") });
+  close.addEventListener("click", closePanel);
+  const h = el("h2", a.dataset.name, { id: "panel-heading", tabindex: "-1" });
+  const status = el("p", w("Loading…"));
+  box.append(close, h, currentFigure(a), status);
+  box.hidden = false;
+  h.focus();
+  try {
+    const response = await fetch(`/api/v1/states/${encodeURIComponent(a.dataset.abbr)}`);
+    if (!response.ok) throw new Error(response.status);
+    const data = await response.json();
+    if (panelOpener !== a) return;
+    const parts = [];
+    if (data.laws_in_force?.length) parts.push(el("h3", w("Laws in force today")), lawsList(data.laws_in_force));
+    if (data.latest && Object.keys(data.latest).length) parts.push(el("h3", w("Latest figures")), latestList(data.latest));
+    status.replaceWith(...parts);
+  } catch (err) {
+    status.textContent = w("The summary could not be loaded.");
+  }
+  const more = el("p");
+  more.append(el("a", w("Full state profile: law history, trends, bills"), { href: a.getAttribute("href") }));
+  box.append(more);
+}
+
+function closePanel() {
+  const box = panel();
+  if (!box || box.hidden) return;
+  box.hidden = true;
+  const opener = panelOpener && document.contains(panelOpener) ? panelOpener
+    : document.querySelector(`.choropleth a[data-abbr="${panelOpener?.dataset.abbr}"]`);
+  panelOpener = null;
+  if (opener) focusState(opener);
+}
+
+// --- Swapping the view without a reload --------------------------------------------------
+
+let loading = null;
+let shown = location.pathname + location.search;
+
+async function load(url, { push = true, focusSelector = null } = {}) {
+  const current = view();
+  if (!current) return location.assign(url);
+  loading?.abort();
+  loading = new AbortController();
+  current.setAttribute("aria-busy", "true");
+  let html;
+  try {
+    const response = await fetch(url, { signal: loading.signal, headers: { Accept: "text/html" } });
+    if (!response.ok) return location.assign(url); // let the server's error page speak
+    html = await response.text();
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    return location.assign(url);
+  }
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const next = doc.getElementById("atlas-view");
+  if (!next) return location.assign(url);
+  hideTooltip();
+  current.replaceWith(document.adoptNode(next));
+  document.title = doc.title;
+  if (push) history.pushState({ atlas: true }, "", url);
+  shown = location.pathname + location.search;
+  setUpMap();
+  const heading = document.getElementById("map-heading");
+  live.textContent = (w("Map updated") + ": " + (heading?.textContent || "")).trim();
+  const target = focusSelector && document.querySelector(focusSelector);
+  (target || heading)?.focus?.({ preventScroll: !!target });
+}
+
+function sameOriginView(a) {
+  return a.origin === location.origin && a.pathname === "/" && a.search;
+}
+
+// --- Events (delegated, so they survive swaps) -------------------------------------------
+
+document.addEventListener("click", (event) => {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+      event.shiftKey || event.altKey) return;
+  const a = event.target.closest("a");
+  if (!a) return;
+  if (a.closest(".choropleth.states")) {
+    event.preventDefault();
+    openPanel(a);
+    return;
+  }
+  if (a.closest("#atlas-view") && sameOriginView(a)) {
+    event.preventDefault();
+    const layer = a.dataset.layer;
+    load(a.href, { focusSelector: layer ? `.layers a[data-layer="${layer}"]` : null });
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches?.("#atlas-view form.controls")) return;
+  event.preventDefault();
+  const params = new URLSearchParams(new FormData(form));
+  load("/?" + params.toString());
+});
+
+let typing = null;
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!input.matches?.("#atlas-view .controls select, #atlas-view .controls input[type=date]")) return;
+  if (input.type === "date" && !input.value) return;
+  clearTimeout(typing);
+  // A date typed field by field fires several changes: wait until the typing stops.
+  typing = setTimeout(() => {
+    const params = new URLSearchParams(new FormData(input.form));
+    load("/?" + params.toString(), { focusSelector: "#" + input.id });
+  }, input.type === "date" ? 600 : 0);
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    hideTooltip();
+    if (panel() && !panel().hidden) closePanel();
+    return;
+  }
+  const a = event.target.closest?.(".choropleth.states a");
+  if (!a || !event.key.startsWith("Arrow")) return;
+  event.preventDefault();
+  const next = neighbour(a, event.key);
+  if (next) focusState(next);
+});
+
+for (const type of ["pointerover", "focusin"]) {
+  document.addEventListener(type, (event) => {
+    const a = event.target.closest?.(".choropleth.states a");
+    if (!a) return;
+    highlight(a);
+    showTooltip(a, type === "pointerover" ? event : null);
+    if (type === "focusin") stateLinks().forEach((x) => x.setAttribute("tabindex", x === a ? "0" : "-1"));
+  });
+}
+document.addEventListener("pointermove", (event) => {
+  const a = event.target.closest?.(".choropleth.states a");
+  if (a && !tooltip.hidden) showTooltip(a, event);
+});
+for (const type of ["pointerout", "focusout"]) {
+  document.addEventListener(type, (event) => {
+    if (event.target.closest?.(".choropleth.states a")) hideTooltip();
+  });
+}
+
+window.addEventListener("popstate", () => {
+  // Moving between in-page anchors changes only the hash: nothing to load.
+  if (location.pathname + location.search !== shown) load(location.href, { push: false });
+});
+
+history.replaceState({ atlas: true }, "", location.href);
+setUpMap();
