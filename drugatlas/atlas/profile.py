@@ -44,9 +44,9 @@ OVERDOSE_MEASURES = ("overdose_deaths", "overdose_death_rate_age_adjusted",
 PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES)
 
 # Topics whose changes are drawn on each trend chart.
-ARREST_CHART_TOPICS = ("possession", "paraphernalia", "decriminalization", "adult_use_marijuana")
-OVERDOSE_CHART_TOPICS = ("possession", "decriminalization", "good_samaritan",
-                         "overdose_prevention_centers")
+# (Decriminalization is left off: its dates repeat the possession law's.)
+ARREST_CHART_TOPICS = ("possession", "paraphernalia", "adult_use_marijuana")
+OVERDOSE_CHART_TOPICS = ("possession", "good_samaritan", "overdose_prevention_centers")
 
 
 def status_words(topic: str, status: str) -> str:

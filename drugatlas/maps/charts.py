@@ -73,9 +73,9 @@ def year_position(date: dt.date) -> float:
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least `top` (steps of 1, 2, 2.5 or 5 times a power of 10)."""
-    if top <= 0:
-        return [0.0, 1.0]
     raw = top / (count - 1)
+    if raw <= 1e-9:  # zero, or too small to tick: a unit scale reads fine
+        return [0.0, 1.0]
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     ticks = [0.0]
@@ -88,7 +88,7 @@ class _Frame:
     """Plot area geometry: maps years and values to SVG coordinates."""
 
     def __init__(self, years: list[int], y_top: float, width: int, height: int,
-                 left: int = 64, right: int = 150, top: int = 16, bottom: int = 44):
+                 left: int = 64, right: int = 175, top: int = 16, bottom: int = 44):
         self.width, self.height = width, height
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         # Each year spans [year, year + 1); a yearly value sits in the middle of its year.
@@ -157,17 +157,30 @@ def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
 
 
 def _law_marks(frame: _Frame, marks: list[LawMark]) -> tuple[list[str], tuple[LawMark, ...]]:
-    inside = tuple(sorted((m for m in marks if frame.covers(m.date)), key=lambda m: m.date))
-    out = []
-    for mark in inside:
-        x = frame.x(year_position(mark.date))
-        text = f"{mark.date.isoformat()}: {mark.label}"
+    """Law changes inside the chart's years as dashed vertical lines, each labelled with a
+    number that the caption's list explains (rotated text would collide when changes are close).
+    Changes on the same date share a line; labels of nearby lines are staggered."""
+    inside = tuple(sorted((m for m in marks if frame.covers(m.date)),
+                          key=lambda m: (m.date, m.label)))
+    by_date: dict[dt.date, list[int]] = {}
+    for number, mark in enumerate(inside, start=1):
+        by_date.setdefault(mark.date, []).append(number)
+    out, last_x, row = [], None, 0
+    for date, numbers in by_date.items():
+        x = frame.x(year_position(date))
+        row = (row + 1) % 3 if last_x is not None and x - last_x < 22 else 0
+        last_x = x
+        label = ",".join(map(str, numbers))
+        text = "; ".join(f"{n}. {date.isoformat()}: {inside[n - 1].label}" for n in numbers)
+        y = frame.top + 8 + row * 16
+        width = 8 + 7 * len(label)
         out.append(f'<g class="law-mark"><title>{escape(text)}</title>'
                    f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{frame.bottom}" '
                    f'stroke="{MARK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
-                   f'<text transform="translate({x - 4:.1f} {frame.top + 2}) rotate(-90)" '
-                   f'text-anchor="end" fill="{MARK}" font-size="11">{escape(_short(text))}</text>'
-                   '</g>')
+                   f'<rect x="{x - width / 2:.1f}" y="{y - 7}" width="{width}" height="14" rx="7" '
+                   f'fill="{MARK}"/>'
+                   f'<text x="{x:.1f}" y="{y + 4}" text-anchor="middle" fill="#fff" '
+                   f'font-size="10" font-weight="700">{escape(label)}</text></g>')
     return out, inside
 
 

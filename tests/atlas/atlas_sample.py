@@ -90,6 +90,7 @@ def build() -> dict:
     # The nation, for the comparison table (update_or_create: the bundle may hold these).
     obs(nation, "drug_arrest_rate", "2022", 300.0, fbi)
     obs(nation, "overdose_death_rate_age_adjusted", "2017", 21.7, nchs)
+    obs(nation, "overdose_death_rate_age_adjusted", "2019", 21.6, nchs, "provisional")
     obs(nation, "overdose_death_rate_crude", "2023", 31.9, vsrr, "provisional")
 
     # Counties: overdose bins 2015-2016; arrests with population for 2016 only.

@@ -50,14 +50,14 @@ def _span(first: str | None, last: str | None) -> str:
 
 def sources_context() -> dict:
     spans = {row["source_id"]: row for row in Observation.objects.values("source_id").annotate(
-        first=Min("period"), last=Max("period"), count=Count("id"))}
+        first=Min("period"), last=Max("period"), count=Count("pk"))}
     feeds: dict[str, list[str]] = defaultdict(list)
     for source_id, slug in (Observation.objects.values_list("source_id", "measure_id")
                             .distinct().order_by("source_id", "measure_id")):
         feeds[source_id].append(slug)
-    laws = dict(LawStatus.objects.values_list("source_id").annotate(Count("id")))
-    bills = dict(Bill.objects.values_list("source_id").annotate(Count("id")))
-    costs = dict(CostAssumption.objects.values_list("source_id").annotate(Count("id")))
+    laws = dict(LawStatus.objects.values_list("source_id").annotate(Count("pk")))
+    bills = dict(Bill.objects.values_list("source_id").annotate(Count("pk")))
+    costs = dict(CostAssumption.objects.values_list("source_id").annotate(Count("pk")))
     labels = {m.slug: m.label for m in Measure.objects.all()} or {
         m.slug: m.label for m in measure_list.MEASURES}
 

@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -188,7 +189,20 @@ def _chart_dict(chart: charts.Chart, slug: str, data: dict, measures, notes: lis
             ids |= _source_ids(data, m)
     return {"slug": slug, "title": chart.table.caption, "chart": chart,
             "svg": mark_safe(chart.svg), "notes": [*chart.notes, *notes],
-            "sources": [s for s in data["sources"] if s["id"] in ids]}
+            "sources": by_publisher([s for s in data["sources"] if s["id"] in ids])}
+
+
+def by_publisher(sources: list[dict]) -> list[dict]:
+    """One link per publisher: to the file itself when there is one, else to the publisher's
+    list on /sources/ (the FBI publishes a table per year)."""
+    groups: dict[str, list[dict]] = {}
+    for s in sources:
+        groups.setdefault(s["publisher"], []).append(s)
+    return [{"publisher": publisher, "count": len(items),
+             "titles": "; ".join(s["title"] for s in items),
+             "href": f"/sources/#source-{items[0]['id']}" if len(items) == 1
+             else f"/sources/#publisher-{slugify(publisher)}"}
+            for publisher, items in groups.items()]
 
 
 def _source_ids(data: dict, slug: str) -> set[str]:
