@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import (Bill, BillEvent, CostAssumption, DataRelease, Jurisdiction,
@@ -96,18 +96,9 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
                                                                  if k != "slug"})
 
     progress("observations")
-    batch: list[Observation] = []
-    n_obs = 0
-    for row in bundle.read_table(bundle_dir, "observations"):
-        batch.append(Observation(measure_id=row["measure"], jurisdiction_id=row["jurisdiction"],
-                                 period=row["period"], value=_float(row["value"]),
-                                 flags=row["flags"], source_id=row["source"]))
-        if len(batch) >= BATCH:
-            Observation.objects.bulk_create(batch)
-            n_obs += len(batch)
-            batch = []
-    Observation.objects.bulk_create(batch)
-    n_obs += len(batch)
+    n_obs = _insert_observations(
+        (row["jurisdiction"], row["measure"], row["period"], _float(row["value"]), row["flags"],
+         row["source"]) for row in bundle.read_table(bundle_dir, "observations"))
 
     progress("laws and bills")
     kept = _load_laws(bundle_dir) + _load_bills(bundle_dir)
@@ -124,6 +115,36 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
     counts = {"places": len(places), "sources": len(sources), "observations": n_obs,
               "laws": LawStatus.objects.count(), "bills": Bill.objects.count(), "costs": len(costs)}
     return counts, kept
+
+
+def _insert_observations(rows) -> int:
+    """Insert observation tuples fast: COPY on PostgreSQL, executemany on SQLite.
+
+    The ORM's bulk_create builds a model object per row, which is most of a load's time at
+    600,000 rows; these are the same INSERTs without that.
+    """
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    fields = ("jurisdiction", "measure", "period", "value", "flags", "source")
+    columns = ", ".join(connection.ops.quote_name(Observation._meta.get_field(f).column)
+                        for f in fields)
+    n = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                n += len(batch)
+                batch = []
+        cursor.executemany(sql, batch)
+        return n + len(batch)
 
 
 LAW_FIELDS = ("status", "valid_to", "statute", "citations", "confidence", "note", "source_id")

@@ -122,6 +122,9 @@ def test_openapi_and_docs(client):
 
 
 def test_bulk_download(client):
-    package = get(client, "/data/datapackage.json").json()
+    import json
+
+    response = get(client, "/data/datapackage.json")
+    package = json.loads(b"".join(response.streaming_content))
     assert {r["name"] for r in package["resources"]} >= {"observations", "laws", "sources"}
     get(client, "/data/settings.py", status=404)
