@@ -45,6 +45,10 @@ def _no_control_characters(value: str) -> None:
 class FollowFields(forms.Form):
     """What a person follows and how we address them: shared by sign-up and preferences."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False,
                            validators=[_no_control_characters])
     zip_code = forms.CharField(

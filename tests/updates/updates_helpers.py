@@ -1,11 +1,12 @@
 """Helpers shared by the updates tests (a module of its own, so test files can import it)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core import mail
 
-from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction
 from drugatlas.sources.common import STATES
 
 SITE = "https://atlas.example.org"
@@ -36,3 +37,24 @@ def link_in(message, kind: str) -> str:
 
 def sent_to(address: str) -> list:
     return [m for m in mail.outbox if address in m.to]
+
+
+def make_bill(abbr="TX", key="tx-hb-1", number="HB 1"):
+    return Bill.objects.create(
+        key=key, jurisdiction=Jurisdiction.objects.get(abbr=abbr, kind="state"), number=number,
+        title="Drug possession & treatment act", status="introduced",
+        citations="https://example.org/bill")
+
+
+def add_event(bill, action="Referred to committee", status="introduced", day=dt.date(2025, 2, 3)):
+    return BillEvent.objects.create(bill=bill, date=day, action=action, status=status)
+
+
+def join(client, email, **choices):
+    """Sign up and confirm through the site, as a person would; the outbox emptied."""
+    from drugatlas.updates.models import Subscriber
+
+    client.post("/updates/", signup_data(email=email, **choices))
+    client.post(link_in(sent_to(email)[-1], "confirm"))
+    mail.outbox.clear()
+    return Subscriber.objects.get(email_key=email)

@@ -1,0 +1,205 @@
+"""`updates send`: one digest of what changed, to confirmed subscribers only, never twice."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from flaky_backend import CrashAfterBackend, SimulatedCrash
+from updates_helpers import add_event, join, link_in, make_bill, sent_to, signup_data
+
+from drugatlas.atlas.models import Bill, BillEvent, DataRelease, Jurisdiction, LawStatus
+from drugatlas.updates import digest
+from drugatlas.updates.models import Change, Digest, SentAlert, Subscriber
+
+
+def send() -> digest.RunResult:
+    return digest.run()
+
+
+def test_follow_two_states_confirm_one_digest_for_a_bill_event_and_leave_with_one_click(states):
+    client = Client()
+    bill = make_bill()
+    add_event(bill, "Introduced", day=dt.date(2025, 1, 10))  # old news before she signs up
+
+    client.post("/updates/", signup_data(states=["TX", "OH"]))
+    assert len(mail.outbox) == 1 and send().sent == 0  # unconfirmed: nothing else
+    client.post(link_in(mail.outbox[0], "confirm"))
+    mail.outbox.clear()
+    assert send().sent == 0  # nothing new since she started following
+
+    add_event(bill, "Passed the House Committee on Criminal Jurisprudence", status="advanced")
+    result = send()
+    assert (result.composed, result.sent) == (1, 1)
+    [message] = mail.outbox
+    assert message.to == ["ana@example.org"]
+    assert "Texas" in message.subject
+    assert "HB 1: Drug possession & treatment act" in message.body  # not HTML-escaped in text
+    assert "Passed the House Committee" in message.body and "Introduced" not in message.body
+    assert "https://atlas.example.org/legislation/tx-hb-1/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["Message-ID"].startswith("<drugatlas-digest-")
+
+    assert send().sent == 0 and len(mail.outbox) == 1  # running again sends nothing new
+
+    # one click from the mail provider, straight from the header
+    header_url = message.extra_headers["List-Unsubscribe"].strip("<>").split(">")[0]
+    path = header_url.replace("https://atlas.example.org", "")
+    response = Client(enforce_csrf_checks=True).post(path, "List-Unsubscribe=One-Click",
+                                                     content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    add_event(bill, "Placed on the calendar", status="advanced", day=dt.date(2025, 3, 1))
+    assert send().sent == 0 and len(mail.outbox) == 1
+
+
+def test_only_followed_states_and_topics(client, states):
+    ana = join(client, "ana@example.org", states=["TX"], topics=["bills"])
+    ben = join(client, "ben@example.org", states=["CA"], topics=["laws", "bills", "data"])
+    cy = join(client, "cy@example.org", states=["TX"], topics=["laws"])
+    add_event(make_bill("CA", "ca-ab-1", "AB 1"))
+    add_event(make_bill("TX"))
+    send()
+    assert [m.to for m in mail.outbox if "AB 1" in m.body] == [[ben.email]]
+    assert [m.to for m in mail.outbox if "HB 1" in m.body] == [[ana.email]]
+    assert not sent_to(cy.email)
+
+
+def test_national_changes_reach_everyone_following_the_topic(client, states):
+    join(client, "ana@example.org", states=["TX"], topics=["data"])
+    join(client, "ben@example.org", states=[], topics=["data", "bills"])
+    join(client, "cy@example.org", states=["OH"], topics=["laws"])
+    DataRelease.objects.create(version="abc123def4567890", summary="Overdose deaths through 2025-02")
+    us = Jurisdiction.objects.get(fips="00")
+    add_event(Bill.objects.create(key="us-hr-1", jurisdiction=us, number="H.R. 1", title="Federal",
+                                  status="introduced", citations="https://example.org"))
+    send()
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org"]
+    [ana] = sent_to("ana@example.org")
+    assert "abc123def456" in ana.body and "H.R. 1" not in ana.body
+    [ben] = sent_to("ben@example.org")
+    assert "United States" in ben.body and "H.R. 1" in ben.body and "Overdose deaths" in ben.body
+
+
+def test_one_digest_gathers_all_changes_of_a_run(client, subscriber):
+    add_event(make_bill("TX"))
+    add_event(make_bill("OH", "oh-sb-2", "SB 2"))
+    LawStatus.objects.create(jurisdiction=Jurisdiction.objects.get(abbr="OH", kind="state"),
+                             topic="possession", status="misdemeanor",
+                             valid_from=dt.date(2025, 7, 1), citations="https://example.org/law")
+    result = send()
+    assert (result.composed, result.sent) == (1, 1)
+    [message] = mail.outbox
+    assert "3 updates" in message.subject
+    assert "Drug possession: misdemeanor from 2025-07-01" in message.body
+    assert SentAlert.objects.filter(subscriber=subscriber).count() == 3
+
+
+def test_a_reloaded_or_retouched_law_is_not_news_but_a_new_class_is(client, subscriber):
+    texas = Jurisdiction.objects.get(abbr="TX", kind="state")
+    law = LawStatus.objects.create(jurisdiction=texas, topic="possession", status="felony",
+                                   valid_from=dt.date(2025, 9, 1), citations="https://example.org/a")
+    assert send().sent == 1
+    law.note = "citation reworded"
+    law.citations = "https://example.org/b"
+    law.save()
+    law.delete()  # a data load that drops and re-creates the same interval
+    law = LawStatus.objects.create(jurisdiction=texas, topic="possession", status="felony",
+                                   valid_from=dt.date(2025, 9, 1), citations="https://example.org/b")
+    assert send().sent == 0
+    law.status = "misdemeanor"
+    law.save()
+    assert send().sent == 1
+    assert "misdemeanor" in mail.outbox[-1].body
+
+
+def test_digest_in_the_subscribers_language(client, states):
+    join(client, "ana@example.org", states=["TX"], language="es")
+    add_event(make_bill("TX"))
+    send()
+    [message] = mail.outbox
+    assert "actualización" in message.subject and "Texas" in message.subject
+    assert "Cancelar la suscripción" in message.body
+
+
+def test_pending_and_unsubscribed_get_no_digest(client, states, subscriber):
+    client.post("/updates/", signup_data(email="pending@example.org"))
+    Subscriber.objects.filter(email_key="pending@example.org").update(
+        following_since=subscriber.following_since)  # even if it somehow had a start date
+    mail.outbox.clear()
+    add_event(make_bill("TX"))
+    send()
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+
+
+def test_compose_then_crash_before_sending_loses_nothing(client, subscriber):
+    add_event(make_bill("TX"))
+    call_command("updates", "send", "--no-deliver")
+    assert not mail.outbox and Digest.objects.filter(sent_at__isnull=True).count() == 1
+    call_command("updates", "send")  # the next run finds it in the outbox
+    assert len(mail.outbox) == 1
+    call_command("updates", "send")
+    assert len(mail.outbox) == 1
+    digest_row = Digest.objects.get()
+    assert digest_row.sent_at and digest_row.text_body == ""  # the personal copy is not kept
+
+
+def test_a_crash_halfway_through_sending_neither_loses_nor_repeats(client, states, settings):
+    people = [join(client, f"p{i}@example.org", states=["TX"]) for i in range(4)]
+    add_event(make_bill("TX"))
+    settings.EMAIL_BACKEND = "flaky_backend.CrashAfterBackend"
+    CrashAfterBackend.allowed, CrashAfterBackend.sent = 2, 0
+    with pytest.raises(SimulatedCrash):
+        send()
+    assert len(mail.outbox) == 2
+    assert Digest.objects.filter(sent_at__isnull=False).count() == 2
+    assert Digest.objects.filter(sent_at__isnull=True, cancelled=False).count() == 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = send()
+    assert (result.composed, result.sent) == (0, 2)
+    assert send().sent == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+
+
+def test_a_refused_message_waits_for_the_next_run(client, states, settings):
+    join(client, "ana@example.org", states=["TX"])
+    join(client, "bob@example.org", states=["TX"])
+    add_event(make_bill("TX"))
+    settings.EMAIL_BACKEND = "flaky_backend.RefuseAddressBackend"
+    result = send()
+    assert (result.sent, result.failed) == (1, 1)
+    assert Digest.objects.get(subscriber__email_key="bob@example.org").last_error == \
+        "SMTPRecipientsRefused"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send().sent == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bob@example.org"]
+
+
+def test_give_up_after_max_attempts(client, states, settings):
+    join(client, "bob@example.org", states=["TX"])
+    add_event(make_bill("TX"))
+    settings.EMAIL_BACKEND = "flaky_backend.RefuseAddressBackend"
+    settings.UPDATES_MAX_ATTEMPTS = 2
+    assert send().failed == 1 and send().failed == 1
+    assert send().cancelled == 1
+    assert Digest.objects.get().cancelled
+
+
+def test_changes_are_recorded_once_by_what_they_are(states):
+    digest.changes.collect()  # whatever the loaded bundle holds
+    bill = make_bill("TX")
+    add_event(bill)
+    assert digest.changes.collect() == 1
+    assert digest.changes.collect() == 0
+    BillEvent.objects.all().delete()
+    add_event(bill)  # re-created by a data load: the same action
+    assert digest.changes.collect() == 0
+    assert Change.objects.filter(key__contains="tx-hb-1").count() == 1
+
+
+def test_command_output(client, subscriber, capsys):
+    add_event(make_bill("TX"))
+    call_command("updates", "send")
+    out = capsys.readouterr().out
+    assert "digests composed: 1" in out and "sent: 1" in out
