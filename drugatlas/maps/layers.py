@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas import cache
-from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
+from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
 
 from . import classify
 
@@ -55,8 +55,11 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
           gettext_lazy("How possession of drug paraphernalia is classed under state law."),
           topic="paraphernalia"),
     Layer("decriminalization", gettext_lazy("Decriminalization legislation"), "law",
-          gettext_lazy("The furthest stage a state bill or ballot measure to decriminalize drug "
-                       "possession had reached on the date."),
+          gettext_lazy("Whether a decriminalization law was enacted or in effect on the date, "
+                       "else the furthest stage reached by a state bill or ballot measure with "
+                       "an action in the two years up to the date. A bill enacted as something "
+                       "other than a decriminalization law counts as advanced; a repealed law "
+                       "no longer counts. Each state's bills are listed in its notes."),
           topic="decriminalization"),
     Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents covered"), "rate",
           gettext_lazy("Drug arrests reported to the FBI, divided by the population of the "
@@ -194,6 +197,8 @@ def breaks(layer: Layer) -> list[float]:
 
 def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -> MapData:
     layer = LAYERS[slug]
+    if slug == "decriminalization":
+        return _decriminalization_layer(layer, as_of or dt.date.today())
     if layer.is_law:
         return _law_layer(layer, as_of or dt.date.today())
     available = years(layer)
@@ -253,6 +258,7 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
                 .select_related("source")):
         found[(obs.jurisdiction_id, obs.measure_id)] = obs
     rows = []
+    used: set[str] = set()
     for place in _states():
         chosen = next((found[(place.fips, m)] for m in layer.measures
                        if (place.fips, m) in found and found[(place.fips, m)].value is not None),
@@ -265,6 +271,7 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
             rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
                             period=period, notes=notes))
             continue
+        used.add(chosen.measure_id)
         flags = chosen.flag_list()
         notes = []
         if chosen.measure_id == "overdose_death_rate_age_adjusted":
@@ -289,6 +296,69 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
                         notes=notes, sources=[SourceLink(src.url, src.publisher)],
                         hatched=hatched))
     title = f"{layer.title}, {year}" if year else str(layer.title)
+    kinds = {"overdose_death_rate_age_adjusted": _("age-adjusted"),
+             "overdose_death_rate_crude": _("crude, provisional")}
+    if used and used <= set(kinds):
+        # Say in the title whether the year's rates are age-adjusted, crude, or a mix.
+        title += " (" + (kinds[next(iter(used))] if len(used) == 1 else
+                         _("age-adjusted where published, else crude")) + ")"
     legend = classify.legend(title, bins, [r.key for r in rows],
                              low_coverage=sum(r.hatched for r in rows))
     return MapData(layer, rows, legend, year=year, years=available)
+
+
+# --- Decriminalization legislation: laws in force, else the stage bills reached ------------
+
+BILL_WINDOW = dt.timedelta(days=730)  # about one two-year legislative session
+BILL_STAGE = {"introduced": "introduced", "advanced": "advanced", "enacted": "advanced",
+              "in_effect": "advanced"}
+STAGE_ORDER = ("none", "introduced", "advanced", "enacted", "in_effect")
+
+
+def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date]]]:
+    """Per state FIPS: (stage, bill, latest status, its date) of bills active in the window."""
+    found: dict[str, list] = {}
+    bills = (Bill.objects.filter(jurisdiction__kind=Jurisdiction.STATE)
+             .prefetch_related("events").select_related("jurisdiction"))
+    for bill in bills:
+        events = sorted((e for e in bill.events.all() if e.date and e.date <= as_of),
+                        key=lambda e: (e.date, e.id))
+        if not events or events[-1].date < as_of - BILL_WINDOW:
+            continue
+        latest = events[-1]
+        reached = [BILL_STAGE[e.status] for e in events if e.status in BILL_STAGE]
+        stage = "none" if latest.status == "repealed" or not reached else max(
+            reached, key=STAGE_ORDER.index)
+        found.setdefault(bill.jurisdiction_id, []).append((stage, bill, latest.status, latest.date))
+    return found
+
+
+def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
+    laws = {}
+    for law in sorted(LawStatus.objects.as_of(as_of).filter(topic=layer.topic),
+                      key=lambda x: x.valid_from or dt.date.min):
+        laws[law.jurisdiction_id] = law
+    bills = _bill_stages(as_of)
+    bins = _law_bins(layer)
+    labels = {b.key: str(b.label) for b in bins}
+    rows = []
+    for place in _states():
+        law = laws.get(place.fips)
+        stage = law.status if law and law.status in STAGE_ORDER else "none"
+        sources = [SourceLink(u, _link_label(u)) for u in law.citation_list()] if law else []
+        notes = []
+        for bill_stage, bill, status, date in sorted(bills.get(place.fips, []),
+                                                     key=lambda b: b[3], reverse=True):
+            if STAGE_ORDER.index(bill_stage) > STAGE_ORDER.index(stage):
+                stage = bill_stage
+            notes.append(f"{bill.number}: {_(vocab.bill_status_label(status)).lower()} "
+                         f"{date.isoformat()}")
+            sources += [SourceLink(u, _link_label(u)) for u in bill.citation_list()[:1]]
+        period = (_("since %(date)s") % {"date": law.valid_from.isoformat()}
+                  if law and law.valid_from and law.status == stage
+                  else _("as of %(date)s") % {"date": as_of.isoformat()})
+        rows.append(Row(place.fips, place.abbr, place.name, stage, labels[stage],
+                        rank=STAGE_ORDER.index(stage), period=period, notes=notes,
+                        sources=sources, confidence=law.confidence if law else ""))
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]), as_of=as_of)

@@ -104,6 +104,44 @@ def test_overdose_layer_says_age_adjusted_or_crude(client, sample):
     assert "<td>0</td>" in nh and "No data" not in nh  # zero is a value, not missing
 
 
+def test_overdose_title_says_which_rate_the_year_has(client, sample):
+    assert "Overdose deaths per 100,000, 2017 (age-adjusted)" in get(client, "/?layer=overdose&year=2017")
+    assert "2023 (crude, provisional)" in get(client, "/?layer=overdose&year=2023")
+
+
+def test_decriminalization_layer_combines_laws_in_force_and_bills(client, sample):
+    from drugatlas.atlas.models import Bill, BillEvent, LawStatus
+
+    LawStatus.objects.filter(topic="decriminalization").delete()
+    Bill.objects.all().delete()
+    LawStatus.objects.create(jurisdiction_id="41", topic="decriminalization", status="enacted",
+                             valid_from=dt.date(2020, 11, 3), valid_to=dt.date(2021, 1, 31),
+                             citations="https://law.example.org/m110")
+    LawStatus.objects.create(jurisdiction_id="41", topic="decriminalization", status="in_effect",
+                             valid_from=dt.date(2021, 2, 1), valid_to=dt.date(2024, 8, 31),
+                             citations="https://law.example.org/m110")
+    m110 = Bill.objects.create(key="t-m110", jurisdiction_id="41", number="Measure 110",
+                               title="M110", status="repealed", citations="https://e.org/m110")
+    for date, status in (("2020-11-03", "enacted"), ("2021-02-01", "in_effect"),
+                         ("2024-09-01", "repealed")):
+        BillEvent.objects.create(bill=m110, date=dt.date.fromisoformat(date), status=status,
+                                 action=status)
+    vt = Bill.objects.create(key="t-vt", jurisdiction_id="50", number="H.422", title="VT",
+                             status="introduced", citations="https://e.org/vt")
+    BillEvent.objects.create(bill=vt, date=dt.date(2021, 5, 26), status="introduced", action="in")
+    bump_data_version()
+    html = get(client, "/?layer=decriminalization&as_of=2022-01-01")
+    assert "In effect" in row_of(html, "OR") and "since 2021-02-01" in row_of(html, "OR")
+    assert "Bill introduced" in row_of(html, "VT") and "H.422: introduced 2021-05-26" in row_of(html, "VT")
+    assert "No decriminalization law" in row_of(html, "TX")
+    html = get(client, "/?layer=decriminalization&as_of=2025-01-01")
+    oregon = row_of(html, "OR")
+    assert "No decriminalization law" in oregon and "Measure 110: repealed 2024-09-01" in oregon
+    assert "No decriminalization law" in row_of(html, "VT")  # its bill is out of the window
+    assert "Enacted, not yet in effect" in row_of(
+        get(client, "/?layer=decriminalization&as_of=2020-12-01"), "OR")
+
+
 def test_table_sorts_by_value_with_no_data_last(client, sample):
     html = get(client, "/?layer=arrests&year=2019&sort=-value")
     order = re.findall(r'<tr data-fips="\d\d" data-abbr="(\w\w)"', html)
