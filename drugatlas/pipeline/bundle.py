@@ -210,7 +210,8 @@ def datapackage(files: dict[str, bytes], sources: list[SourceInfo]) -> bytes:
         "licenses": [{"name": "CC-BY-4.0", "title": "Compilation: Creative Commons Attribution 4.0; "
                       "government source figures are public domain; ICPSR-derived county figures "
                       "carry the attribution in sources.csv"}],
-        "sources": [{"title": s.title, "path": s.url, "publisher": s.publisher, "id": s.id}
+        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher,
+                     **({"path": s.url} if s.url else {})}
                     for s in sorted(sources, key=lambda s: s.id)],
         "resources": resources,
     }

@@ -1,6 +1,7 @@
 """Checks across readers: every record names a known place, measure and source, once."""
 from __future__ import annotations
 
+from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures
 from drugatlas.sources.records import FLAGS, Obs, ReadResult, SourceError
 
@@ -45,13 +46,23 @@ def validate(results: dict[str, ReadResult]) -> None:
                                         f" (also in {ffile}, row {frow})", row)
             seen[key] = o
         for law in r.laws:
+            file = files.get(law.source, law.source)
             if law.abbr not in abbrs:
-                raise SourceError(files.get(law.source, law.source), f"unknown state {law.abbr!r}",
-                                  None, "state_abbr")
+                raise SourceError(file, f"unknown state {law.abbr!r}", None, "state_abbr")
+            if law.topic not in vocab.TOPICS or not vocab.is_valid(law.topic, law.status):
+                raise SourceError(file, f"{law.abbr} {law.topic}: status {law.status!r} is not "
+                                        "in the vocabulary (drugatlas/laws_vocabulary.py)")
+            if law.confidence not in vocab.CONFIDENCE:
+                raise SourceError(file, f"{law.abbr} {law.topic}: unknown confidence "
+                                        f"{law.confidence!r}", None, "confidence")
         for bill in r.bills:
+            file = files.get(bill.source, bill.source)
             if bill.abbr not in abbrs:
-                raise SourceError(files.get(bill.source, bill.source),
-                                  f"unknown jurisdiction {bill.abbr!r}", None, "jurisdiction")
+                raise SourceError(file, f"unknown jurisdiction {bill.abbr!r}", None, "jurisdiction")
+            statuses = [bill.status, *(e.status for e in bill.events)]
+            if any(s not in vocab.BILL_STATUS_VALUES for s in statuses):
+                raise SourceError(file, f"bill {bill.key}: a status is not in the vocabulary "
+                                        f"({', '.join(statuses)})", None, "status")
 
 
 def _valid_period(period: str) -> bool:
