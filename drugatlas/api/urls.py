@@ -1,5 +1,7 @@
 from django.urls import path
 
+from drugatlas.reinvest.views import reinvest_api
+
 from . import views
 
 app_name = "api"
@@ -11,6 +13,7 @@ urlpatterns = [
     path("bills", views.bills, name="bills"),
     path("sources", views.sources, name="sources"),
     path("states/<str:abbr>", views.state, name="state"),
+    path("reinvest", reinvest_api, name="reinvest"),
     path("openapi.json", views.openapi_json, name="openapi"),
     path("docs/", views.docs, name="docs"),
 ]

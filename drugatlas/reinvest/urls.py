@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "reinvest"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+    path("assumptions/", views.assumptions, name="assumptions"),
+]
