@@ -12,6 +12,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from drugatlas.atlas.models import (Bill, BillEvent, CostAssumption, DataRelease, Jurisdiction,
                                     LawStatus, Measure, Source, citation_errors)
 
+admin.site.site_header = "Drug Policy Atlas: editors"
+admin.site.site_title = "Drug Policy Atlas editors"
+admin.site.index_title = "Laws, bills, sources and corrections"
+
 # Web addresses without a scheme are taken as https (Django 6's default, and the safe guess).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 CITATIONS_HELP = ("One web address per line (http:// or https://). At least one is required: "

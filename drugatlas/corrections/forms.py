@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from drugatlas.corrections.models import Correction
 
@@ -25,36 +26,36 @@ def clean_page_path(value: str) -> str:
 class CorrectionForm(forms.ModelForm):
     # Bots fill every field; people never see this one (hidden by CSS, skipped by tab and
     # screen readers). Its label says to leave it empty in case a person does meet it.
-    website = forms.CharField(required=False, label="Leave this field empty",
+    website = forms.CharField(required=False, label=_("Leave this field empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     source_url = forms.URLField(
         required=False, max_length=Correction.URL_MAX, assume_scheme="https",
-        label="Source (web address)",
-        help_text="A page that supports the correction: a statute, a bill page, an official "
-                  "data table.",
+        label=_("Source (web address)"),
+        help_text=_("A page that supports the correction: a statute, a bill page, an official "
+                    "data table."),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        error_messages={"invalid": "The source must be a web address starting with http:// or "
-                                   "https://.",
-                        "max_length": "The source address is too long (over %(limit_value)d "
-                                      "characters)."})
+        error_messages={"invalid": _("The source must be a web address starting with http:// "
+                                     "or https://."),
+                        "max_length": _("The source address is too long (over %(limit_value)d "
+                                        "characters).")})
 
     class Meta:
         model = Correction
         fields = ["page", "subject", "problem", "suggestion", "source_url", "email"]
         labels = {
-            "page": "Page",
-            "subject": "What it is about",
-            "problem": "What is wrong",
-            "suggestion": "Suggested correction",
-            "email": "Your email (optional)",
+            "page": _("Page"),
+            "subject": _("What it is about"),
+            "problem": _("What is wrong"),
+            "suggestion": _("Suggested correction"),
+            "email": _("Your email (optional)"),
         }
         help_texts = {
-            "page": "The page of this site the problem is on.",
-            "subject": "The number, law or bill you are reporting.",
-            "problem": f"Up to {Correction.TEXT_MAX} characters.",
-            "suggestion": "What it should say, if you know.",
-            "email": "Only if you want us to be able to ask you a question. "
-                     "Never shown on the site or shared.",
+            "page": _("The page of this site the problem is on."),
+            "subject": _("The number, law or bill you are reporting."),
+            "problem": _("Up to 2,000 characters."),
+            "suggestion": _("What it should say, if you know."),
+            "email": _("Only if you want us to be able to ask you a question. "
+                       "Never shown on the site or shared."),
         }
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 5, "maxlength": Correction.TEXT_MAX}),
@@ -62,27 +63,27 @@ class CorrectionForm(forms.ModelForm):
         }
         error_messages = {
             "problem": {
-                "required": "Please say what is wrong.",
-                "max_length": "Please keep “What is wrong” under %(limit_value)d characters "
-                              "(it has %(show_value)d).",
+                "required": _("Please say what is wrong."),
+                "max_length": _("Please keep “What is wrong” under %(limit_value)d characters "
+                                "(it has %(show_value)d)."),
             },
             "suggestion": {
-                "max_length": "Please keep the suggested correction under %(limit_value)d "
-                              "characters (it has %(show_value)d).",
+                "max_length": _("Please keep the suggested correction under %(limit_value)d "
+                                "characters (it has %(show_value)d)."),
             },
-            "subject": {"max_length": "Please keep “What it is about” under %(limit_value)d "
-                                      "characters (it has %(show_value)d)."},
-            "page": {"max_length": "The page address is too long (over %(limit_value)d "
-                                   "characters)."},
-            "email": {"invalid": "That email address does not look right; leave it empty if "
-                                 "you prefer."},
+            "subject": {"max_length": _("Please keep “What it is about” under %(limit_value)d "
+                                        "characters (it has %(show_value)d).")},
+            "page": {"max_length": _("The page address is too long (over %(limit_value)d "
+                                     "characters).")},
+            "email": {"invalid": _("That email address does not look right; leave it empty if "
+                                   "you prefer.")},
         }
 
     def clean_page(self):
         raw = self.cleaned_data.get("page", "")
         page = clean_page_path(raw)
         if raw.strip() and not page:
-            raise forms.ValidationError("The page must be a path on this site, starting with /.")
+            raise forms.ValidationError(_("The page must be a path on this site, starting with /."))
         return page
 
     def clean_source_url(self):
@@ -91,14 +92,14 @@ class CorrectionForm(forms.ModelForm):
             try:
                 URLValidator(schemes=["http", "https"])(url)
             except forms.ValidationError:
-                raise forms.ValidationError("The source must be a web address starting with "
-                                            "http:// or https://.")
+                raise forms.ValidationError(_("The source must be a web address starting with "
+                                              "http:// or https://."))
         return url
 
     def clean_problem(self):
         problem = self.cleaned_data.get("problem", "").strip()
         if len(problem) < 5:
-            raise forms.ValidationError("Please describe the problem in a few words.")
+            raise forms.ValidationError(_("Please describe the problem in a few words."))
         return problem
 
     def honeypot_filled(self) -> bool:

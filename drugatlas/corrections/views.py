@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from drugatlas.corrections import changelog, ratelimit
@@ -30,15 +31,15 @@ def new_correction(request):
     if ratelimit.over_limit(RATE_SCOPE, request):
         limit = ratelimit.rate_limit()
         minutes = max(1, ratelimit.window_seconds() // 60)
-        rejection = (f"This address has sent {limit} reports in the last {minutes} minutes, "
-                     f"which is our limit. Please try again later, or wait and send one report "
-                     f"listing several problems.")
+        rejection = _("This address has sent %(limit)d reports in the last %(minutes)d minutes, "
+                      "which is our limit. Please try again later, or wait and send one report "
+                      "listing several problems.") % {"limit": limit, "minutes": minutes}
         return render(request, "corrections/new.html",
                       {"form": form, "rejection": rejection}, status=429)
     if form.honeypot_filled():
-        rejection = ("The report was not saved because the field “Leave this field empty” was "
-                     "filled in; automated senders fill it. If you are a person, clear that field "
-                     "and send again.")
+        rejection = _("The report was not saved because the field “Leave this field empty” was "
+                      "filled in; automated senders fill it. If you are a person, clear that field "
+                      "and send again.")
         return render(request, "corrections/new.html",
                       {"form": form, "rejection": rejection}, status=400)
     if not form.is_valid():
