@@ -145,7 +145,8 @@ def test_the_page_makes_no_third_party_requests(site_server, browser):
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/?layer=arrests", "/?layer=overdose"])
+@pytest.mark.parametrize("path", ["/", "/?layer=arrests", "/?layer=overdose", "/states/or/",
+                                  "/sources/"])
 def test_axe_finds_no_serious_or_critical_violations(site_server, browser, path):
     page = new_page(browser)
     page.goto(site_server + path)
