@@ -47,11 +47,15 @@ class RunResult:
 
 def pending_changes(subscriber: Subscriber):
     """The changes this subscriber follows that they have not been told about."""
-    if not subscriber.following_since or not subscriber.topics:
+    since = subscriber.following_since
+    if not since or not subscriber.topics:
         return Change.objects.none()
-    return (Change.objects
-            .filter(topic__in=subscriber.topics, occurred_at__gte=subscriber.following_since)
-            .filter(Q(state="") | Q(state__in=subscriber.state_codes))
+    # National news counts from the day they started following; a state's news from the day
+    # they added that state.
+    places = Q(state="", occurred_at__gte=since)
+    for followed in subscriber.followed_states.all():
+        places |= Q(state=followed.abbr, occurred_at__gte=max(since, followed.created_at))
+    return (Change.objects.filter(places, topic__in=subscriber.topics)
             .exclude(alerts__subscriber=subscriber)
             .order_by("state", "date", "occurred_at", "id"))
 

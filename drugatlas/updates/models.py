@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -88,6 +89,8 @@ class FollowedState(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE,
                                    related_name="followed_states")
     abbr = models.CharField(max_length=2, db_index=True, help_text="USPS code")
+    # A state added later brings news from then on, not a backlog.
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "abbr"],

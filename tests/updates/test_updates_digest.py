@@ -203,3 +203,16 @@ def test_command_output(client, subscriber, capsys):
     call_command("updates", "send")
     out = capsys.readouterr().out
     assert "digests composed: 1" in out and "sent: 1" in out
+
+
+def test_a_state_added_later_brings_news_from_then_on(client, subscriber):
+    from drugatlas.updates import tokens
+
+    california = make_bill("CA", "ca-ab-5", "AB 5")
+    add_event(california, "Introduced")  # before she follows California
+    client.post(f"/updates/preferences/{tokens.make_token(subscriber, tokens.MANAGE)}/", {
+        "action": "save", "states": ["TX", "OH", "CA"], "topics": ["bills"], "language": "en"})
+    assert send().sent == 0
+    add_event(california, "Passed the Assembly", status="advanced", day=dt.date(2025, 5, 1))
+    assert send().sent == 1
+    assert "Passed the Assembly" in mail.outbox[-1].body and "Introduced" not in mail.outbox[-1].body
