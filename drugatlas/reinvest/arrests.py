@@ -7,9 +7,10 @@ labels the figure an estimate. See `model.choose_baseline`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from drugatlas.atlas.models import Jurisdiction, Observation, Source
+from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation, Source
 
 from .defaults import Defaults
 from .model import ArrestFigure, Baseline, choose_baseline
@@ -26,6 +27,9 @@ class StateArrests:
     sources: dict[str, Source]
     coverage: float | None = None  # % of residents covered by reporting agencies, baseline year
     state_possession_share: tuple[float, int] | None = None  # (share, year) from the state's split
+    # Periods of the baseline year when possession was not a crime: a national share then
+    # overstates possession arrests. (valid_from, valid_to) pairs, None = open.
+    decriminalized: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
 
 
 def latest(place: Jurisdiction, measure: str) -> ArrestFigure | None:
@@ -60,4 +64,16 @@ def for_state(place: Jurisdiction, defaults: Defaults) -> StateArrests:
         sale = _value(place, SALE, possession.year)
         if sale is not None and possession.value + sale > 0:
             own_share = (possession.value / (possession.value + sale), possession.year)
-    return StateArrests(baseline, sources, coverage, own_share)
+    decriminalized = ()
+    if baseline.method == "estimate":
+        decriminalized = _not_criminalized(place, baseline.year)
+    return StateArrests(baseline, sources, coverage, own_share, decriminalized)
+
+
+def _not_criminalized(place: Jurisdiction, year: int) -> tuple:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    laws = LawStatus.objects.filter(jurisdiction=place, topic="possession",
+                                    status="not_criminalized")
+    return tuple((law.valid_from, law.valid_to) for law in laws
+                 if (law.valid_from is None or law.valid_from <= end)
+                 and (law.valid_to is None or law.valid_to >= start))

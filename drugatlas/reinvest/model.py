@@ -33,7 +33,7 @@ and the view can translate them; the numbers are filled in after translation.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 
@@ -440,11 +440,6 @@ def range_inputs(inputs: Inputs, ranges: Mapping[str, tuple[float | None, float 
         lows[name] = max(min(value, lo), p.minimum) if lo is not None else value
         highs[name] = min(max(value, hi), p.maximum) if hi is not None else value
     return replace(inputs, **lows), replace(inputs, **highs)
-
-
-def field_names() -> list[str]:
-    """The Inputs fields in order (dollars_year first), as the permalink lists them."""
-    return [f.name for f in fields(Inputs)]
 
 
 @dataclass(frozen=True)

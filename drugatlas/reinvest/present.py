@@ -11,13 +11,14 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from drugatlas.atlas.profile import flag_words
+from drugatlas.atlas.views.states import report_url
+from drugatlas.maps.charts import Table
 
 from . import model
 from .chart import category_bars
 from .defaults import Defaults
 from .evaluate import Evaluation
 from .model import Cited, Default
-from drugatlas.maps.charts import Table
 
 
 # --- Numbers --------------------------------------------------------------------------------
@@ -126,7 +127,9 @@ def default_view(d: Default | None, param: str) -> dict:
         "notes": [_(n) for n in d.notes],
         "sources": [{"line": source_line(s), "url": s.citation, "year": s.year,
                      "confidence": s.confidence, "label": s.label,
+                     "printed": f"{number(s.value)} {s.unit}",
                      "geography": s.abbr or "US"} for s in d.sources],
+        "report": report_url("/reinvest/assumptions/", f"Reinvestment default: {d.param}"),
     }
 
 
@@ -168,6 +171,12 @@ def baseline_view(ev: Evaluation) -> dict:
             "n": f"{b.arrests:,.0f}"})
         out["share"] = cited_json(share)
         out["notes"] += flag_words(list(d.flags))
+        for start, end in ev.arrests.decriminalized:
+            out["notes"].append(_(
+                "Possession was not a crime in %(state)s from %(start)s to %(end)s, so the "
+                "national share probably overstates its possession arrests in %(year)s.") % {
+                "state": place.name, "start": start.isoformat() if start else "…",
+                "end": end.isoformat() if end else _("now"), "year": d.year})
         if ev.arrests.coverage is not None:
             out["notes"].append(_(
                 "Agencies that reported arrests cover %(coverage)s of residents in %(year)s; "

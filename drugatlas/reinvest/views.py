@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from drugatlas.api.views import api_view
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.views.states import report_url
 
 from . import defaults, model, present
 from .evaluate import evaluate
@@ -39,7 +40,9 @@ def calculator(request):
         context.update(summary=present.summary_view(ev), chart=present.chart_for(ev),
                        steps=present.steps_view(ev.result),
                        funded=present.funded_view(ev.result, ev.defaults),
-                       checks=_checks(ev), permalink=ev.permalink, api_url=ev.api_url)
+                       checks=_checks(ev), permalink=ev.permalink, api_url=ev.api_url,
+                       report_url=report_url(ev.permalink, "Reinvestment calculator, " + (
+                           ev.place.name if ev.place else "own figures")))
     return render(request, "reinvest/calculator.html", context, status=ev.status)
 
 

@@ -11,8 +11,11 @@ postal-like codes no state uses, so they sit beside the real bundle without coll
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from drugatlas import measures as measure_list
-from drugatlas.atlas.models import CostAssumption, Jurisdiction, Measure, Observation, Source
+from drugatlas.atlas.models import (CostAssumption, Jurisdiction, LawStatus, Measure,
+                                    Observation, Source)
 from drugatlas.reinvest import defaults as d
 from drugatlas.reinvest.model import Cited
 
@@ -112,6 +115,9 @@ def add_states() -> dict[str, Jurisdiction]:
     obs(est, "drug_arrests", "2024", 10000, fbi, "partial")
     obs(est, "drug_arrests", "2025", None, fbi, "no_reporting")  # no data is never the latest
     obs(est, "arrest_coverage_share", "2024", 88.5, fbi)
+    LawStatus.objects.create(jurisdiction=est, topic="possession", status="not_criminalized",
+                             valid_from=dt.date(2021, 2, 1), valid_to=dt.date(2024, 8, 31),
+                             citations="https://example.org/law", confidence="high")
     count = places["QC"]
     obs(count, "drug_arrests_possession", "2024", 5000, icpsr)
     obs(count, "drug_arrests", "2024", 6000, fbi)
