@@ -114,7 +114,8 @@ function el(tag, text, attrs = {}) {
 }
 
 function number(v) {
-  return typeof v === "number" ? v.toLocaleString(document.documentElement.lang || "en") : "";
+  return typeof v === "number"
+    ? v.toLocaleString(document.documentElement.lang || "en", { maximumFractionDigits: 1 }) : "";
 }
 
 function currentFigure(a) {
