@@ -26,6 +26,12 @@ def _get(summary, parameters, ok_schema, csv=False, not_found=False):
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+def reinvest_params():
+    from drugatlas.reinvest import model
+
+    return model.PARAMS
+
+
 def spec() -> dict:
     obj = {"type": "object"}
     return {
@@ -68,6 +74,14 @@ def spec() -> dict:
                 _param("since", "Status date on or after (YYYY-MM-DD)",
                        schema={"type": "string", "format": "date"})], obj),
             "/sources": _get("Every source file with publisher, URL, checksum, licence", [], obj),
+            "/reinvest": _get("The reinvestment calculator: what possession arrests cost and what "
+                              "the money could fund; same parameters as /reinvest/", [
+                _param("state", "USPS code", required=True),
+                _param("dollars", "Dollar year (a year with CPI-U figures)",
+                       schema={"type": "string", "pattern": r"^\d{4}$"}),
+                *[_param(p.name, f"{p.label} (default: the cited figure)",
+                         schema={"type": "number", "minimum": 0}) for p in reinvest_params()],
+            ], obj),
             "/states/{abbr}": _get("A state's profile: latest figures, law history, bills", [
                 _param("abbr", "USPS code", required=True, location="path")], obj, not_found=True),
         },

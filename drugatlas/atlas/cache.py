@@ -5,6 +5,7 @@ an editor's save bumps the version, so everything cached before is simply never 
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -28,4 +29,6 @@ def bump_data_version() -> str:
 
 
 def key(*parts) -> str:
-    return ":".join(["drugatlas", data_version(), *map(str, parts)])
+    """A cache key for these parts under the current data version (hashed: URLs can be long)."""
+    digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"drugatlas:{data_version()}:{digest}"
