@@ -1,12 +1,15 @@
 """The sign-up and preferences forms, and the consent text people agree to."""
 from __future__ import annotations
 
+import time
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.sources.common import STATES
 
 from .addresses import MAX_LENGTH, normalize_email
 from .models import LANGUAGES, TOPIC_CODES, TOPICS
@@ -20,10 +23,24 @@ CONSENT_TEXT = _(
 HONEYPOT_FIELD = "website"
 
 
+_STATE_CHOICES: dict = {"at": 0.0, "choices": []}
+STATE_CHOICES_SECONDS = 300
+
+
 def state_choices() -> list[tuple[str, str]]:
-    """The 50 states and DC, from the Jurisdiction rows."""
-    return list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).exclude(abbr="")
-                .order_by("name").values_list("abbr", "name"))
+    """The 50 states and DC, from the Jurisdiction rows.
+
+    The footer of every page lists them, so the list is kept in the process for a few
+    minutes rather than read on every request (only a complete list is kept).
+    """
+    now = time.monotonic()
+    if _STATE_CHOICES["choices"] and now - _STATE_CHOICES["at"] < STATE_CHOICES_SECONDS:
+        return _STATE_CHOICES["choices"]
+    choices = list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).exclude(abbr="")
+                   .order_by("name").values_list("abbr", "name"))
+    if len(choices) == len(STATES):
+        _STATE_CHOICES.update(at=now, choices=choices)
+    return choices
 
 
 def state_codes_from_query(values) -> list[str]:
