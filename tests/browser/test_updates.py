@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def site(live_server, settings, transactional_db):
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "browser-updates"}}
+                                   "LOCATION": f"browser-updates-{uuid.uuid4().hex}"}}
     make_states()
     mail.outbox.clear()
     return live_server.url
