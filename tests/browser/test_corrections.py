@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
+from browser_helpers import new_page
 from django.contrib.auth import get_user_model
 from django.db import connections
 
@@ -14,24 +13,7 @@ from drugatlas.atlas.models import Bill, Jurisdiction
 from drugatlas.corrections.models import Correction
 from drugatlas.legislation.editors import sync_editor_group
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
-# ordinary synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed")]
-
-
-@pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -50,21 +32,21 @@ def bill_and_editor(transactional_db):
 
 
 def test_visitor_reports_editor_accepts_and_it_shows_on_changes(bill_and_editor, live_server,
-                                                                chromium):
+                                                                browser):
     try:
-        _report_accept_and_publish(live_server, chromium, *bill_and_editor)
+        _report_accept_and_publish(live_server, browser, *bill_and_editor)
     finally:
         # Under Playwright's sync API this code runs in its own context, so its ORM calls get a
         # connection of their own; close it, or PostgreSQL refuses to drop the test database.
         connections.close_all()
 
 
-def _report_accept_and_publish(live_server, chromium, bill, editor):
+def _report_accept_and_publish(live_server, browser, bill, editor):
     from django.core.cache import cache
 
     cache.clear()  # no rate-limit counts left by other tests
 
-    visitor = chromium.new_page()
+    visitor = new_page(browser, javascript=False)  # the whole path works without scripts
     visitor.goto(f"{live_server.url}{bill.get_absolute_url()}")
     visitor.get_by_role("link", name="Report a problem with this bill").click()
     visitor.wait_for_url("**/corrections/new/**")
@@ -80,7 +62,7 @@ def _report_accept_and_publish(live_server, chromium, bill, editor):
     correction = Correction.objects.get()
     assert correction.status == Correction.NEW
 
-    admin = chromium.new_context().new_page()
+    admin = new_page(browser)
     admin.goto(f"{live_server.url}/admin/login/?next=/admin/corrections/correction/")
     admin.get_by_label("Username").fill(editor.username)
     admin.get_by_label("Password").fill("a-long-editor-password")
@@ -103,3 +85,6 @@ def _report_accept_and_publish(live_server, chromium, bill, editor):
     assert "visitor@example.org" not in visitor.content()
     entry.get_by_role("link", name="/legislation/test-browser-m110/").click()
     visitor.wait_for_url("**/legislation/test-browser-m110/")
+    assert visitor.errors == [] and admin.errors == []
+    visitor.context.close()
+    admin.context.close()

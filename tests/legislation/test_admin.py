@@ -78,12 +78,13 @@ def test_editor_law_change_is_marked_kept_in_history_and_bumps_the_version(
 
 def test_editor_adds_a_law_with_a_citation(editor_client, places):
     data = {"jurisdiction": "50", "topic": "paraphernalia", "status": "misdemeanor",
-            "valid_from": "2023-07-01", "valid_to": "", "statute": "", "note": "",
+            "valid_from": "2031-07-01", "valid_to": "", "statute": "", "note": "",
             "citations": "https://legislature.vermont.gov/statutes", "confidence": "medium",
             "source": "", "change_reason": ""}
     response = editor_client.post("/admin/atlas/lawstatus/add/", data)
     assert response.status_code == 302
-    law = LawStatus.objects.get(jurisdiction_id="50", topic="paraphernalia")
+    law = LawStatus.objects.get(jurisdiction_id="50", topic="paraphernalia",
+                              valid_from="2031-07-01")
     assert law.origin == LawStatus.EDITOR
 
 
