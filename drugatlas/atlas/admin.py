@@ -22,6 +22,16 @@ CITATIONS_HELP = ("One web address per line (http:// or https://). At least one 
                   "a statute, a bill page, or a reliable report.")
 
 
+def law_status_help() -> str:
+    """Which statuses each topic takes, from the vocabulary the maps use."""
+    from drugatlas import laws_vocabulary
+
+    by_values: dict[tuple[str, ...], list[str]] = {}
+    for slug, topic in laws_vocabulary.TOPICS.items():
+        by_values.setdefault(topic.values(), []).append(slug)
+    return "; ".join(f"{', '.join(slugs)}: {' / '.join(values)}" for values, slugs in by_values.items())
+
+
 class EditorRecordForm(forms.ModelForm):
     """A law or bill form with an optional reason that is kept in the history."""
 
@@ -35,6 +45,8 @@ class EditorRecordForm(forms.ModelForm):
         if "citations" in self.fields:
             self.fields["citations"].help_text = CITATIONS_HELP
             self.fields["citations"].error_messages["required"] = citation_errors("")[0]
+        if self._meta.model is LawStatus and "status" in self.fields:
+            self.fields["status"].help_text = law_status_help()
 
 
 class EditorOwnedAdmin(SimpleHistoryAdmin):

@@ -166,9 +166,16 @@ class LawStatus(models.Model):
         return f"{self.jurisdiction.abbr} {self.topic}: {self.status} from {self.valid_from or '…'}"
 
     def clean(self):
+        from drugatlas import laws_vocabulary
+
         validate_citations(self.citations)
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "The interval ends before it starts."})
+        # Maps and legends know only the vocabulary's classes: an editor must use one of them.
+        if self.topic in laws_vocabulary.TOPICS and not laws_vocabulary.is_valid(self.topic, self.status):
+            allowed = ", ".join(laws_vocabulary.topic(self.topic).values())
+            raise ValidationError({"status": f"For {self.get_topic_display().lower()} use one of: "
+                                             f"{allowed}."})
 
     def citation_list(self) -> list[str]:
         return [c.strip() for c in self.citations.splitlines() if c.strip()]

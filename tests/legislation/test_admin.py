@@ -88,6 +88,13 @@ def test_editor_adds_a_law_with_a_citation(editor_client, places):
     assert law.origin == LawStatus.EDITOR
 
 
+def test_law_status_must_be_in_the_topics_vocabulary(editor_client, law, admin_forms):
+    data = {**admin_forms.form_data(law), "status": "decriminalized-ish"}
+    response = editor_client.post(f"/admin/atlas/lawstatus/{law.pk}/change/", data)
+    assert response.status_code == 200
+    assert b"use one of: not_criminalized, misdemeanor, both, felony, unknown" in response.content
+
+
 def test_interval_must_not_end_before_it_starts(editor_client, law, admin_forms):
     data = {**admin_forms.form_data(law), "valid_to": "2020-01-01"}
     response = editor_client.post(f"/admin/atlas/lawstatus/{law.pk}/change/", data)
