@@ -242,30 +242,40 @@ def _flag_notes(figures: list[Figure]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-# Comparison with the nation: the latest year both have, per measure.
+# Comparison with the nation: the same year where both have one, else each its latest.
 COMPARED = (
     ("drug_arrest_rate", 0),
     ("arrest_coverage_share", 0),
     ("overdose_death_rate_age_adjusted", 1),
     ("overdose_death_rate_crude", 1),
 )
+SAME_YEAR_WITHIN = 2  # years: an older common year is not worth hiding the state's latest
+
+
+def _years_with_values(obs: Observations, slug: str) -> list[int]:
+    return sorted(y for y, o in obs.by_measure.get(slug, {}).items() if o.value is not None)
 
 
 def comparison(obs: Observations, nation: Observations) -> list[dict]:
     rows = []
     for slug, decimals in COMPARED:
-        years = [y for y, o in obs.by_measure.get(slug, {}).items() if o.value is not None]
+        years = _years_with_values(obs, slug)
         if not years:
             continue
-        both = [y for y in years if nation.value(slug, y) is not None]
-        year = max(both) if both else max(years)
-        mine, ours = obs.get(slug, year), nation.get(slug, year)
-        rows.append({"measure": slug, "label": measure_list.get(slug).label, "year": year,
-                     "state": Figure.of(mine),
-                     "nation": Figure.of(ours) if ours else None,
+        nation_years = _years_with_values(nation, slug)
+        both = sorted(set(years) & set(nation_years))
+        if both and both[-1] >= years[-1] - SAME_YEAR_WITHIN:
+            state_year = nation_year = both[-1]
+        else:
+            state_year, nation_year = years[-1], (nation_years[-1] if nation_years else None)
+        mine = obs.get(slug, state_year)
+        ours = nation.get(slug, nation_year) if nation_year else None
+        rows.append({"measure": slug, "label": _(measure_list.get(slug).label),
+                     "same_year": state_year == nation_year,
+                     "state_year": state_year, "nation_year": nation_year,
+                     "state": Figure.of(mine), "nation": Figure.of(ours) if ours else None,
                      "state_text": n(mine.value, decimals),
-                     "nation_text": n(ours.value, decimals) if ours and ours.value is not None
-                     else _("no data")})
+                     "nation_text": n(ours.value, decimals) if ours else _("no data")})
     return rows
 
 
@@ -360,8 +370,13 @@ def build(place: Jurisdiction) -> dict:
                         for slug, years in obs.by_measure.items() if slug != "population"},
         "trend_sources": {slug: sorted({o.source_id for o in years.values()})
                           for slug, years in obs.by_measure.items()},
-        "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)],
+        "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history),
     }
+
+
+def _law_sources(history: list[dict]) -> list[dict]:
+    found = {i["source"].id: i["source"] for t in history for i in t["intervals"] if i["source"]}
+    return [asdict(s) for _, s in sorted(found.items())]
 
 
 def _plain(value):

@@ -95,7 +95,7 @@ def test_data_tables_say_no_data_and_flags_never_zero(client, sample):
     assert "900 (low coverage)" in table
     # A real zero stays a zero.
     assert re.search(r"<th scope=\"row\">2016</th><td>5,000</td><td>5,000</td><td>0</td>", table)
-    deaths = html[html.index("<caption>Overdose deaths of Testland residents"):]
+    deaths = html[html.index("<caption>Testland: overdose deaths by drug involved"):]
     deaths = deaths[:deaths.index("</table>")]
     assert "no data (suppressed by the publisher)" in deaths  # the heroin count
 
@@ -103,11 +103,22 @@ def test_data_tables_say_no_data_and_flags_never_zero(client, sample):
 def test_comparison_with_the_nation(client, sample):
     text = text_of(client.get("/states/zz/"))
     section = text[text.index("Testland and the nation"):text.index("Law history")]
-    assert "Drug arrests per 100,000 residents covered 2022 524 300" in section
+    assert "Drug arrests per 100,000 residents covered 524 (2022) 300 (2022)" in section
     # The latest year both have, flagged where provisional.
-    assert ("Overdose deaths per 100,000 (age-adjusted) 2019 52.8 (provisional) "
-            "21.6 (provisional)") in section
-    assert "2023 76.3 (provisional) 31.9 (provisional)" in section
+    assert ("Overdose deaths per 100,000 (age-adjusted) 52.8 (2019) provisional "
+            "21.6 (2019) provisional") in section
+    assert "76.3 (2023) provisional 31.9 (2023) provisional" in section
+
+
+def test_comparison_keeps_the_states_latest_year_when_the_nation_lags(client, sample):
+    from drugatlas.atlas.models import Observation
+
+    # The nation's arrest rate stops in 2016 in the real data; the state's goes on.
+    Observation.objects.filter(jurisdiction_id="00", measure_id="drug_arrest_rate").delete()
+    atlas_sample.obs(sample["nation"], "drug_arrest_rate", "2016", 485.0,
+                     sample["sources"]["icpsr"])
+    text = text_of(client.get("/states/zz/"))
+    assert "Drug arrests per 100,000 residents covered 524 (2022) 485 (2016)" in text
 
 
 def test_bills_with_their_events(client, sample):

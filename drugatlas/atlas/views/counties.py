@@ -198,8 +198,9 @@ def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
     if sort == "value":
         rows.sort(key=lambda r: (r.value is None, -(r.value or 0), r.name))
     for r in rows:
-        # Every overdose value is a range, and the page says so once above the table.
-        r.notes = flag_words([f for f in r.flags if f != "binned"])
+        # Every overdose value is a range and every county arrest count includes estimates:
+        # the page says so once above the table rather than on every row.
+        r.notes = flag_words([f for f in r.flags if f not in ("binned", "imputed")])
     sources = Source.objects.filter(id__in={r.source for r in rows if r.source})
     base = f"{state_path(state)}counties/"
     legend, breaks = county_legend(state, layer, rows)

@@ -71,8 +71,15 @@ def sources_context() -> dict:
             "laws": laws.get(s.id, 0), "bills": bills.get(s.id, 0), "costs": costs.get(s.id, 0),
         })
     rows.sort(key=lambda r: (r["source"].publisher.lower(), r["source"].title.lower()))
-    publishers = [{"publisher": name, "sources": list(group)}
-                  for name, group in groupby(rows, key=lambda r: r["source"].publisher)]
+    publishers = []
+    for name, group in groupby(rows, key=lambda r: r["source"].publisher):
+        group = list(group)
+        found = [spans[r["source"].id] for r in group if r["source"].id in spans]
+        first = min((f["first"] for f in found), default=None)
+        last = max((f["last"] for f in found), default=None)
+        publishers.append({"publisher": name, "sources": group, "years": _span(first, last),
+                           "records": sum(r["observations"] + r["laws"] + r["bills"] + r["costs"]
+                                          for r in group)})
     return {"publishers": publishers, "source_count": len(rows), "layers": layer_methods(),
             "measure_groups": measure_groups()}
 

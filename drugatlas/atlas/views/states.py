@@ -77,7 +77,8 @@ def state_context(place: Jurisdiction) -> dict:
         first = statement["figures"][0]
         statement["report"] = report_url(page, f"{first['label']}, {place.name}, {first['period']}")
     for row in data["comparison"]:
-        row["report"] = report_url(page, f"{row['label']}, {place.name} vs U.S., {row['year']}")
+        row["report"] = report_url(page, f"{row['label']}, {place.name} vs U.S., "
+                                         f"{row['state_year']}")
     for topic in data["laws"]:
         topic["report"] = report_url(page, f"{topic['label']} law history, {place.name}")
     for bill in data["bills"]:
@@ -86,6 +87,7 @@ def state_context(place: Jurisdiction) -> dict:
     for chart in trend_charts:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
     return {"place": place, "data": data, "charts": trend_charts, "page_path": page,
+            "publishers": by_publisher(data["sources"]),
             "today": dt.date.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
                          if i["in_force"] and t["topic"] in ("possession", "paraphernalia")]}
@@ -143,7 +145,7 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
     ]))
 
     coverage = charts.bar_chart(
-        "chart-coverage", _("Share of %(state)s residents covered by reporting agencies") % {
+        "chart-coverage", _("%(state)s: share of residents covered by reporting agencies") % {
             "state": name}, _("Percent"), _series(data, "arrest_coverage_share"),
         _flagged(data, "arrest_coverage_share", "low_coverage"), _("under half covered"),
         (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"))
@@ -164,21 +166,25 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
           "rates are computed differently: do not read one line as a continuation of the "
           "other.")]))
 
-    classes = [(_("All overdose deaths (final)"), "overdose_deaths"),
-               (_("All overdose deaths (provisional)"), "overdose_deaths_12mo_provisional"),
-               (_("Synthetic opioids (fentanyl)"), "overdose_deaths_12mo_synthetic_opioids"),
+    # Short labels: they sit at the line ends; the caption says what each class covers.
+    classes = [(_("All, final"), "overdose_deaths"),
+               (_("All, provisional"), "overdose_deaths_12mo_provisional"),
+               (_("Fentanyl & synthetics"), "overdose_deaths_12mo_synthetic_opioids"),
                (_("Heroin"), "overdose_deaths_12mo_heroin"),
-               (_("Prescription opioids"), "overdose_deaths_12mo_natural_semisynthetic_opioids"),
+               (_("Rx opioids"), "overdose_deaths_12mo_natural_semisynthetic_opioids"),
                (_("Cocaine"), "overdose_deaths_12mo_cocaine"),
-               (_("Psychostimulants (meth)"), "overdose_deaths_12mo_psychostimulants")]
+               (_("Meth & stimulants"), "overdose_deaths_12mo_psychostimulants")]
     deaths = charts.line_chart(
-        "chart-overdose-deaths", _("Overdose deaths of %(state)s residents, by drug involved")
+        "chart-overdose-deaths", _("%(state)s: overdose deaths by drug involved")
         % {"state": name}, _("Deaths"),
         [_line(data, label, slug) for label, slug in classes], overdose_marks)
     out.append(_chart_dict(deaths, "overdose-deaths", data, [s for _l, s in classes], [
-        _("Provisional counts are for the 12 months ending in December (CDC VSRR), as reported; "
-          "a death involving several drugs counts in each class, so classes do not add up to "
-          "the total. Counts of 1–9 are suppressed by CDC and shown as no data.")]))
+        _("Final counts (NCHS) to 2018; provisional counts for the 12 months ending in December "
+          "(CDC VSRR), as reported. Drug classes: synthetic opioids other than methadone "
+          "(mostly fentanyl), heroin, natural and semi-synthetic (prescription) opioids, "
+          "cocaine, psychostimulants (mostly methamphetamine). A death involving several drugs "
+          "counts in each class, so classes do not add up to the total. Counts of 1–9 are "
+          "suppressed by CDC and shown as no data.")]))
     return [c for c in out if not c["chart"].empty]
 
 
