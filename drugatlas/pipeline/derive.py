@@ -5,7 +5,13 @@
 - drug_arrest_rate: drug arrests per 100,000 residents of the reporting agencies' jurisdictions
   (same place, same year, same source).
 - arrest_coverage_share: covered population / Census population of the same place and year.
-  Under 50% flags the year's arrest figures "low_coverage".
+  Under 50% flags the year's arrest figures from the same source "low_coverage". Not published
+  where the covered population is imputed: ICPSR counts the agencies it estimated for (and
+  multi-county agencies in full), so the share says nothing about reporting and runs to 178%;
+  the reader flags ICPSR's own coverage indicator instead. Under 50% is still flagged.
+  Where agencies reported but none has a resident population (DC's Metro Transit Police,
+  Florida's tribal police in 2021) coverage cannot be measured: the counts are flagged
+  "low_coverage" and no rate is given.
 """
 from __future__ import annotations
 
@@ -64,35 +70,47 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
 
     # Arrest rate per covered resident and the covered share of the Census population.
     covered = _index(observations, "arrest_population_covered")
-    low: set[tuple[str, str]] = set()
+    low: set[tuple[str, str, str]] = set()  # (fips, period, source) of under-covered counts
     for key, c in covered.items():
         fips, year = key
+        if not c.value:
+            if "no_reporting" not in c.flags:
+                low.add((fips, year, c.source))  # reported, but by no resident population
+            continue
         pop = population_for(c, year) if len(year) == 4 else None
-        if pop and c.value is not None:
-            share = round(c.value / pop * 100, 1)
-            flags = set(c.flags) - {"no_reporting"}
-            if share < LOW_COVERAGE_PERCENT:
-                flags.add("low_coverage")
-                low.add(key)
-            derived.append(Obs(fips, "arrest_coverage_share", year, share, c.source,
-                               frozenset(flags), c.row))
+        if not pop:
+            continue
+        share = round(c.value / pop * 100, 1)
+        flags = set(c.flags) - {"no_reporting"}
+        if share < LOW_COVERAGE_PERCENT:
+            flags.add("low_coverage")
+            low.add((fips, year, c.source))
+        if "imputed" in c.flags:
+            continue  # under half even with imputed agencies is low; the share itself is not
+        derived.append(Obs(fips, "arrest_coverage_share", year, share, c.source,
+                           frozenset(flags), c.row))
     for o in observations:
         if o.measure != "drug_arrests":
             continue
         c = covered.get((o.fips, o.period))
-        flags = set(o.flags) | ({"low_coverage"} if (o.fips, o.period) in low else set())
+        flags = set(o.flags) | ({"low_coverage"} if (o.fips, o.period, o.source) in low else set())
         if c is None:
             continue
-        if o.value is None or not c.value:
+        if o.value is None:
             value = None
             flags.add("no_reporting")
+        elif not c.value:
+            value = None  # no covered population to divide by; the count is flagged above
         else:
             value = round(o.value / c.value * 100_000, 1)
         derived.append(Obs(o.fips, "drug_arrest_rate", o.period, value, o.source,
                            frozenset(flags), o.row))
 
     # Mark arrest counts from low-coverage years, so no table shows them without the caveat.
+    # Only counts of the same source: another publisher's count of the same year (NY DCJS,
+    # the ICPSR possession split) has its own coverage.
     marked = [replace(o, flags=frozenset(o.flags | {"low_coverage"}))
-              if o.measure.startswith("drug_arrests") and (o.fips, o.period) in low else o
+              if o.measure.startswith("drug_arrests") and (o.fips, o.period, o.source) in low
+              else o
               for o in observations]
     return marked + derived
