@@ -274,3 +274,22 @@ def test_hand_back_lets_the_next_load_replace_the_row(loaded_bundle, editor_clie
     reload_legal(loaded_bundle)
     law = m110_law()
     assert (law.note, law.origin) == ("Class E violation", LawStatus.BUNDLE)
+
+
+def test_export_of_the_loaded_real_bundle_matches_it_byte_for_byte(tmp_path):
+    """The export writes the bundle writer's format exactly, so unedited data gives no diff."""
+    from django.conf import settings
+
+    from drugatlas.atlas.models import DataRelease
+
+    source = settings.BUNDLE_DIR
+    if not (source / "datapackage.json").exists():
+        pytest.skip("no committed bundle")
+    latest = DataRelease.objects.order_by("-loaded_at", "-id").first()
+    if latest is None or latest.version != bundle.version(source):
+        pytest.skip("the committed bundle is not loaded in this test database")
+    copy = tmp_path / "bundle"
+    shutil.copytree(source, copy)
+    export_legal_records(copy)
+    for name in ("laws.csv", "bills.csv", "bill_events.csv", "datapackage.json"):
+        assert (copy / name).read_bytes() == (source / name).read_bytes(), name
