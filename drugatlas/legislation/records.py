@@ -91,6 +91,9 @@ def facets(filters: Filters) -> dict[str, list[dict]]:
     status_counts = {row["status"]: row["n"] for row in by_status}
     by_session = (filter_bills(filters, skip="session").exclude(session="").values("session")
                   .annotate(n=Count("pk", distinct=True)).order_by("-session"))
+    # Congress first, then the states and DC by name.
+    by_place = sorted(by_place, key=lambda row: (row["jurisdiction__fips"] != "00",
+                                                 row["jurisdiction__name"]))
     return {
         "jurisdiction": [option("jurisdiction", row["jurisdiction__abbr"] or row["jurisdiction__fips"],
                                 _place_label(row["jurisdiction__fips"], row["jurisdiction__name"]),
