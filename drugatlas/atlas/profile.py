@@ -31,7 +31,7 @@ FLAG_WORDS = {
     "estimated": _noop("estimated"),
     "imputed": _noop("includes estimates for agencies that did not report"),
     "binned": _noop("published only as a range"),
-    "partial": _noop("partial: only part of the year or of the agencies"),
+    "partial": _noop("incomplete: the publisher notes that some records are missing"),
 }
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
@@ -165,6 +165,11 @@ def n(value: float | None, decimals: int = 0) -> str:
     return number_format(value, decimals, force_grouping=True)
 
 
+def in_text(place: Jurisdiction) -> str:
+    """The place's name as it reads inside a sentence."""
+    return _("the District of Columbia") if place.abbr == "DC" else place.name
+
+
 def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
     year = obs.latest_year("drug_arrests")
     if year is None:
@@ -173,15 +178,15 @@ def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None
     rate, share = obs.get("drug_arrest_rate", year), obs.get("arrest_coverage_share", year)
     covered = obs.get("arrest_population_covered", year)
     figures = [Figure.of(o) for o in (arrests, rate, share, covered) if o is not None]
-    values = {"year": year, "state": place.name, "arrests": n(arrests.value)}
+    values = {"year": year, "state": in_text(place), "arrests": n(arrests.value)}
     if share and share.value is not None:
         values["who"] = _("agencies covering %(share)s%% of %(state)s's residents") % {
-            "share": n(share.value, 0 if share.value >= 10 else 1), "state": place.name}
+            "share": n(share.value, 0 if share.value >= 10 else 1), "state": in_text(place)}
     elif covered and covered.value:
         values["who"] = _("agencies covering %(people)s residents of %(state)s") % {
-            "people": n(covered.value), "state": place.name}
+            "people": n(covered.value), "state": in_text(place)}
     else:
-        values["who"] = _("reporting agencies in %(state)s") % {"state": place.name}
+        values["who"] = _("reporting agencies in %(state)s") % {"state": in_text(place)}
     if rate and rate.value is not None:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests: %(rate)s per 100,000 "
                  "residents covered.") % {**values, "rate": n(rate.value)}
@@ -201,14 +206,14 @@ def overdose_final_statement(place: Jurisdiction, obs: Observations) -> Statemen
         return None
     rate, deaths = obs.get("overdose_death_rate_age_adjusted", year), obs.get("overdose_deaths", year)
     figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
-    values = {"year": year, "state": place.name, "rate": n(rate.value, 1)}
+    values = {"year": year, "state": in_text(place), "rate": n(rate.value, 1)}
     if deaths and deaths.value is not None:
         text = _("In %(year)s, %(deaths)s residents of %(state)s died of a drug overdose: an "
                  "age-adjusted rate of %(rate)s per 100,000 (final data).") % {
             **values, "deaths": n(deaths.value)}
     else:
-        text = _("In %(year)s, %(state)s's age-adjusted overdose death rate was %(rate)s per "
-                 "100,000 (final data).") % values
+        text = _("In %(year)s, the age-adjusted overdose death rate of %(state)s was %(rate)s "
+                 "per 100,000 (final data).") % values
     return Statement("overdose_final", text, figures, _flag_notes(figures))
 
 
@@ -221,15 +226,16 @@ def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> St
     rate, deaths = obs.get("overdose_death_rate_crude", year), obs.get(
         "overdose_deaths_12mo_provisional", year)
     figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
-    values = {"year": year, "state": place.name}
+    values = {"year": year, "state": in_text(place)}
     if deaths and deaths.value is not None and rate and rate.value is not None:
-        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths of "
-                 "%(state)s residents were reported (provisional): a crude rate of %(rate)s per "
-                 "100,000, not age-adjusted.") % {**values, "deaths": n(deaths.value),
-                                                   "rate": n(rate.value, 1)}
+        # VSRR counts deaths where they occurred; final NCHS data count residents.
+        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
+                 "%(state)s were reported (provisional): a crude rate of %(rate)s per 100,000 "
+                 "residents, not age-adjusted.") % {**values, "deaths": n(deaths.value),
+                                                    "rate": n(rate.value, 1)}
     elif deaths and deaths.value is not None:
-        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths of "
-                 "%(state)s residents were reported (provisional).") % {
+        text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
+                 "%(state)s were reported (provisional).") % {
             **values, "deaths": n(deaths.value)}
     else:
         return None

@@ -51,9 +51,10 @@ def test_overdose_figures_final_and_provisional_are_labelled(client, sample):
     # The latest final age-adjusted rate (2018), not the 2019 provisional one.
     assert ("In 2018, 702 residents of Testland died of a drug overdose: an age-adjusted rate of "
             "42.4 per 100,000 (final data).") in text
-    assert ("In the 12 months ending December 2023, 1,350 overdose deaths of Testland residents "
-            "were reported (provisional): a crude rate of 76.3 per 100,000, not age-adjusted."
-            ) in text
+    # Provisional counts are by place of death, not residence: the sentence says "in".
+    assert ("In the 12 months ending December 2023, 1,350 overdose deaths in Testland were "
+            "reported (provisional): a crude rate of 76.3 per 100,000 residents, not "
+            "age-adjusted.") in text
 
 
 def test_law_history_is_a_dated_timeline_with_citations_and_confidence(client, sample):
@@ -206,6 +207,12 @@ def test_real_mississippi_arrest_sentence(client):
     assert data["trends"]["drug_arrests"]["2023"] == 8109
     assert data["trends"]["drug_arrest_rate"]["2023"] == pytest.approx(524.3, abs=0.1)
     assert data["trends"]["arrest_population_covered"]["2023"] == 1546698
+
+
+@bundle
+def test_real_district_of_columbia_reads_well(client):
+    text = text_of(client.get("/states/dc/"))
+    assert "of the District of Columbia's residents reported" in text
 
 
 @bundle

@@ -163,8 +163,8 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
     out.append(_chart_dict(rates, "overdose-rate", data, (
         "overdose_death_rate_age_adjusted", "overdose_death_rate_crude"), [
         _("Age-adjusted rates (final to 2018, provisional 2019–2020) and crude provisional "
-          "rates are computed differently: do not read one line as a continuation of the "
-          "other.")]))
+          "rates (deaths in the state, per 100,000 residents) are computed differently: do "
+          "not read one line as a continuation of the other.")]))
 
     # Short labels: they sit at the line ends; the caption says what each class covers.
     classes = [(_("All, final"), "overdose_deaths"),
@@ -179,8 +179,9 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         % {"state": name}, _("Deaths"),
         [_line(data, label, slug) for label, slug in classes], overdose_marks)
     out.append(_chart_dict(deaths, "overdose-deaths", data, [s for _l, s in classes], [
-        _("Final counts (NCHS) to 2018; provisional counts for the 12 months ending in December "
-          "(CDC VSRR), as reported. Drug classes: synthetic opioids other than methadone "
+        _("Final counts (NCHS) to 2018, by state of residence; provisional counts for the 12 "
+          "months ending in December (CDC VSRR), as reported, by state where the death "
+          "occurred. Drug classes: synthetic opioids other than methadone "
           "(mostly fentanyl), heroin, natural and semi-synthetic (prescription) opioids, "
           "cocaine, psychostimulants (mostly methamphetamine). A death involving several drugs "
           "counts in each class, so classes do not add up to the total. Counts of 1–9 are "
