@@ -9,20 +9,28 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_noop
 
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction
 
-STATUS_LABELS = dict(Bill.STATUSES)
-CONFIDENCE_LABELS = {"high": "High", "medium": "Medium", "low": "Low", "unknown": "Unknown"}
+# Labels are English in the data (JSON, CSV, cache) and translated where a template shows them.
+STATUS_LABELS = {
+    "announced": gettext_noop("Announced"), "introduced": gettext_noop("Introduced"),
+    "advanced": gettext_noop("Advanced"), "enacted": gettext_noop("Enacted"),
+    "in_effect": gettext_noop("In effect"), "failed": gettext_noop("Failed"),
+    "repealed": gettext_noop("Repealed"),
+}
+CONFIDENCE_LABELS = {"high": gettext_noop("High"), "medium": gettext_noop("Medium"),
+                     "low": gettext_noop("Low"), "unknown": gettext_noop("Unknown")}
+FEDERAL = gettext_noop("Federal (U.S. Congress)")
 # What a bill would do; blank means nobody has researched it yet, not "nothing".
 PROVISIONS = [
-    ("threshold", "Threshold (amount treated as personal use)"),
-    ("penalty", "Penalty"),
-    ("diversion", "Diversion and treatment"),
-    ("funding", "Funding"),
-    ("sponsors", "Sponsors"),
+    ("threshold", gettext_noop("Threshold (amount treated as personal use)")),
+    ("penalty", gettext_noop("Penalty")),
+    ("diversion", gettext_noop("Diversion and treatment")),
+    ("funding", gettext_noop("Funding")),
+    ("sponsors", gettext_noop("Sponsors")),
 ]
-NOT_RESEARCHED = "Not researched"
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def _year_counts(bills) -> list[tuple[int, int]]:
 
 
 def _place_label(fips: str, name: str) -> str:
-    return "Federal (U.S. Congress)" if fips == "00" else name
+    return FEDERAL if fips == "00" else name
 
 
 def bill_summary(bill: Bill) -> dict:
@@ -135,7 +143,7 @@ def bill_summary(bill: Bill) -> dict:
         "session": bill.session,
         "title": bill.title,
         "status": bill.status,
-        "status_label": STATUS_LABELS.get(bill.status, bill.status),
+        "status_label": STATUS_LABELS.get(bill.status) or bill.status or CONFIDENCE_LABELS["unknown"],
         "status_date": bill.status_date,
         "confidence": bill.confidence,
     }
@@ -147,7 +155,8 @@ def bill_detail(bill: Bill) -> dict:
         **bill_summary(bill),
         "summary": bill.summary,
         "note": bill.note,
-        "confidence_label": CONFIDENCE_LABELS.get(bill.confidence, bill.confidence),
+        "confidence_label": (CONFIDENCE_LABELS.get(bill.confidence) or bill.confidence
+                             or CONFIDENCE_LABELS["unknown"]),
         "citations": bill.citation_list(),
         "provisions": [{"field": name, "label": label, "text": getattr(bill, name),
                         "researched": bool(getattr(bill, name).strip())}
@@ -157,7 +166,8 @@ def bill_detail(bill: Bill) -> dict:
         "origin": bill.origin,
         "updated_at": bill.updated_at,
         "events": [{"date": e.date, "action": e.action, "status": e.status,
-                    "status_label": STATUS_LABELS.get(e.status, e.status), "url": e.url}
+                    "status_label": STATUS_LABELS.get(e.status) or e.status or CONFIDENCE_LABELS["unknown"],
+                    "url": e.url}
                    for e in events],
     }
 

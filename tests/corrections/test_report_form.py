@@ -127,3 +127,10 @@ def test_each_rejection_says_why(client, field, value, message):
 def test_form_keeps_what_was_typed_after_a_rejection(client):
     html = post(client, email="nope").content.decode()
     assert "Show the 2024-09-01 change" in html and 'value="Oregon possession law, 2024"' in html
+
+
+def test_form_and_messages_in_spanish(client):
+    html = client.get("/corrections/new/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Reportar un problema" in html and "Qué está mal" in html
+    response = client.post("/corrections/new/", {**GOOD, "problem": ""}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "Por favor, diga qué está mal." in response.content.decode()
