@@ -31,7 +31,8 @@ MEASURES: tuple[MeasureInfo, ...] = (
     MeasureInfo("population", "Resident population", "people",
                 "Census Bureau estimate of the resident population on July 1.",
                 "Vintage 2019 estimates for 2010-2019, Vintage 2024 (states) and Vintage 2022 "
-                "(counties) from 2020; the vintages are not bridged.", "population"),
+                "(counties) from 2020; the vintages are not bridged. States 1999-2009: the "
+                "Census-based populations NCHS used for its overdose rates.", "population"),
     MeasureInfo("overdose_deaths", "Drug overdose deaths", "deaths",
                 "Deaths whose underlying cause is drug poisoning (ICD-10 X40-X44, X60-X64, X85, "
                 "Y10-Y14), by state of residence, calendar year.",

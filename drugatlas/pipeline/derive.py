@@ -2,6 +2,8 @@
 
 - overdose_death_rate_crude: VSRR reported 12-month-ending deaths for December of a year,
   per 100,000 Census residents of the same place and year (states and the nation).
+- national drug arrests for years the FBI's national file does not cover (2017 on): the sum of
+  the states' FBI Table 69 figures of that year (its reporting agencies only), flagged partial.
 - drug_arrest_rate: drug arrests per 100,000 residents of the reporting agencies' jurisdictions
   (same place, same year, same source).
 - arrest_coverage_share: covered population / Census population of the same place and year.
@@ -37,8 +39,28 @@ def _population_years(population: dict[tuple[str, str], Obs]) -> dict[int, tuple
     return spans
 
 
+NATIONAL_SUM_MEASURES = ("drug_arrests", "arrest_population_covered", "arrest_reporting_agencies")
+TABLE69_SOURCE_PREFIX = "fbi-cius-table69-"
+
+
+def national_table69_sums(observations: list[Obs]) -> list[Obs]:
+    """U.S. arrest figures summed from the states' Table 69 rows, for years with no U.S. row."""
+    have = {(o.measure, o.period) for o in observations if o.fips == "00"}
+    sums: dict[tuple[str, str], tuple[float, str]] = {}
+    for o in observations:
+        if (len(o.fips) == 2 and o.fips != "00" and o.measure in NATIONAL_SUM_MEASURES
+                and o.source.startswith(TABLE69_SOURCE_PREFIX)
+                and (o.measure, o.period) not in have and o.value is not None):
+            total, _ = sums.get((o.measure, o.period), (0.0, o.source))
+            sums[(o.measure, o.period)] = (total + o.value, o.source)
+    return [Obs("00", measure, period, total, source, frozenset({"partial"}))
+            for (measure, period), (total, source) in sorted(sums.items())]
+
+
 def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
     """The input plus derived observations, with coverage flags added to arrest figures."""
+    national = national_table69_sums(observations)
+    observations = observations + national
     population = _index(observations, "population")
     spans = _population_years(population)
 

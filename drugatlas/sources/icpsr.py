@@ -23,8 +23,9 @@ How the figures are treated:
 - Counties: Part 1 only, every year. Part 5 arrests are spread over counties by population, not
   by where they happened, so they are left out of the county figures.
 - States: total arrests, covered population and agencies are the FBI Table 69 series's job
-  (fbi_table69), so this reader gives them only for years without a Table 69 file (1986-2007
-  and 2016); the possession/sale and drug-type splits for every year. For 2016 the statewide
+  (fbi_table69), so this reader gives state figures only for years without a Table 69 file
+  (1986-2007 and 2016). In Table 69 years it gives no state split either: ICPSR's imputed split
+  would exceed Table 69's reported total (NY 2010: possession 165,211 of 62,519 arrests). For 2016 the statewide
   agencies (Part 5) are added to the state figures, as Table 69 counts state police too.
   Summed county agency counts repeat multi-county agencies, so no state agency count is given.
 """
@@ -321,9 +322,11 @@ def _state_observations(states: dict[tuple[str, int], StateRow], source: str) ->
     observations: list[Obs] = []
     years = sorted({year for _, year in states})
     for year in years:
-        measures = list(BREAKDOWN)
-        if year not in fbi_table69.YEARS:
-            measures = ["drug_arrests", "arrest_population_covered", *measures]
+        # A state's split must share its total's basis: ICPSR's split is imputed (all agencies)
+        # while Table 69 counts reporters only, so in Table 69 years no state row is given.
+        if year in fbi_table69.YEARS:
+            continue
+        measures = ["drug_arrests", "arrest_population_covered", *BREAKDOWN]
         for fips in sorted(STATES):
             state = states.get((fips, year))
             if state is None or state.no_reporting:

@@ -36,8 +36,9 @@ STATE_FINAL = _nchs_file(
             "all-races rows are used. Age-adjusted rates (2000 U.S. standard population) are "
             "rounded to one decimal as NCHS publishes them; the export carries more digits. "
             "Rates from 20 or fewer deaths are unreliable but are not flagged in this export. "
-            "NCHS notes undercounts in some state-years (e.g. New Jersey 2009, West Virginia "
-            "2005 and 2009). Copy from GitHub manjunath5496/CSV-Datasets_4 at commit c75f370c.")
+            "NCHS notes undercounts in some state-years (New Jersey 2009, West Virginia "
+            "2005 and 2009), flagged partial. The file's population column (Census-based "
+            "estimates NCHS divided by) supplies state populations for 1999-2009. Copy from GitHub manjunath5496/CSV-Datasets_4 at commit c75f370c.")
 SOSMAP = _nchs_file(
     id="cdc-sosmap-drug-overdose-state",
     title="Drug Overdose Mortality by State (Stats of the States), 2014-2018",
@@ -120,20 +121,29 @@ def _year(path: Path, row_no: int, column: str, text: str) -> str:
     return text
 
 
+# State-years NCHS itself says are undercounted (see its notes on this dataset).
+UNDERCOUNTED = {("34", "2009"), ("54", "2005"), ("54", "2009")}
+# Census has no state population before 2010 here; the population NCHS divided by fills
+# 1999-2009, so counts from those years (arrests 2008-2009) can be set against it.
+POPULATION_BEFORE = 2010
+
+
 def _add_deaths_and_rate(path: Path, source: str, row_no: int, fips: str, year: str, deaths: str,
                          rate: str, columns: tuple[str, str],
                          observations: UniqueObservations) -> None:
+    flags = frozenset({"partial"}) if (fips, year) in UNDERCOUNTED else frozenset()
     count = parse_count(path, row_no, columns[0], deaths, allow_blank=False)
-    observations.add(path, Obs(fips, DEATHS, year, count, source, row=row_no), columns[0])
+    observations.add(path, Obs(fips, DEATHS, year, count, source, flags, row_no), columns[0])
     value = _rate(path, row_no, columns[1], rate)
     if value is None:
         raise SourceError(path, "blank rate", row_no, columns[1])
-    observations.add(path, Obs(fips, RATE, year, value, source, row=row_no), columns[1])
+    observations.add(path, Obs(fips, RATE, year, value, source, flags, row_no), columns[1])
 
 
 def _read_state_final(path: Path, observations: UniqueObservations) -> None:
     columns = ("Deaths", "Age-adjusted Rate")
-    required = ["State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", *columns]
+    required = ["State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", "Population",
+                *columns]
     for row_no, row in read_csv(path, required):
         # Only the United States rows are broken down; each place has one all-groups row a year.
         if (row["Sex"], row["Age Group"], row["Race and Hispanic Origin"]) != (
@@ -143,6 +153,11 @@ def _read_state_final(path: Path, observations: UniqueObservations) -> None:
         year = _year(path, row_no, "Year", row["Year"])
         _add_deaths_and_rate(path, STATE_FINAL.id, row_no, fips, year, row["Deaths"],
                              row["Age-adjusted Rate"], columns, observations)
+        if int(year) < POPULATION_BEFORE:
+            population = parse_count(path, row_no, "Population", row["Population"],
+                                     allow_blank=False)
+            observations.add(path, Obs(fips, "population", year, population, STATE_FINAL.id,
+                                       row=row_no), "Population")
 
 
 def _read_sosmap(path: Path, observations: UniqueObservations) -> None:

@@ -292,11 +292,11 @@ def test_table69_states_sum_to_provenance_totals(obs, year, total):
     assert state_sum(obs, "drug_arrests", str(year), T69) == total
 
 
-@pytest.mark.parametrize("year, sale, possession", [(2010, 250_838, 1_203_664),
-                                                    (2012, 229_586, 1_153_657)])
-def test_icpsr_state_splits_sum_to_national_part1_totals(obs, year, sale, possession):
-    assert state_sum(obs, "drug_arrests_sale", str(year), "icpsr-state") == sale
-    assert state_sum(obs, "drug_arrests_possession", str(year), "icpsr-state") == possession
+@pytest.mark.parametrize("year", (2008, 2010, 2012))
+def test_no_icpsr_state_split_in_table69_years(obs, year):
+    # ICPSR's imputed split would not share Table 69's reported total's basis.
+    assert state_sum(obs, "drug_arrests_sale", str(year), "icpsr-state") == 0
+    assert state_sum(obs, "drug_arrests_possession", str(year), "icpsr-state") == 0
 
 
 @pytest.mark.parametrize("year, national, withheld", [(2006, 1_719_186, 94), (2007, 1_684_860, 80)])
@@ -435,8 +435,9 @@ def test_coverage_share_is_a_share_of_reporting_agencies(obs):
     # agencies in full, up to 178% of a county): it is no measure of reporting.
     assert all(v.source.startswith((T69, CDE)) for _, _, v in shares)
     # Over 100% only where the FBI's estimate of the covered population runs a little above
-    # the Census estimate (20 state-years, at most 100.8%).
-    assert all(0 < v.value <= 101 for _, _, v in shares)
+    # the Census estimate (20 state-years, at most 100.8%; Arizona 2008-2009 102.6% against
+    # the population NCHS used).
+    assert all(0 < v.value <= 103 for _, _, v in shares)
     assert sum(v.value > 100 for _, _, v in shares) <= 25
 
 
@@ -502,9 +503,6 @@ def test_coverage_flags_stay_with_their_source(obs):
             assert "low_coverage" not in found.flags, (measure, place, period)
 
 
-@pytest.mark.xfail(strict=True, reason="derive has no Census population before 2010, so Table 69 "
-                                       "2008-2009 counts are never flagged; IL (Chicago only, "
-                                       "23%) and KY 2008 (15%) need a population for 2008-2009")
 def test_thin_table69_years_before_2010_are_low_coverage(obs):
     for place, year in [("IL", "2008"), ("IL", "2009"), ("KY", "2008"), ("NY", "2008")]:
         assert "low_coverage" in get(obs, "drug_arrests", place, year).flags, (place, year)
@@ -648,11 +646,6 @@ def test_possession_and_sale_fit_in_the_total(obs):
     assert bad <= county * 0.0005, bad
 
 
-@pytest.mark.xfail(strict=True, reason="icpsr reader: for 2008, 2010 and 2012 the state "
-                                       "possession/sale split is ICPSR's (imputed, NYPD "
-                                       "included) under Table 69's reported total, so "
-                                       "possession exceeds all drug arrests (NY 2010: 165k of "
-                                       "62.5k; AL 2012: 7.3k of 306)")
 def test_state_split_and_total_share_a_basis(obs):
     assert not _split_over_total(obs, SPLIT_MIXES_BASES)
 
@@ -730,9 +723,6 @@ def test_mississippi_2019_is_below_dpa_and_says_why(obs):
     assert count.value < 17_278 and "low_coverage" in count.flags
 
 
-@pytest.mark.xfail(strict=True, reason="nchs reader: NCHS-declared undercounts (NJ 2009, WV 2005 "
-                                       "and 2009; rates 3.0, 10.5, 12.4 between 8-29) are "
-                                       "published without a 'partial' flag")
 def test_declared_overdose_undercounts_are_flagged(obs):
     for place, year in [("NJ", "2009"), ("WV", "2005"), ("WV", "2009")]:
         assert "partial" in get(obs, "overdose_death_rate_age_adjusted", place, year).flags

@@ -84,3 +84,16 @@ def test_count_without_population_inside_census_years_stops_the_build():
             Obs("00", "population", "2011", 1, "t-src"),
             Obs("54", "overdose_deaths_12mo_provisional", "2011-12", 5, "t-src", row=4),
         ], {"t-src": "t/file.csv"})
+
+
+def test_national_arrests_are_summed_from_table69_states_where_no_us_row():
+    out = derive.derive([
+        Obs("01", "drug_arrests", "2022", 100, "fbi-cius-table69-2022"),
+        Obs("02", "drug_arrests", "2022", 50, "fbi-cius-table69-2022"),
+        Obs("02", "drug_arrests", "2015", 7, "fbi-cius-table69-2015"),
+        Obs("03", "drug_arrests", "2022", None, "fbi-cius-table69-2022", frozenset({"no_reporting"})),
+        Obs("00", "drug_arrests", "2015", 999, "fbi-cde-arrests-national-drug"),
+    ], {})
+    us = _by([o for o in out if o.fips == "00"], "drug_arrests")
+    assert us[("00", "2022")].value == 150 and us[("00", "2022")].flags == {"partial"}
+    assert us[("00", "2015")].value == 999  # the national file's own figure wins

@@ -173,7 +173,8 @@ def test_full_files_coverage(real):
     by_source = {}
     for o in real.observations:
         by_source.setdefault(o.source, []).append(o)
-    assert len(by_source[nchs.STATE_FINAL.id]) == 2 * 52 * 19  # 1999-2017, states, DC, U.S.
+    # Deaths and rate 1999-2017, population 1999-2009; states, DC, U.S.
+    assert len(by_source[nchs.STATE_FINAL.id]) == 2 * 52 * 19 + 52 * 11
     assert len(by_source[nchs.SOSMAP.id]) == 2 * 50  # 2018, no DC, no U.S.
     assert len(by_source[nchs.QUARTERLY.id]) == 2 * 52  # 2019 and 2020
     county = by_source[nchs.COUNTY.id]
@@ -188,3 +189,12 @@ def test_published_county_bins(real):
     obs = _by_key(real)
     assert [_value(obs, "54047", BIN, y) for y in ("2014", "2015", "2016")] == [30, 30, 30]
     assert _value(obs, "01001", BIN, "1999") == 2
+
+
+def test_declared_undercounts_are_flagged_and_populations_fill_1999_2009(raw_dir):
+    obs = {(o.fips, o.measure, o.period): o for o in nchs.read(raw_dir).observations}
+    for fips, year in (("34", "2009"), ("54", "2005"), ("54", "2009")):
+        assert "partial" in obs[(fips, "overdose_death_rate_age_adjusted", year)].flags
+    assert not obs[("54", "overdose_death_rate_age_adjusted", "2017")].flags
+    assert obs[("00", "population", "1999")].value > 270_000_000
+    assert ("54", "population", "2010") not in obs  # Census owns 2010 on
