@@ -101,7 +101,7 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
          row["source"]) for row in bundle.read_table(bundle_dir, "observations"))
 
     progress("laws and bills")
-    kept = _load_laws(bundle_dir) + _load_bills(bundle_dir)
+    kept = _load_legal_records(bundle_dir)
 
     CostAssumption.objects.all().delete()
     costs = [CostAssumption(key=c["key"], kind=c["kind"], value=float(c["value"]), unit=c["unit"],
@@ -147,86 +147,83 @@ def _insert_observations(rows) -> int:
         return n + len(batch)
 
 
-LAW_FIELDS = ("status", "valid_to", "statute", "citations", "confidence", "note", "source_id")
+def _load_legal_records(bundle_dir: Path) -> list[str]:
+    """Upsert laws, bills and events from the bundle, leaving every record editors own alone.
+
+    Which records editors own, and what "kept" means, is drugatlas.legislation.editor_records'
+    policy (an editor's version always wins; docs/editing.md).
+    """
+    from drugatlas.legislation.editor_records import preserve_editor_changes
+
+    rows = preserve_editor_changes(list(bundle.read_table(bundle_dir, "laws")),
+                                   list(bundle.read_table(bundle_dir, "bills")),
+                                   list(bundle.read_table(bundle_dir, "bill_events")))
+    _upsert_laws(rows.laws)
+    _upsert_bills(rows.bills, rows.events)
+    return rows.kept
 
 
-def _load_laws(bundle_dir: Path) -> list[str]:
-    """Upsert laws by (place, topic, valid_from); keep editor rows; drop research rows gone."""
-    kept: list[str] = []
-    current = {(law.jurisdiction_id, law.topic, law.valid_from): law for law in LawStatus.objects.all()}
+def _changed(obj, values: dict) -> bool:
+    return any(getattr(obj, f) != v for f, v in values.items())
+
+
+def _upsert_laws(rows: list[dict]) -> None:
+    """Laws by (place, topic, valid_from): history records only real changes."""
+    current = {(law.jurisdiction_id, law.topic, law.valid_from): law
+               for law in LawStatus.objects.exclude(origin=LawStatus.EDITOR)}
     seen = set()
-    for row in bundle.read_table(bundle_dir, "laws"):
+    for row in rows:
         key = (row["jurisdiction"], row["topic"], _date(row["valid_from"]))
         seen.add(key)
         values = {"status": row["status"], "valid_to": _date(row["valid_to"]),
                   "statute": row["statute"], "citations": row["citations"],
                   "confidence": row["confidence"], "note": row["note"],
-                  "source_id": row["source"] or None}
+                  "source_id": row["source"] or None, "origin": row["origin"] or LawStatus.BUNDLE}
         law = current.get(key)
         if law is None:
             LawStatus.objects.create(jurisdiction_id=key[0], topic=key[1], valid_from=key[2],
-                                     origin=row["origin"] or LawStatus.BUNDLE, **values)
-        elif law.origin == LawStatus.EDITOR and row["origin"] != LawStatus.EDITOR:
-            if any(getattr(law, f) != v for f, v in values.items()):
-                kept.append(f"law {key[0]} {key[1]} from {key[2] or 'start'}")
-        elif any(getattr(law, f) != v for f, v in values.items()) or law.origin != row["origin"]:
+                                     **values)
+        elif _changed(law, values):
             for f, v in values.items():
                 setattr(law, f, v)
-            law.origin = row["origin"] or LawStatus.BUNDLE
             law.save()
     for key, law in current.items():
-        if key not in seen and law.origin != LawStatus.EDITOR:
+        if key not in seen:
             law.delete()
-    return kept
 
 
-BILL_FIELDS = ("jurisdiction_id", "number", "session", "title", "summary", "status", "status_date",
-               "citations", "confidence", "note", "threshold", "penalty", "diversion", "funding",
-               "sponsors", "source_id")
-
-
-def _load_bills(bundle_dir: Path) -> list[str]:
-    kept: list[str] = []
-    current = {b.key: b for b in Bill.objects.all()}
-    seen = set()
-    editor_bills = set()
-    for row in bundle.read_table(bundle_dir, "bills"):
-        seen.add(row["key"])
+def _upsert_bills(rows: list[dict], events: list[dict]) -> None:
+    current = {b.key: b for b in Bill.objects.exclude(origin=LawStatus.EDITOR)}
+    for row in rows:
         values = {"jurisdiction_id": row["jurisdiction"], "number": row["number"],
                   "session": row["session"], "title": row["title"], "summary": row["summary"],
                   "status": row["status"], "status_date": _date(row["status_date"]),
                   "citations": row["citations"], "confidence": row["confidence"],
                   "note": row["note"], "threshold": row["threshold"], "penalty": row["penalty"],
                   "diversion": row["diversion"], "funding": row["funding"],
-                  "sponsors": row["sponsors"], "source_id": row["source"] or None}
-        bill = current.get(row["key"])
+                  "sponsors": row["sponsors"], "source_id": row["source"] or None,
+                  "origin": row["origin"] or LawStatus.BUNDLE}
+        bill = current.pop(row["key"], None)
         if bill is None:
-            Bill.objects.create(key=row["key"], origin=row["origin"] or LawStatus.BUNDLE, **values)
-        elif bill.origin == LawStatus.EDITOR and row["origin"] != LawStatus.EDITOR:
-            editor_bills.add(bill.key)
-            if any(getattr(bill, f) != v for f, v in values.items()):
-                kept.append(f"bill {bill.key}")
-        elif any(getattr(bill, f) != v for f, v in values.items()) or bill.origin != row["origin"]:
+            Bill.objects.create(key=row["key"], **values)
+        elif _changed(bill, values):
             for f, v in values.items():
                 setattr(bill, f, v)
-            bill.origin = row["origin"] or LawStatus.BUNDLE
             bill.save()
-    for key, bill in current.items():
-        if key not in seen and bill.origin != LawStatus.EDITOR:
-            bill.delete()
+    for bill in current.values():  # research bills no longer in the bundle
+        bill.delete()
 
-    # Events: add the ones not yet recorded; never delete an event of an editor's bill.
-    bills = {b.key: b for b in Bill.objects.all()}
-    existing = {(e.bill_id, e.date, e.action) for e in BillEvent.objects.all()}
-    wanted = set()
-    for row in bundle.read_table(bundle_dir, "bill_events"):
-        bill = bills[row["bill_key"]]
+    # Events of the bills just loaded: add the new ones, drop the ones gone from the bundle.
+    bills = {b.key: b for b in Bill.objects.filter(key__in=[row["key"] for row in rows])}
+    existing = {(e.bill_id, e.date, e.action): e
+                for e in BillEvent.objects.filter(bill__in=bills.values())}
+    for row in events:
+        bill = bills.get(row["bill_key"])
+        if bill is None:
+            continue
         key = (bill.id, _date(row["date"]), row["action"])
-        wanted.add(key)
-        if key not in existing and bill.key not in editor_bills:
+        if existing.pop(key, None) is None:
             BillEvent.objects.create(bill=bill, date=key[1], action=row["action"],
                                      status=row["status"], url=row["url"])
-    for e in BillEvent.objects.select_related("bill"):
-        if (e.bill_id, e.date, e.action) not in wanted and e.bill.origin != LawStatus.EDITOR:
-            e.delete()
-    return kept
+    for event in existing.values():
+        event.delete()

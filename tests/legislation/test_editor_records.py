@@ -106,7 +106,7 @@ def reload(path):
 def reload_legal(path) -> list[str]:
     """The load's own steps for laws, bills and events, without the other tables."""
     with transaction.atomic():
-        return load._load_laws(path) + load._load_bills(path)
+        return load._load_legal_records(path)
 
 
 def m110_law():
@@ -200,10 +200,7 @@ def test_export_updates_the_datapackage(loaded_bundle):
     assert edited["citations"] == "https://example.org/m110\nhttps://example.org/m110-news"
 
 
-# The two tests below describe what the loader must also guarantee; drugatlas/pipeline/load.py
-# does not yet consult editor_owned_keys(), so they are expected to fail until it does.
-@pytest.mark.xfail(strict=True, reason="load.py overwrites an editor row from an exported "
-                                       "bundle row marked editor; it should skip owned rows")
+# What the loader guarantees by passing the bundle through preserve_editor_changes().
 def test_edit_made_after_an_export_survives_loading_that_export(loaded_bundle, editor_client,
                                                                admin_forms):
     edit_law_in_admin(editor_client, m110_law(), admin_forms, note="first edit")
@@ -213,8 +210,6 @@ def test_edit_made_after_an_export_survives_loading_that_export(loaded_bundle, e
     assert m110_law().note == "second edit"
 
 
-@pytest.mark.xfail(strict=True, reason="load.py re-creates a law an editor re-dated; it should "
-                                       "skip the identities editor_owned_keys() returns")
 def test_redated_law_is_not_duplicated_by_a_reload(loaded_bundle, editor_client, admin_forms):
     edit_law_in_admin(editor_client, m110_law(), admin_forms, valid_from="2021-02-02")
     reload_legal(loaded_bundle)
