@@ -31,7 +31,7 @@ FLAG_WORDS = {
     "estimated": _noop("estimated"),
     "imputed": _noop("includes estimates for agencies that did not report"),
     "binned": _noop("published only as a range"),
-    "partial": _noop("incomplete: the publisher notes that some records are missing"),
+    "partial": _noop("incomplete, as the publisher notes"),
 }
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
