@@ -303,6 +303,8 @@ def law_history(place: Jurisdiction) -> list[dict]:
             "status": law.status, "status_label": status_words(law.topic, law.status),
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,
             "valid_to": law.valid_to.isoformat() if law.valid_to else None,
+            "from_label": date_label(law.valid_from, law.note),
+            "to_label": date_label(law.valid_to, law.note),
             "in_force": in_force, "statute": law.statute, "citations": links(law.citation_list()),
             "confidence": law.confidence, "note": law.note,
             "source": SourceRef.of(law.source) if law.source else None})
@@ -318,8 +320,20 @@ def _topic_label(slug: str) -> str:
         return dict(LawStatus.TOPICS).get(slug, slug)
 
 
-def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str]]:
-    """(date, label) for each dated start of a status on the given topics."""
+def date_label(date: dt.date | None, note: str) -> str:
+    """A date as precisely as the research knows it: the legal records take a date known only
+    to the year as 1 January (and to the month as the 1st) and say so in the note."""
+    if date is None:
+        return ""
+    if date.month == 1 and date.day == 1 and f"known only to the year ({date.year})" in note:
+        return str(date.year)
+    if date.day == 1 and f"known only to the month ({date:%Y-%m})" in note:
+        return f"{date:%Y-%m}"
+    return date.isoformat()
+
+
+def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str, str]]:
+    """(date, label, date as known) for each dated start of a status on the given topics."""
     marks = []
     for topic in history:
         if topic["topic"] not in topics:
@@ -327,7 +341,8 @@ def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.dat
         for interval in topic["intervals"]:
             if interval["valid_from"]:
                 marks.append((dt.date.fromisoformat(interval["valid_from"]),
-                              f"{topic['label']}: {interval['status_label']}"))
+                              f"{topic['label']}: {interval['status_label']}",
+                              interval.get("from_label", "")))
     return marks
 
 

@@ -32,10 +32,19 @@ class Series:
 
 @dataclass(frozen=True)
 class LawMark:
-    """A law change drawn as a vertical line at its effective date."""
+    """A law change drawn as a vertical line at its effective date.
+
+    `when` says the date as precisely as it is known ("2014" where only the year is); the
+    line is drawn at `date`, its first possible day.
+    """
 
     date: dt.date
     label: str
+    when: str = ""
+
+    @property
+    def shown_date(self) -> str:
+        return self.when or self.date.isoformat()
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,8 @@ def _law_marks(frame: _Frame, marks: list[LawMark]) -> tuple[list[str], tuple[La
         row = (row + 1) % 3 if last_x is not None and x - last_x < 22 else 0
         last_x = x
         label = ",".join(map(str, numbers))
-        text = "; ".join(f"{n}. {date.isoformat()}: {inside[n - 1].label}" for n in numbers)
+        text = "; ".join(f"{n}. {inside[n - 1].shown_date}: {inside[n - 1].label}"
+                         for n in numbers)
         y = frame.top + 8 + row * 16
         width = 8 + 7 * len(label)
         out.append(f'<g class="law-mark"><title>{escape(text)}</title>'
@@ -359,5 +369,5 @@ def _describe(title: str, series: list[Series], years: list[int], marks, frame: 
     inside = [m for m in marks if frame.covers(m.date)]
     if inside:
         parts.append("Law changes marked: " + "; ".join(
-            f"{m.date.isoformat()} {m.label}" for m in sorted(inside, key=lambda m: m.date)) + ".")
+            f"{m.shown_date} {m.label}" for m in sorted(inside, key=lambda m: m.date)) + ".")
     return " ".join(parts)

@@ -121,6 +121,11 @@ def build() -> dict:
     LawStatus.objects.create(jurisdiction=state, topic="good_samaritan", status="yes",
                              valid_from=dt.date(2019, 7, 1), citations="https://example.org/gs",
                              confidence="medium", source=laws)
+    LawStatus.objects.create(jurisdiction=state, topic="adult_use_marijuana", status="yes",
+                             valid_from=dt.date(2022, 1, 1), citations="https://example.org/mj",
+                             confidence="medium", source=laws,
+                             note="Date known only to the year (2022); taken as 1 January, "
+                                  "month not known.")
     bill = Bill.objects.create(key="zz-2020-measure-1", jurisdiction=state, number="Measure 1",
                                session="2020", title="Test Treatment and Recovery Act",
                                status="repealed", status_date=dt.date(2024, 9, 1),

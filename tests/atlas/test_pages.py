@@ -39,7 +39,7 @@ def test_sources_are_grouped_by_publisher_with_years_file_checksum_and_licence(c
     # Periods like "2023-12" count by their year.
     assert "<dd>2022–2023</dd>" in section(html, "source-test-vsrr")
     laws = section(html, "source-test-laws")
-    assert "<dt>Legal records</dt><dd>5</dd>" in laws and "<dt>Bills</dt><dd>1</dd>" in laws
+    assert "<dt>Legal records</dt><dd>6</dd>" in laws and "<dt>Bills</dt><dd>1</dd>" in laws
 
 
 def test_sources_page_explains_each_layer_method(client, sample):

@@ -43,6 +43,8 @@ def test_abbreviation_is_case_insensitive_and_unknown_is_404(client, sample):
     assert client.get("/states/Zz/").status_code == 200
     missing = client.get("/states/qq/")
     assert missing.status_code == 404
+    assert client.get("/states/zzz/").status_code == 404  # no prefix matching
+    assert client.get("/states/us/").status_code == 404  # the nation has no state page
     assert "No such state" in missing.content.decode()
 
 
@@ -86,6 +88,15 @@ def test_trend_charts_are_accessible_svg_with_law_changes_marked(client, sample)
     assert "<caption>Drug arrests reported in Testland</caption>" in html  # the data table twin
     overdose = html[html.index('id="chart-overdose-rate"'):]
     assert "2019-07-01: 911 Good Samaritan law: Good Samaritan law in force" in overdose
+
+
+def test_a_date_known_only_to_its_year_is_shown_as_the_year(client, sample):
+    html = client.get("/states/zz/").content.decode()
+    arrests = html[html.index('id="chart-arrests"'):html.index("</svg>", html.index('id="chart-arrests"'))]
+    assert "2022: Adult-use marijuana: Legal for adults" in arrests
+    assert "2022-01-01: Adult-use marijuana" not in html
+    text = text_of(client.get("/states/zz/"))
+    assert "2022 – today Legal for adults" in text
 
 
 def test_data_tables_say_no_data_and_flags_never_zero(client, sample):

@@ -69,6 +69,14 @@ def test_changes_on_one_date_share_a_line():
     assert [m.label for m in chart.marks] == ["C", "A", "B"]
 
 
+def test_a_date_known_to_the_year_says_only_the_year():
+    chart = line_chart("y", "Years", "Arrests", [Series("All", {2013: 1, 2015: 2})],
+                       [LawMark(dt.date(2014, 1, 1), "Legal for adults", when="2014")])
+    assert "1. 2014: Legal for adults" in chart.svg
+    assert "2014-01-01" not in chart.svg
+    assert chart.marks[0].shown_date == "2014"
+
+
 def test_a_missing_year_breaks_the_line_and_is_no_data_in_the_table():
     chart = arrests_chart()
     lines = [p for p in parse(chart.svg).iter(f"{SVG}polyline")]

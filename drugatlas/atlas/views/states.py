@@ -25,7 +25,9 @@ from drugatlas.maps import charts
 
 def find_state(abbr: str) -> Jurisdiction | None:
     """A state or DC by USPS code, any case."""
-    return Jurisdiction.objects.filter(abbr=abbr.upper()[:2], kind=Jurisdiction.STATE).first()
+    if len(abbr) != 2:
+        return None
+    return Jurisdiction.objects.filter(abbr=abbr.upper(), kind=Jurisdiction.STATE).first()
 
 
 def state_path(place: Jurisdiction) -> str:
@@ -117,7 +119,8 @@ def _flagged(data: dict, slug: str, *flags: str) -> frozenset[int]:
 
 
 def _marks(data: dict, topics: tuple[str, ...]) -> list[charts.LawMark]:
-    return [charts.LawMark(d, label) for d, label in profile.law_marks(data["laws"], topics)]
+    return [charts.LawMark(d, label, when)
+            for d, label, when in profile.law_marks(data["laws"], topics)]
 
 
 def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
