@@ -49,12 +49,18 @@ def _span(first: str | None, last: str | None) -> str:
 
 
 def sources_context() -> dict:
-    spans = {row["source_id"]: row for row in Observation.objects.values("source_id").annotate(
-        first=Min("period"), last=Max("period"), count=Count("pk"))}
+    # One pass over the observations: per source and measure, the first and last period.
+    spans: dict[str, dict] = {}
     feeds: dict[str, list[str]] = defaultdict(list)
-    for source_id, slug in (Observation.objects.values_list("source_id", "measure_id")
-                            .distinct().order_by("source_id", "measure_id")):
-        feeds[source_id].append(slug)
+    for row in (Observation.objects.values("source_id", "measure_id")
+                .annotate(first=Min("period"), last=Max("period"), count=Count("pk"))
+                .order_by("source_id", "measure_id")):
+        feeds[row["source_id"]].append(row["measure_id"])
+        span = spans.setdefault(row["source_id"], {"first": row["first"], "last": row["last"],
+                                                   "count": 0})
+        span["first"], span["last"] = min(span["first"], row["first"]), max(span["last"],
+                                                                            row["last"])
+        span["count"] += row["count"]
     laws = dict(LawStatus.objects.values_list("source_id").annotate(Count("pk")))
     bills = dict(Bill.objects.values_list("source_id").annotate(Count("pk")))
     costs = dict(CostAssumption.objects.values_list("source_id").annotate(Count("pk")))
