@@ -21,12 +21,16 @@ def _changed_fields(record) -> list[str]:
     return [change.field for change in delta.changes]
 
 
+def _place_name(record) -> str:
+    # History outlives places: a load may drop a place an old record still names.
+    return record.jurisdiction.name if record.jurisdiction else record.jurisdiction_id
+
+
 def _law_edit(record) -> dict:
-    jurisdiction = record.jurisdiction
     return {
         "date": record.history_date,
         "kind": "law",
-        "item": f"{jurisdiction.name}: {TOPIC_LABELS.get(record.topic, record.topic)}",
+        "item": f"{_place_name(record)}: {TOPIC_LABELS.get(record.topic, record.topic)}",
         "url": "",
         "action": {"+": "added", "~": "changed", "-": "removed"}[record.history_type],
         "fields": _changed_fields(record) if record.history_type == "~" else [],
@@ -40,7 +44,7 @@ def _bill_edit(record) -> dict:
     return {
         "date": record.history_date,
         "kind": "bill",
-        "item": f"{record.jurisdiction.name}: {record.number} — {record.title}",
+        "item": f"{_place_name(record)}: {record.number} — {record.title}",
         "url": f"/legislation/{record.key}/" if record.history_type != "-" else "",
         "action": {"+": "added", "~": "changed", "-": "removed"}[record.history_type],
         "fields": _changed_fields(record) if record.history_type == "~" else [],

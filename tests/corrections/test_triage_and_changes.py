@@ -145,3 +145,16 @@ def test_changes_lists_editors_edits_without_naming_them(client, editor_client, 
 def test_changes_page_says_when_empty(client):
     html = client.get("/changes/").content.decode()
     assert "No corrections have been accepted yet." in html
+
+
+def test_changes_survive_a_place_that_a_load_dropped(client, editor):
+    place = Jurisdiction.objects.create(fips="98", abbr="", name="Gone", kind="state")
+    law = LawStatus.objects.create(jurisdiction=place, topic="naloxone", status="yes",
+                                   citations="https://example.org/n")
+    law.origin, law.note, law._history_user = LawStatus.EDITOR, "edited", editor
+    law.save()
+    law.delete()
+    place.delete()
+    response = client.get("/changes/")
+    assert response.status_code == 200
+    assert "98: Naloxone access" in response.content.decode()
