@@ -7,6 +7,8 @@ physical limit here) and Datasette serving the same rows from the same SQLite fi
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import shutil
 import sqlite3
 import sys
@@ -27,7 +29,10 @@ CONNECTIONS = (50, 200)
 
 def nginx_conf(root: Path, port: int, workdir: Path) -> Path:
     conf = workdir / "nginx.conf"
+    # Workers must read files in a private temporary folder: run them as this user.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
     conf.write_text(f"""
+{user}
 worker_processes 2;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log;
