@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
+from django.utils.translation import gettext
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6")
@@ -69,7 +71,7 @@ class Chart:
 def fmt(value: float | None, decimals: int = 0) -> str:
     """A number with thousands separators; None is "no data", never 0."""
     if value is None:
-        return "no data"
+        return gettext("no data")
     return f"{value:,.{decimals}f}"
 
 
@@ -158,7 +160,8 @@ def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
                    f'y2="{frame.bottom + 4}" stroke="{INK}"/>')
         out.append(f'<text x="{x:.1f}" y="{frame.bottom + 16}" text-anchor="middle" '
                    f'fill="{MUTED}">{year}</text>')
-    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">Year</text>')
+    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">'
+               f'{escape(gettext("Year"))}</text>')
     out.append(f'<text transform="translate(14 {(frame.top + frame.bottom) / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle" fill="{MUTED}">{escape(y_label)}</text>')
     out.append('</g>')
@@ -237,7 +240,7 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
     series = [s for s in tabled if any(v is not None for v in s.values.values())]
     years = sorted({y for s in series for y in s.values})
     if not years:
-        return Chart("", Table(title, ("Year",), ()))
+        return Chart("", Table(title, (gettext("Year"),), ()))
     table_years = sorted({y for s in tabled for y in s.values})
     values = [v for s in series for v in s.values.values() if v is not None]
     ticks = nice_ticks(max(values))
@@ -280,9 +283,10 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
                    f'aria-hidden="true">{escape(_short(label, 24))}</text>')
     out.append('</svg>')
 
-    notes = tuple(f"Hollow points: {s.flag_note}." for s in series if s.flagged and s.flag_note)
-    return Chart("\n".join(out), _table(title, "Year", tabled, table_years, decimals), inside,
-                 tuple(dict.fromkeys(notes)))
+    notes = tuple(gettext("Hollow points: %(note)s.") % {"note": s.flag_note}
+                  for s in series if s.flagged and s.flag_note)
+    table = _table(title, gettext("Year"), tabled, table_years, decimals)
+    return Chart("\n".join(out), table, inside, tuple(dict.fromkeys(notes)))
 
 
 def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | None],
@@ -293,7 +297,7 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     """A bar per year; years with no data get a "no data" stub, never a zero-height bar."""
     years = sorted(values)
     if not years:
-        return Chart("", Table(title, ("Year",), ()))
+        return Chart("", Table(title, (gettext("Year"),), ()))
     top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
     ticks = nice_ticks(top)
     frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
@@ -313,7 +317,8 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
         x = frame.year_x(year) - bar / 2
         if v is None:
             out.append(f'<text x="{frame.year_x(year):.1f}" y="{frame.bottom - 4}" font-size="9" '
-                       f'text-anchor="middle" fill="{MUTED}">n/a<title>{year}: no data</title></text>')
+                       f'text-anchor="middle" fill="{MUTED}">{escape(gettext("n/a"))}'
+                       f'<title>{year}: {escape(gettext("no data"))}</title></text>')
             continue
         hollow = year in flagged
         fill = f"url(#{prefix}-hatch)" if hollow else PALETTE[0]
@@ -330,8 +335,10 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     mark_svg, inside = _law_marks(frame, list(marks))
     out += mark_svg
     out.append('</svg>')
-    notes = (f"Hatched bars: {flag_note}.",) if flagged and flag_note else ()
-    return Chart("\n".join(out), _table(title, "Year", [series], years, decimals), inside, notes)
+    notes = ((gettext("Hatched bars: %(note)s.") % {"note": flag_note},)
+             if flagged and flag_note else ())
+    table = _table(title, gettext("Year"), [series], years, decimals)
+    return Chart("\n".join(out), table, inside, notes)
 
 
 def _segments(series: Series, years: list[int]) -> list[list[tuple[int, float]]]:
@@ -356,18 +363,21 @@ def _segments(series: Series, years: list[int]) -> list[list[tuple[int, float]]]
 def _describe(title: str, series: list[Series], years: list[int], marks, frame: _Frame,
               decimals: int) -> str:
     """A one-paragraph text version of the chart for screen readers."""
-    parts = [f"{title}, {years[0]} to {years[-1]}."]
+    parts = [gettext("%(title)s, %(first)s to %(last)s.") % {
+        "title": title, "first": years[0], "last": years[-1]}]
     for s in series:
         known = [(y, v) for y, v in sorted(s.values.items()) if v is not None]
         if not known:
             continue
         first, last = known[0], known[-1]
         peak = max(known, key=lambda p: p[1])
-        parts.append(f"{s.label}: {fmt(first[1], decimals)} in {first[0]}, "
-                     f"{fmt(last[1], decimals)} in {last[0]}, highest {fmt(peak[1], decimals)} "
-                     f"in {peak[0]}.")
+        parts.append(gettext("%(series)s: %(first)s in %(first_year)s, %(last)s in "
+                             "%(last_year)s, highest %(peak)s in %(peak_year)s.") % {
+            "series": s.label, "first": fmt(first[1], decimals), "first_year": first[0],
+            "last": fmt(last[1], decimals), "last_year": last[0],
+            "peak": fmt(peak[1], decimals), "peak_year": peak[0]})
     inside = [m for m in marks if frame.covers(m.date)]
     if inside:
-        parts.append("Law changes marked: " + "; ".join(
+        parts.append(gettext("Law changes marked:") + " " + "; ".join(
             f"{m.shown_date} {m.label}" for m in sorted(inside, key=lambda m: m.date)) + ".")
     return " ".join(parts)
