@@ -9,6 +9,7 @@ import math
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from drugatlas.atlas.profile import flag_words
 from drugatlas.atlas.views.states import report_url
@@ -270,16 +271,18 @@ def summary_view(ev: Evaluation) -> dict:
 
 
 CAVEATS = (
-    "These are rough, order-of-magnitude estimates built from a few cited figures, most of them "
-    "from one county or city. Change any assumption that you know better for your state.",
-    "Savings are gross costs avoided, not cash in a budget. The figures are average costs: a "
-    "small cut in arrests frees officer time and jail beds before it frees money, because staff "
-    "and buildings are fixed costs.",
-    "Several figures are for marijuana possession; other drugs may cost more to process (more "
-    "lab work, more felony charges, longer detention).",
-    "Each “could fund” line is an alternative: the same money cannot buy all of them at once.",
-    "Stages with no cited figure (courts, probation) count as $0 unless you enter one, so the "
-    "default total is an undercount.",
+    gettext_noop("These are rough, order-of-magnitude estimates built from a few cited figures, "
+                 "most of them from one county or city. Change any assumption that you know "
+                 "better for your state."),
+    gettext_noop("Savings are gross costs avoided, not cash in a budget. The figures are average "
+                 "costs: a small cut in arrests frees officer time and jail beds before it frees "
+                 "money, because staff and buildings are fixed costs."),
+    gettext_noop("Several figures are for marijuana possession; other drugs may cost more to "
+                 "process (more lab work, more felony charges, longer detention)."),
+    gettext_noop("Each “could fund” line is an alternative: the same money cannot buy all of "
+                 "them at once."),
+    gettext_noop("Stages with no cited figure (courts, probation) count as $0 unless you enter "
+                 "one, so the default total is an undercount."),
 )
 
 
