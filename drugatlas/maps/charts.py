@@ -160,8 +160,8 @@ def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
                    f'y2="{frame.bottom + 4}" stroke="{INK}"/>')
         out.append(f'<text x="{x:.1f}" y="{frame.bottom + 16}" text-anchor="middle" '
                    f'fill="{MUTED}">{year}</text>')
-    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">'
-               f'{escape(gettext("Year"))}</text>')
+    year_word = escape(gettext("Year"))
+    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">{year_word}</text>')
     out.append(f'<text transform="translate(14 {(frame.top + frame.bottom) / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle" fill="{MUTED}">{escape(y_label)}</text>')
     out.append('</g>')
@@ -316,9 +316,10 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
         v = values[year]
         x = frame.year_x(year) - bar / 2
         if v is None:
+            stub, missing = escape(gettext("n/a")), escape(gettext("no data"))
             out.append(f'<text x="{frame.year_x(year):.1f}" y="{frame.bottom - 4}" font-size="9" '
-                       f'text-anchor="middle" fill="{MUTED}">{escape(gettext("n/a"))}'
-                       f'<title>{year}: {escape(gettext("no data"))}</title></text>')
+                       f'text-anchor="middle" fill="{MUTED}">{stub}<title>{year}: {missing}</title>'
+                       '</text>')
             continue
         hollow = year in flagged
         fill = f"url(#{prefix}-hatch)" if hollow else PALETTE[0]
