@@ -233,7 +233,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             sources.append(SourceLink(law.source.url, law.source.publisher))
         notes = []
         if law.confidence in ("low", "unknown"):
-            notes.append(_("confidence: %(c)s") % {"c": law.get_confidence_display().lower()})
+            notes.append(_("confidence: %(c)s") % {"c": _(law.confidence)})
         period = (_("since %(date)s") % {"date": law.valid_from.isoformat()}
                   if law.valid_from else _("as of %(date)s") % {"date": as_of.isoformat()})
         rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],

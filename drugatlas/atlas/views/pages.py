@@ -22,8 +22,8 @@ from drugatlas.maps.layers import LAYERS
 from drugatlas.atlas.models import Bill, CostAssumption, LawStatus, Measure, Observation, Source
 from drugatlas.atlas.profile import status_words
 
-TOPIC_LABELS = {"population": "Population", "health": "Overdose deaths",
-                "enforcement": "Drug arrests", "": "Other"}
+TOPIC_LABELS = {"population": _noop("Population"), "health": _noop("Overdose deaths"),
+                "enforcement": _noop("Drug arrests"), "": _noop("Other")}
 
 
 def _cached_body(name: str, template: str, build) -> str:
@@ -73,7 +73,7 @@ def sources_context() -> dict:
         rows.append({
             "source": s, "years": _span(span.get("first"), span.get("last")),
             "observations": span.get("count", 0),
-            "measures": [labels.get(slug, slug) for slug in feeds.get(s.id, [])],
+            "measures": [_(labels.get(slug, slug)) for slug in feeds.get(s.id, [])],
             "laws": laws.get(s.id, 0), "bills": bills.get(s.id, 0), "costs": costs.get(s.id, 0),
         })
     rows.sort(key=lambda r: (r["source"].publisher.lower(), r["source"].title.lower()))
@@ -97,7 +97,7 @@ def measure_groups() -> list[dict]:
     for m in rows:
         groups[m.topic or ""].append(m)
     order = ["enforcement", "health", "population", ""]
-    return [{"topic": t, "label": TOPIC_LABELS.get(t, t.capitalize()), "measures": groups[t]}
+    return [{"topic": t, "label": _(TOPIC_LABELS.get(t, t.capitalize())), "measures": groups[t]}
             for t in sorted(groups, key=lambda t: order.index(t) if t in order else 9)]
 
 
