@@ -5,6 +5,7 @@ from drugatlas.api.views import bundle_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("drugatlas.api.urls")),
     path("data/<str:name>", bundle_file, name="bundle-file"),
     path("legislation/", include("drugatlas.legislation.urls")),
