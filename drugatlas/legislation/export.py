@@ -43,7 +43,7 @@ def _citations(text: str) -> str:
 def render_legal_tables() -> tuple[dict[str, bytes], int]:
     """The three files' bytes by file name, and how many rows they hold."""
     tables = {"laws": law_rows(), "bills": bill_rows(), "bill_events": event_rows()}
-    files = {bundle.TABLES[name][0]: bundle._csv_bytes(bundle.columns(name), rows)
+    files = {bundle.TABLES[name][0]: bundle.csv_bytes(bundle.columns(name), rows)
              for name, rows in tables.items()}
     return files, sum(len(rows) for rows in tables.values())
 

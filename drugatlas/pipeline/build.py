@@ -16,8 +16,12 @@ class BuildReport:
     seconds: float
 
 
-def build_files(raw_dir: Path, progress: Callable[[str], None] = lambda step: None) -> BuildReport:
-    """Every bundle file's bytes, built from the raw folder. Raises SourceError on bad input."""
+def build_files(raw_dir: Path, progress: Callable[[str], None] = lambda step: None,
+                bundle_dir: Path | None = None) -> BuildReport:
+    """Every bundle file's bytes, built from the raw folder. Raises SourceError on bad input.
+
+    Legal rows editors exported into the bundle at bundle_dir are kept (they win over research).
+    """
     started = time.perf_counter()
     results = collect.run_readers(raw_dir, progress=lambda name: progress(f"reading {name}"))
     progress("validating")
@@ -31,13 +35,14 @@ def build_files(raw_dir: Path, progress: Callable[[str], None] = lambda step: No
     bills = [b for r in results.values() for b in r.bills]
     costs = [c for r in results.values() for c in r.costs]
     progress("writing bundle")
-    rendered = bundle.render(places, sources, observations, laws, bills, costs)
+    editor = bundle.editor_rows(bundle_dir) if bundle_dir else None
+    rendered = bundle.render(places, sources, observations, laws, bills, costs, editor)
     counts = {"places": len(places), "sources": len(sources), "observations": len(observations),
               "laws": len(laws), "bills": len(bills), "costs": len(costs)}
     return BuildReport(rendered, counts, time.perf_counter() - started)
 
 
 def build(raw_dir: Path, bundle_dir: Path, progress=lambda step: None) -> BuildReport:
-    report = build_files(raw_dir, progress)
+    report = build_files(raw_dir, progress, bundle_dir)
     bundle.write(bundle_dir, report.files)
     return report

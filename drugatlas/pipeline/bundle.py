@@ -127,7 +127,7 @@ def fmt_date(d) -> str:
     return d.isoformat() if d else ""
 
 
-def _csv_bytes(header: list[str], rows) -> bytes:
+def csv_bytes(header: list[str], rows) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
@@ -143,38 +143,77 @@ def law_rows(laws: list[LawInterval], fips_by_abbr: dict[str, str]):
 
 
 def render(places: list[Place], sources: list[SourceInfo], observations: list[Obs],
-           laws: list[LawInterval], bills: list[BillRecord], costs: list[CostRecord]) -> dict[str, bytes]:
-    """File name -> bytes of every bundle file, datapackage.json included."""
+           laws: list[LawInterval], bills: list[BillRecord], costs: list[CostRecord],
+           editor_rows: dict[str, list[dict]] | None = None) -> dict[str, bytes]:
+    """File name -> bytes of every bundle file, datapackage.json included.
+
+    editor_rows: the previous bundle's legal rows that editors own (see editor_rows()); they
+    replace the research rows with the same identity, so a rebuild keeps exported edits.
+    """
     fips_by_abbr = {p.abbr: p.fips for p in places if p.abbr}
     files: dict[str, bytes] = {}
 
     def parent(p: Place) -> str:
         return {"nation": "", "state": "00"}.get(p.kind, p.fips[:2])
 
-    files["jurisdictions.csv"] = _csv_bytes(columns("jurisdictions"), (
+    files["jurisdictions.csv"] = csv_bytes(columns("jurisdictions"), (
         [p.fips, p.abbr, p.name, p.kind, parent(p)] for p in sorted(places, key=lambda p: p.fips)))
-    files["sources.csv"] = _csv_bytes(columns("sources"), (
+    files["sources.csv"] = csv_bytes(columns("sources"), (
         [s.id, s.publisher, s.title, s.url, s.file, s.retrieved, s.sha256, s.licence, s.caveats]
         for s in sorted(sources, key=lambda s: s.id)))
-    files["measures.csv"] = _csv_bytes(columns("measures"), (
+    files["measures.csv"] = csv_bytes(columns("measures"), (
         [m.slug, m.label, m.unit, m.description, m.caveats, m.topic] for m in measures.MEASURES))
-    files["observations.csv"] = _csv_bytes(columns("observations"), (
+    files["observations.csv"] = csv_bytes(columns("observations"), (
         [o.measure, o.fips, o.period, fmt_number(o.value), ",".join(sorted(o.flags)), o.source]
         for o in sorted(observations, key=lambda o: (o.measure, o.fips, o.period))))
-    files["laws.csv"] = _csv_bytes(columns("laws"), law_rows(laws, fips_by_abbr))
     ordered_bills = sorted(bills, key=lambda b: b.key)
-    files["bills.csv"] = _csv_bytes(columns("bills"), (
-        [b.key, fips_by_abbr[b.abbr], b.number, b.session, b.title, b.summary, b.status,
-         fmt_date(b.status_date), "\n".join(b.citations), b.confidence, b.note,
-         "", "", "", "", "", b.source, "bundle"] for b in ordered_bills))
-    files["bill_events.csv"] = _csv_bytes(columns("bill_events"), (
-        [b.key, fmt_date(e.date), e.action, e.status, e.url]
-        for b in ordered_bills for e in b.events))
-    files["costs.csv"] = _csv_bytes(columns("costs"), (
+    legal = {
+        "laws": list(law_rows(laws, fips_by_abbr)),
+        "bills": [[b.key, fips_by_abbr[b.abbr], b.number, b.session, b.title, b.summary, b.status,
+                   fmt_date(b.status_date), "\n".join(b.citations), b.confidence, b.note,
+                   "", "", "", "", "", b.source, "bundle"] for b in ordered_bills],
+        "bill_events": [[b.key, fmt_date(e.date), e.action, e.status, e.url]
+                        for b in ordered_bills for e in b.events],
+    }
+    if editor_rows:
+        legal = with_editor_rows(legal, editor_rows)
+    for table, rows in legal.items():
+        files[TABLES[table][0]] = csv_bytes(columns(table), rows)
+    files["costs.csv"] = csv_bytes(columns("costs"), (
         [c.key, c.kind, fmt_number(c.value), c.unit, c.year or "", c.label, c.citation,
          c.confidence, c.note, c.abbr, c.source] for c in sorted(costs, key=lambda c: c.key)))
     files["datapackage.json"] = datapackage(files, sources)
     return files
+
+
+def editor_rows(bundle_dir: Path) -> dict[str, list[dict]]:
+    """Rows of the bundle's legal tables that came from editors (`data export-laws`)."""
+    bundle_dir = Path(bundle_dir)
+    if not (bundle_dir / TABLES["laws"][0]).is_file():
+        return {}
+    laws = [r for r in read_table(bundle_dir, "laws") if r["origin"] == "editor"]
+    bills = [r for r in read_table(bundle_dir, "bills") if r["origin"] == "editor"]
+    keys = {b["key"] for b in bills}
+    events = [r for r in read_table(bundle_dir, "bill_events") if r["bill_key"] in keys]
+    return {"laws": laws, "bills": bills, "bill_events": events}
+
+
+def with_editor_rows(legal: dict[str, list[list]], editor: dict[str, list[dict]]):
+    """Research rows with the editors' rows put in place of those with the same identity."""
+    def as_list(table, row):
+        return [row[c] for c in columns(table)]
+
+    law_key = lambda r: (r[0], r[1], r[3])  # noqa: E731 - jurisdiction, topic, valid_from
+    edited = {law_key(as_list("laws", r)) for r in editor["laws"]}
+    laws = [r for r in legal["laws"] if law_key(r) not in edited]
+    laws = sorted(laws + [as_list("laws", r) for r in editor["laws"]], key=law_key)
+    edited_bills = {r["key"] for r in editor["bills"]}
+    bills = [r for r in legal["bills"] if r[0] not in edited_bills]
+    bills = sorted(bills + [as_list("bills", r) for r in editor["bills"]], key=lambda r: r[0])
+    events = [r for r in legal["bill_events"] if r[0] not in edited_bills]
+    events += [as_list("bill_events", r) for r in editor["bill_events"]]
+    events.sort(key=lambda r: r[0])  # stable: each bill's events keep their order
+    return {"laws": laws, "bills": bills, "bill_events": events}
 
 
 def content_version(files: dict[str, bytes]) -> str:

@@ -69,21 +69,25 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
     progress("places, sources, measures")
     Observation.objects.all().delete()
     places = list(bundle.read_table(bundle_dir, "jurisdictions"))
-    existing = set(Jurisdiction.objects.values_list("fips", flat=True))
-    wanted = {p["fips"] for p in places}
-    # Places are kept where editors' laws or subscribers point at them; only new ones are added.
+    # Places are kept where editors' laws point at them; new ones are added, changed ones
+    # updated (compared here, so an unchanged load writes nothing).
+    existing = {j.fips: j for j in Jurisdiction.objects.all()}
     Jurisdiction.objects.bulk_create(
         [Jurisdiction(fips=p["fips"], abbr=p["abbr"], name=p["name"], kind=p["kind"])
          for p in places if p["fips"] not in existing], batch_size=BATCH)
     for p in places:
-        if p["fips"] in existing:
-            Jurisdiction.objects.filter(fips=p["fips"]).exclude(
-                abbr=p["abbr"], name=p["name"], kind=p["kind"]).update(
+        j = existing.get(p["fips"])
+        if j and (j.abbr, j.name, j.kind) != (p["abbr"], p["name"], p["kind"]):
+            Jurisdiction.objects.filter(fips=p["fips"]).update(
                 abbr=p["abbr"], name=p["name"], kind=p["kind"])
-    parents = {p["fips"]: p["parent"] or None for p in places}
-    for parent_fips in {v for v in parents.values() if v}:
-        Jurisdiction.objects.filter(fips__in=[f for f, v in parents.items() if v == parent_fips]
-                                    ).exclude(parent_id=parent_fips).update(parent_id=parent_fips)
+    parents: dict[str, list[str]] = {}
+    for p in places:
+        j = existing.get(p["fips"])
+        if p["parent"] and (j is None or j.parent_id != p["parent"]):
+            parents.setdefault(p["parent"], []).append(p["fips"])
+    for parent_fips, children in parents.items():
+        Jurisdiction.objects.filter(fips__in=children).update(parent_id=parent_fips)
+    wanted = {p["fips"] for p in places}
     Jurisdiction.objects.exclude(fips__in=wanted).filter(
         laws__isnull=True, bills__isnull=True).delete()
 

@@ -22,7 +22,7 @@ CENSUS_2024 = "census_popest/NST-EST2024-ALLDATA.csv"
 
 @pytest.fixture(scope="module")
 def rebuilt(raw_dir):
-    return build.build_files(raw_dir)
+    return build.build_files(raw_dir, bundle_dir=settings.BUNDLE_DIR)
 
 
 def test_rebuild_reproduces_the_committed_bundle(rebuilt):
@@ -120,3 +120,20 @@ def test_data_dictionary_is_current():
 
     assert datadoc.path().read_text() == datadoc.render(settings.BUNDLE_DIR), \
         "docs/data.md is stale: run `drugatlas data docs`"
+
+
+def test_rebuild_keeps_rows_editors_exported(raw_dir, tmp_path):
+    from drugatlas.pipeline import bundle
+
+    edited = tmp_path / "bundle"
+    shutil.copytree(settings.BUNDLE_DIR, edited)
+    rows = list(bundle.read_table(edited, "laws"))
+    oregon = next(r for r in rows if r["jurisdiction"] == "41" and r["topic"] == "possession"
+                  and r["valid_from"] == "2024-09-01")
+    oregon.update(note="Checked against the enrolled bill.", origin="editor")
+    (edited / "laws.csv").write_bytes(bundle.csv_bytes(
+        bundle.columns("laws"), [[r[c] for c in bundle.columns("laws")] for r in rows]))
+
+    laws = build.build_files(raw_dir, bundle_dir=edited).files["laws.csv"].decode()
+    assert "Checked against the enrolled bill." in laws
+    assert laws.count("41,possession,misdemeanor,2024-09-01") == 1

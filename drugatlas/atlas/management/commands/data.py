@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def _check(self, console, raw, bundle_dir):
         with console.status("rebuilding in memory") as status:
-            report = pipeline_build.build_files(raw, progress=status.update)
+            report = pipeline_build.build_files(raw, progress=status.update, bundle_dir=bundle_dir)
         differ = [name for name, data in report.files.items()
                   if not (Path(bundle_dir) / name).is_file()
                   or (Path(bundle_dir) / name).read_bytes() != data]
