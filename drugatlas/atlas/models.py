@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from drugatlas import laws_vocabulary as vocab
+
 
 class Jurisdiction(models.Model):
     NATION, STATE, COUNTY = "nation", "state", "county"
@@ -126,17 +128,8 @@ class LawStatusQuerySet(models.QuerySet):
 class LawStatus(models.Model):
     """A legal status held over a dated interval. "As of D" is a query, not a column."""
 
-    TOPICS = [
-        ("possession", "Drug possession"),
-        ("paraphernalia", "Drug paraphernalia"),
-        ("good_samaritan", "911 Good Samaritan law"),
-        ("naloxone", "Naloxone access"),
-        ("test_strips", "Fentanyl test strips"),
-        ("syringe_services", "Syringe services programs"),
-        ("overdose_prevention_centers", "Overdose prevention centers"),
-        ("adult_use_marijuana", "Adult-use marijuana"),
-        ("decriminalization", "Drug decriminalization"),
-    ]
+    # The one list of topics and statuses is drugatlas/laws_vocabulary.py.
+    TOPICS = [(t.slug, t.label) for t in vocab.TOPICS.values()]
     CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
     BUNDLE, EDITOR = "bundle", "editor"
 
@@ -166,14 +159,12 @@ class LawStatus(models.Model):
         return f"{self.jurisdiction.abbr} {self.topic}: {self.status} from {self.valid_from or '…'}"
 
     def clean(self):
-        from drugatlas import laws_vocabulary
-
         validate_citations(self.citations)
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "The interval ends before it starts."})
         # Maps and legends know only the vocabulary's classes: an editor must use one of them.
-        if self.topic in laws_vocabulary.TOPICS and not laws_vocabulary.is_valid(self.topic, self.status):
-            allowed = ", ".join(laws_vocabulary.topic(self.topic).values())
+        if self.topic in vocab.TOPICS and not vocab.is_valid(self.topic, self.status):
+            allowed = ", ".join(vocab.topic(self.topic).values())
             raise ValidationError({"status": f"For {self.get_topic_display().lower()} use one of: "
                                              f"{allowed}."})
 
@@ -182,15 +173,7 @@ class LawStatus(models.Model):
 
 
 class Bill(models.Model):
-    STATUSES = [
-        ("announced", "Announced"),
-        ("introduced", "Introduced"),
-        ("advanced", "Advanced"),
-        ("enacted", "Enacted"),
-        ("in_effect", "In effect"),
-        ("failed", "Failed"),
-        ("repealed", "Repealed"),
-    ]
+    STATUSES = [(st.value, st.label) for st in vocab.BILL_STATUSES]
     key = models.SlugField(max_length=120, unique=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="bills")
     number = models.CharField(max_length=200)

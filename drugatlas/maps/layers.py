@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas import cache
+from drugatlas.atlas.profile import flag_words
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
 
 from . import classify
@@ -100,14 +101,8 @@ LAW_COLOURS = {
 }
 
 # Words for the flags a value may carry, as a reader should see them.
-FLAG_WORDS = {
-    "provisional": gettext_lazy("provisional"),
-    "suppressed": gettext_lazy("suppressed by the publisher"),
-    "no_reporting": gettext_lazy("no agency reported"),
-    "estimated": gettext_lazy("estimated"),
-    "imputed": gettext_lazy("includes estimates for agencies that did not report"),
-    "partial": gettext_lazy("partial"),
-}
+# Flags said in the map's notes; low coverage is shown by hatching instead (profile words).
+NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial")
 
 
 @dataclass(frozen=True)
@@ -160,37 +155,37 @@ def _link_label(url: str) -> str:
 
 
 def flag_notes(flags) -> list[str]:
-    return [str(FLAG_WORDS[f]) for f in flags if f in FLAG_WORDS]
+    return flag_words([f for f in flags if f in NOTE_FLAGS])
 
 
 # --- Years and breaks of rate layers (cached until the data change) ----------------------
 
-def years(layer: Layer) -> list[int]:
-    """Years with at least one state value on a rate layer."""
-    key = cache.key("layer-years", layer.slug)
+def _state_values(layer: Layer):
+    return Observation.objects.filter(measure_id__in=layer.measures,
+                                      jurisdiction__kind=Jurisdiction.STATE, value__isnull=False)
+
+
+def _cached(name: str, layer: Layer, compute):
+    key = cache.key(name, layer.slug)
     found = django_cache.get(key)
     if found is None:
-        periods = (Observation.objects.filter(measure_id__in=layer.measures,
-                                              jurisdiction__kind=Jurisdiction.STATE,
-                                              value__isnull=False)
-                   .values_list("period", flat=True).distinct())
-        found = sorted({int(p) for p in periods if len(p) == 4 and p.isdigit()})
+        found = compute()
         django_cache.set(key, found)
     return found
+
+
+def years(layer: Layer) -> list[int]:
+    """Years with at least one state value on a rate layer."""
+    def compute():
+        periods = _state_values(layer).values_list("period", flat=True).distinct()
+        return sorted({int(p) for p in periods if len(p) == 4 and p.isdigit()})
+    return _cached("layer-years", layer, compute)
 
 
 def breaks(layer: Layer) -> list[float]:
     """Legend breaks from every state value of the layer's measures, all years."""
-    key = cache.key("layer-breaks", layer.slug)
-    found = django_cache.get(key)
-    if found is None:
-        values = (Observation.objects.filter(measure_id__in=layer.measures,
-                                             jurisdiction__kind=Jurisdiction.STATE,
-                                             value__isnull=False)
-                  .values_list("value", flat=True))
-        found = classify.nice_breaks(list(values))
-        django_cache.set(key, found)
-    return found
+    return _cached("layer-breaks", layer, lambda: classify.nice_breaks(
+        list(_state_values(layer).values_list("value", flat=True))))
 
 
 # --- Building a layer --------------------------------------------------------------------

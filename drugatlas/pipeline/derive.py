@@ -22,7 +22,6 @@ from dataclasses import replace
 from drugatlas.sources.records import Obs, SourceError
 
 LOW_COVERAGE_PERCENT = 50.0
-DERIVED_SOURCE_SUFFIX = ""  # derived values cite the source of the count they are built from
 
 
 def _index(observations: list[Obs], measure: str) -> dict[tuple[str, str], Obs]:
