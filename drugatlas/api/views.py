@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
-from drugatlas.atlas import cache
+from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
@@ -212,10 +212,8 @@ def sources(request):
     return _json({"sources": [_source_json(s) for s in Source.objects.all()]})
 
 
-PROFILE_MEASURES = ("population", "drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
-                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale",
-                    "overdose_deaths", "overdose_death_rate_age_adjusted",
-                    "overdose_death_rate_crude", "overdose_deaths_12mo_provisional")
+# The same figures the state page shows (drugatlas.atlas.profile).
+PROFILE_MEASURES = profile.PROFILE_MEASURES
 
 
 def state_profile(place: Jurisdiction) -> dict:
