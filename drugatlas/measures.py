@@ -15,6 +15,23 @@ class MeasureInfo:
     description: str
     caveats: str = ""
     topic: str = ""  # population | health | enforcement
+    decimals: int | None = None  # digits shown after the point; None = from the unit
+
+    @property
+    def precision(self) -> int:
+        """Digits after the decimal point wherever this measure's values are shown.
+
+        Counts and people are whole; overdose rates and ratios keep one decimal (as NCHS
+        publishes them); arrest rates and percentages are whole numbers, as the FBI and the
+        DPA map print them. drugatlas.formatting rounds to this, half away from zero.
+        """
+        if self.decimals is not None:
+            return self.decimals
+        return UNIT_DECIMALS.get(self.unit, 0)
+
+
+# Precision by unit, unless a measure declares its own.
+UNIT_DECIMALS = {"deaths per 100,000": 1, "ratio": 1, "arrests per 100,000": 0, "percent": 0}
 
 
 _ARREST_CAVEAT = (
