@@ -79,8 +79,10 @@ SOURCE = SourceInfo(
     retrieved="2026-12-05")
 
 
-def read_consequences(raw_dir: Path) -> list[DatedLegalRecord]:
-    """Five records per state and DC; SourceError names the file, row and column."""
+def read_consequences(raw_dir: Path, every_state: bool = True) -> list[DatedLegalRecord]:
+    """Five records per state and DC; SourceError names the file, row and column.
+
+    ``every_state=False`` skips the check that all 50 states and DC have a row."""
     path = Path(raw_dir) / FILE
     records, seen = [], {}
     for n, row in read_csv(path, COLUMNS):
@@ -89,7 +91,7 @@ def read_consequences(raw_dir: Path) -> list[DatedLegalRecord]:
         as_of = _as_of(path, n, row["as_of"])
         records += [_record(path, n, row, abbr, q, as_of[q.as_of_key]) for q in QUESTIONS]
     missing = sorted({abbr for abbr, _ in STATES.values()} - set(seen))
-    if missing:
+    if missing and every_state:
         raise SourceError(path, f"no row for {', '.join(missing)}", None, "state_abbr")
     return records
 
