@@ -35,7 +35,7 @@ import json
 import re
 from pathlib import Path
 
-from drugatlas.formatting import DAY, MONTH, YEAR
+from drugatlas.formatting import MONTH, YEAR
 from drugatlas.laws_vocabulary import BILL_TYPE_VALUES, RESEARCH_BILL_STATUS
 
 from .common import read_csv

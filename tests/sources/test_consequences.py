@@ -190,3 +190,11 @@ def test_real_dates(real):
     for r in real:
         assert vocab.is_valid(r.topic, r.status)
         assert r.status == "unknown" or r.citations
+
+
+@pytest.mark.rawdata
+def test_real_source_is_the_file_read(raw_dir):
+    source = consequences.SOURCE.with_checksum(raw_dir)
+    assert len(source.sha256) == 64 and source.retrieved == "2026-12-05"
+    assert source.licence == "CC BY 4.0 (project research; each cell cites its sources)"
+    assert "not legal advice" in source.caveats.lower()

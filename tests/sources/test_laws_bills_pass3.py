@@ -238,3 +238,11 @@ def test_real_statuses_and_events_are_in_the_vocabulary(real):
     bills = by_key(real)
     assert [e.stage for e in bills["or-2024-hb4002"].events] == [
         "introduced", "introduced", "", "advanced", "advanced", "enacted", "in_effect"]
+
+
+@pytest.mark.rawdata
+def test_real_source_is_the_file_read(raw_dir):
+    source = pass3.SOURCE.with_checksum(raw_dir)
+    assert len(source.sha256) == 64 and source.retrieved == "2026-12-05"
+    assert source.licence == "CC BY 4.0 (project research; each cell cites its sources)"
+    assert "not legal advice" in source.caveats.lower()

@@ -171,3 +171,11 @@ def test_real_statute_pages_and_sources(real):
     assert sum(1 for r in real if r.statute_url) == 82
     assert by_key(real)[("DC", "possession")].statute.startswith("D.C. Code § 48-904.01(d)")
     assert "no state simple-possession offense" in by_key(real)[("WY", "paraphernalia")].grade
+
+
+@pytest.mark.rawdata
+def test_real_source_is_the_file_read(raw_dir):
+    source = laws_statutes.SOURCE.with_checksum(raw_dir)
+    assert len(source.sha256) == 64 and source.retrieved == "2026-12-05"
+    assert source.licence == "CC BY 4.0 (project research; each cell cites its sources)"
+    assert "not legal advice" in source.caveats.lower()
