@@ -225,13 +225,18 @@ def test_real_state_download_matches_its_parsed_files_and_the_older_finals(raw_d
                 fips = FIPS_BY_ABBR[row["state_abbr"]]
                 assert real_obs[(fips, RATE, year)].value == float(row["rate"])
                 assert real_obs[(fips, DEATHS, year)].value == float(row["deaths"])
-    # The years not read repeat the files the atlas already reads: 2015-2018 agree.
+    # The years not read repeat the files the atlas already reads: 2015-2018 agree
+    # (WV 2018: 51.5 and 856 deaths, the control value of the PROVENANCE).
     older = by_key(nchs.read(raw_dir))
     with (folder / "data-table.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if row["YEAR"] in ("2015", "2016", "2017", "2018"):
-                key = (FIPS_BY_ABBR[row["STATE"]], RATE, row["YEAR"])
-                assert older[key].value == float(row["RATE"]), key
+                fips = FIPS_BY_ABBR[row["STATE"]]
+                assert older[(fips, RATE, row["YEAR"])].value == float(row["RATE"]), row
+                assert older[(fips, DEATHS, row["YEAR"])].value == \
+                    float(row["DEATHS"].replace(",", "")), row
+    assert (older[("54", RATE, "2018")].value, older[("54", DEATHS, "2018")].value) == \
+        (51.5, 856)
 
 
 @pytest.mark.rawdata
