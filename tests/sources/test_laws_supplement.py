@@ -23,7 +23,7 @@ def test_oregon_possession_was_a_felony_before_hb_2355(records):
     assert (felony.status, felony.date_basis) == ("felony", "attested")
     assert date_text(felony.valid_from, felony.precision) == "2011"
     assert "ORS 475.854 (heroin)" in felony.statute
-    assert "Class B felony" in felony.grade and "Class C felony" in felony.grade
+    assert felony.grade.startswith("A felony for any amount of a Schedule I or II drug")
     assert (misdemeanor.status, misdemeanor.date_basis) == ("misdemeanor", "effective")
     assert date_text(misdemeanor.valid_from, misdemeanor.precision) == "2017-08"
     assert "Oregon Laws 2017, chapter 706" in misdemeanor.statute
