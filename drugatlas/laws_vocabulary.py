@@ -100,12 +100,84 @@ BILL_STATUS_VALUES = tuple(s.value for s in BILL_STATUSES)
 
 CONFIDENCE = ("high", "medium", "low", UNKNOWN)
 
+# What a drug conviction costs beyond the sentence (collateral-consequences/): one topic per
+# question of the research file, with the file's own values. "unknown" means no source was
+# found: it is never drawn or counted as the mildest value ("no ban"). Kept apart from TOPICS,
+# the layers the atlas serves today, until the map and the LawStatus choices take them in.
+# Legend order runs from the mildest consequence to the harshest, "unknown" last.
+_BAN_STATUSES = _statuses(
+    ("no_ban", gettext_noop("No ban (the state opted out)")),
+    ("modified_ban", gettext_noop("Modified ban (eligible on conditions)")),
+    ("full_ban", gettext_noop("Lifetime ban (federal default)")),
+    (UNKNOWN, UNKNOWN_LABEL),
+)
+CONSEQUENCE_TOPICS: dict[str, Topic] = {t.slug: t for t in (
+    Topic("snap_drug_felony_ban", gettext_noop("Food assistance (SNAP) after a drug felony"),
+          _BAN_STATUSES),
+    Topic("tanf_drug_felony_ban", gettext_noop("Cash assistance (TANF) after a drug felony"),
+          _BAN_STATUSES),
+    Topic("license_suspension_drug",
+          gettext_noop("Driver's license suspended for a drug offense"), _statuses(
+              ("no", gettext_noop("No mandatory suspension")),
+              ("yes", gettext_noop("License suspended for drug offenses")),
+              (UNKNOWN, UNKNOWN_LABEL),
+          )),
+    Topic("felony_voting", gettext_noop("Voting after a felony conviction"), _statuses(
+        ("never_lose", gettext_noop("Never lost")),
+        ("restored_on_release", gettext_noop("Restored on release from prison")),
+        ("restored_after_parole_probation", gettext_noop("Restored after parole and probation")),
+        ("restored_after_sentence_plus",
+         gettext_noop("Restored after the sentence, with further conditions")),
+        ("permanent_for_some", gettext_noop("Lost permanently for some convictions")),
+        (UNKNOWN, UNKNOWN_LABEL),
+    )),
+    Topic("possession_record_relief",
+          gettext_noop("Clearing a first possession conviction"), _statuses(
+              ("automatic", gettext_noop("Cleared automatically")),
+              ("petition", gettext_noop("Cleared on petition")),
+              ("limited", gettext_noop("Limited relief")),
+              ("none", gettext_noop("No relief")),
+              (UNKNOWN, UNKNOWN_LABEL),
+          )),
+)}
+
+# bills_pass3.csv's own status words, and the bill status (BILL_STATUSES) each is shown as.
+# A bill in committee has been introduced and no further; a bill that passed both chambers but
+# was not yet signed has advanced; a measure the voters approved is enacted; a veto, a death at
+# the end of a session, a withdrawn initiative and a rejected measure all failed.
+RESEARCH_BILL_STATUS = {
+    "introduced": "introduced",
+    "in_committee": "introduced",
+    "passed_one_chamber": "advanced",
+    "passed_both": "advanced",
+    "enacted": "enacted",
+    "approved_by_voters": "enacted",
+    "vetoed": "failed",
+    "died": "failed",
+    "withdrawn": "failed",
+    "rejected_by_voters": "failed",
+}
+
+# bills_pass3.csv's bill_type: what a bill would do to possession.
+BILL_TYPES = _statuses(
+    ("decriminalization", gettext_noop("Decriminalization")),
+    ("defelonization", gettext_noop("Defelonization (felony to misdemeanor)")),
+    ("recriminalization", gettext_noop("Recriminalization")),
+    ("study", gettext_noop("Study")),
+    ("narrow", gettext_noop("Narrow change (drug residue)")),
+    ("proposal_not_introduced", gettext_noop("Proposal, never introduced")),
+    ("unconfirmed", gettext_noop("Content not confirmed")),
+)
+BILL_TYPE_VALUES = tuple(s.value for s in BILL_TYPES)
+
 
 def topic(slug: str) -> Topic:
-    try:
-        return TOPICS[slug]
-    except KeyError:
-        raise KeyError(f"unknown law topic {slug!r}; known: {', '.join(TOPICS)}") from None
+    """A law topic or a consequence topic by slug; KeyError for any other."""
+    found = TOPICS.get(slug) or CONSEQUENCE_TOPICS.get(slug)
+    if found is None:
+        raise KeyError(f"unknown law topic {slug!r}; known: "
+                       f"{', '.join([*TOPICS, *CONSEQUENCE_TOPICS])}")
+    return found
 
 
 def is_valid(topic_slug: str, status: str) -> bool:

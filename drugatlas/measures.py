@@ -179,6 +179,51 @@ MEASURES += (
                 "enforcement"),
 )
 
+# National drug arrests by race and ethnicity (FBI Crime in the United States, Table 43A).
+_RACE_TABLE_CAVEAT = (
+    "National arrests reported by the agencies that gave race data to the FBI for 12 months "
+    "(Crime in the United States, Table 43A), not national estimates: coverage changes by year "
+    "(10,466-13,980 agencies, 209-301 million people). No table for 2016 or 2021; 2019 on is "
+    "affected by the move to NIBRS. UCR counts most Hispanic arrestees as white.")
+_ETHNICITY_CAVEAT = ("Ethnicity is reported by fewer agencies than race (from 2013), so these "
+                     "counts do not add up to the race total.")
+MEASURES += (
+    MeasureInfo("drug_arrests_race_total", "Drug arrests with race recorded", "arrests",
+                "Drug abuse violation arrests of people of every race, as Table 43A totals them "
+                "(the base of its race shares).", _RACE_TABLE_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_american_indian",
+                "Drug arrests of American Indian or Alaska Native people", "arrests",
+                "Drug arrests of people recorded as American Indian or Alaska Native.",
+                _RACE_TABLE_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_asian", "Drug arrests of Asian people", "arrests",
+                "Drug arrests of people recorded as Asian (a category from 2013).",
+                _RACE_TABLE_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_pacific_islander",
+                "Drug arrests of Native Hawaiian or Pacific Islander people", "arrests",
+                "Drug arrests of people recorded as Native Hawaiian or Other Pacific Islander "
+                "(a category from 2013).", _RACE_TABLE_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_asian_pacific_islander",
+                "Drug arrests of Asian or Pacific Islander people", "arrests",
+                "Drug arrests of people recorded as Asian or Pacific Islander (the FBI's single "
+                "category to 2012).", _RACE_TABLE_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_ethnicity_total", "Drug arrests with ethnicity recorded",
+                "arrests", "Drug arrests of people whose ethnicity the agencies reported.",
+                _ETHNICITY_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_hispanic", "Drug arrests of Hispanic or Latino people", "arrests",
+                "Drug arrests of people recorded as Hispanic or Latino.", _ETHNICITY_CAVEAT,
+                "enforcement"),
+    MeasureInfo("drug_arrests_not_hispanic", "Drug arrests of people not Hispanic or Latino",
+                "arrests", "Drug arrests of people recorded as not Hispanic or Latino.",
+                _ETHNICITY_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_race_agencies", "Agencies reporting arrests by race", "agencies",
+                "Law-enforcement agencies whose 12 months of arrest data by race are in Table "
+                "43A.", "", "enforcement"),
+    MeasureInfo("drug_arrests_race_population_covered",
+                "Population covered by agencies reporting arrests by race", "people",
+                "FBI estimate of the population of the jurisdictions of the agencies in Table "
+                "43A.", "", "enforcement"),
+)
+
 BY_SLUG = {m.slug: m for m in MEASURES}
 
 

@@ -13,21 +13,30 @@ How the figures are treated:
 - No reporting is no data, never zero: a missing-coded cell, a county where no agency reported
   (coverage 0 and no arrests of any kind), and a state-year the state file flags as having no
   reporting agency (then its counties too) come back as None with "no_reporting".
+- No split is no data, never zero: where a total is above 0 but every part of its split is 0
+  (agencies that reported only a total: Illinois 1995-2005, Cook County 2000 with 58,697 drug
+  arrests), the parts come back as None with "no_breakdown" (SPLITS). So do the parts of a
+  part that was not split.
 - "low_coverage" where ICPSR's coverage indicator (1994+) or the covered share of the county
   population (before 1994) is under 50%, or where the state file flags low coverage.
 - "partial" on the possession/sale and drug-type figures where they add up to under 90% of the
-  total (agencies that report only a total), and on everything where county records are missing.
+  total (agencies that report only a total), for counties and states alike whatever the state
+  file's own flag says, and on everything where county records are missing.
 - County codes 777 and 999 (agencies without a county, statewide agencies) are left out of the
   county figures, as are units merged or split since (RETIRED_COUNTIES); renamed units move to
   today's code (RENAMED_COUNTIES).
 - Counties: Part 1 only, every year. Part 5 arrests are spread over counties by population, not
   by where they happened, so they are left out of the county figures.
 - States: total arrests, covered population and agencies are the FBI Table 69 series's job
-  (fbi_table69), so this reader gives state figures only for years without a Table 69 file
-  (1986-2007 and 2016). In Table 69 years it gives no state split either: ICPSR's imputed split
-  would exceed Table 69's reported total (NY 2010: possession 165,211 of 62,519 arrests). For 2016 the statewide
-  agencies (Part 5) are added to the state figures, as Table 69 counts state police too.
-  Summed county agency counts repeat multi-county agencies, so no state agency count is given.
+  (fbi_table69), so by default this reader gives state figures only for years without a Table
+  69 file (1986-2007 and 2016), the selection the pipeline builds today. In Table 69 years it
+  gives no state split either: ICPSR's imputed split would exceed Table 69's reported total
+  (NY 2010: possession 165,211 of 62,519 arrests). ``read(..., all_state_years=True)`` gives
+  every state-year of the state files instead (2008, 2010 and 2012 too, e.g. West Virginia
+  2010: 6,195 possession and 1,638 sale arrests), each figure under the ICPSR state source,
+  for a pipeline that chooses by basis. For 2016 the statewide agencies (Part 5) are added to
+  the state figures, as Table 69 counts state police too. Summed county agency counts repeat
+  multi-county agencies, so no state agency count is given.
 """
 from __future__ import annotations
 
@@ -107,6 +116,14 @@ IMPUTATION_FROM = 1994  # ICPSR's imputation of non-reporters starts here (a bre
 LOW_COVERAGE_PERCENT = 50.0
 BREAKDOWN_SHARE = 0.9  # sale + possession under 90% of the total: the split is incomplete
 NO_DATA = frozenset({"no_reporting"})
+NO_BREAKDOWN = frozenset({"no_breakdown"})
+# A whole and the parts it splits into, outermost first.
+SPLITS = (
+    ("drug_arrests", ("drug_arrests_sale", "drug_arrests_possession")),
+    ("drug_arrests_sale", tuple(m for m in COUNTS if m.startswith("drug_arrests_sale_"))),
+    ("drug_arrests_possession",
+     tuple(m for m in COUNTS if m.startswith("drug_arrests_possession_"))),
+)
 
 # County codes that are not counties: 777 = agencies with no county (tribal, transit, ...),
 # 999 = statewide agencies (state police). Their arrests count in the state sums only.
@@ -162,7 +179,10 @@ class StateRow:
     statewide: dict[str, float] = field(default_factory=dict)  # Part 5 sums (2016)
 
 
-def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES) -> ReadResult:
+def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES,
+         all_state_years: bool = False) -> ReadResult:
+    """Counties for every year; states for the years without Table 69, or every state-year
+    of the state files where ``all_state_years`` (see the module docstring)."""
     raw_dir = Path(raw_dir)
     result = ReadResult()
     for folder in FOLDERS:
@@ -178,9 +198,10 @@ def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES) -> R
                 elif any(values.values()):
                     raise SourceError(path, f"statewide arrests for {STATES[fips][0]} {year}, "
                                             f"a state-year missing from {folder.state_file}")
-        source = _state_source(raw_dir, state_path, folder, states)
+        source = _state_source(raw_dir, state_path, folder, states, all_state_years)
         result.sources.append(source)
-        result.observations += _state_observations(states, source.id)
+        skip = () if all_state_years else fbi_table69.YEARS
+        result.observations += _state_observations(states, source.id, skip)
         no_agency = {key for key, row in states.items() if row.no_reporting}
         for path in sorted(base.glob("county/ucr_county_drug_arrests_*.csv")):
             info, observations = read_county_file(raw_dir, path, folder, no_agency,
@@ -284,6 +305,8 @@ def _county_observations(path: Path, row_no: int, line: dict, fips: str, year: i
     if state_unreported or (coverage == 0 and all_arrests == 0):
         # No agency reported: the zeros in the file are not counts.
         values = dict.fromkeys(values)
+    unsplit = _unsplit(values)
+    values.update(dict.fromkeys(unsplit))
     low = coverage is not None and coverage < LOW_COVERAGE_PERCENT
     whole = _flags(imputed=imputed, low_coverage=low)
     split = _flags(imputed=imputed, low_coverage=low, partial=_split_incomplete(values))
@@ -293,7 +316,7 @@ def _county_observations(path: Path, row_no: int, line: dict, fips: str, year: i
         if measure not in measures:
             continue
         if value is None:
-            flags = NO_DATA
+            flags = NO_BREAKDOWN if measure in unsplit else NO_DATA
         elif measure in BREAKDOWN:
             flags = split
         elif measure == "arrest_reporting_agencies":
@@ -311,6 +334,16 @@ def _flags(imputed: bool = False, low_coverage: bool = False, partial: bool = Fa
     return frozenset(name for name, on in names.items() if on)
 
 
+def _unsplit(values: dict[str, float | None]) -> set[str]:
+    """The parts of a split the publisher did not give (SPLITS): a whole above 0 whose parts
+    are all 0, and the parts of such parts."""
+    missing: set[str] = set()
+    for whole, parts in SPLITS:
+        if whole in missing or (values.get(whole) and all(values.get(p) == 0 for p in parts)):
+            missing.update(parts)
+    return missing
+
+
 def _count(path: Path, row_no: int, column: str, text: str) -> float | None:
     """parse_count, with a shortcut for the plain digits that almost every cell holds."""
     if text.isascii() and text.isdigit():
@@ -318,13 +351,14 @@ def _count(path: Path, row_no: int, column: str, text: str) -> float | None:
     return parse_count(path, row_no, column, text)
 
 
-def _state_observations(states: dict[tuple[str, int], StateRow], source: str) -> list[Obs]:
+def _state_observations(states: dict[tuple[str, int], StateRow], source: str,
+                        skip_years=()) -> list[Obs]:
     observations: list[Obs] = []
     years = sorted({year for _, year in states})
     for year in years:
         # A state's split must share its total's basis: ICPSR's split is imputed (all agencies)
-        # while Table 69 counts reporters only, so in Table 69 years no state row is given.
-        if year in fbi_table69.YEARS:
+        # while Table 69 counts reporters only, so the default skips Table 69 years.
+        if year in skip_years:
             continue
         measures = ["drug_arrests", "arrest_population_covered", *BREAKDOWN]
         for fips in sorted(STATES):
@@ -336,13 +370,19 @@ def _state_observations(states: dict[tuple[str, int], StateRow], source: str) ->
                                  for m in measures]
                 continue
             values = _with_statewide(state)
+            by_measure = {m: values[COUNTS.get(m, "pop_covered")] for m in measures}
+            unsplit = _unsplit(by_measure)
             imputed = year >= IMPUTATION_FROM
             whole = _flags(imputed, state.low_coverage, state.records_missing)
             split = _flags(imputed, state.low_coverage,
-                           state.records_missing or state.breakdown_incomplete)
+                           state.records_missing or state.breakdown_incomplete
+                           or _split_incomplete(by_measure))
             for measure in measures:
-                value = values[COUNTS.get(measure, "pop_covered")]
-                flags = NO_DATA if value is None else split if measure in BREAKDOWN else whole
+                value = None if measure in unsplit else by_measure[measure]
+                if value is None:
+                    flags = NO_BREAKDOWN if measure in unsplit else NO_DATA
+                else:
+                    flags = split if measure in BREAKDOWN else whole
                 observations.append(Obs(fips, measure, str(year), value, source, flags,
                                         state.row))
     return observations
@@ -447,7 +487,8 @@ def _county_caveats(year: int, folder: Folder) -> str:
 
 
 def _state_source(raw_dir: Path, path: Path, folder: Folder,
-                  states: dict[tuple[str, int], StateRow]) -> SourceInfo:
+                  states: dict[tuple[str, int], StateRow],
+                  all_state_years: bool = False) -> SourceInfo:
     extra = ""
     if any(state.statewide for state in states.values()):
         extra = (" For 2016 the statewide agencies (ICPSR Part 5, the allocated-statewide file "
@@ -460,8 +501,11 @@ def _state_source(raw_dir: Path, path: Path, folder: Folder,
         caveats=("Sums of ICPSR Part 1 county records, which leave out state police and other "
                  "statewide agencies, so they run below FBI state estimates; from 1994 they "
                  "include ICPSR's imputation for non-reporting agencies, so they run above FBI "
-                 "Table 69, which counts reporting agencies only. State totals are given here "
-                 "only for years without a Table 69 file." + extra),
+                 "Table 69, which counts reporting agencies only. " + (
+                     "Every state-year of the file is read, Table 69 years included: do not "
+                     "set these figures beside Table 69's in one series." if all_state_years
+                     else "State totals are given here only for years without a Table 69 "
+                          "file.") + extra),
         retrieved=folder.retrieved)
 
 

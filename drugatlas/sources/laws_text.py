@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drugatlas.formatting import parse_date_text
 from drugatlas.laws_vocabulary import UNKNOWN, is_valid
 
 from .common import NATION_FIPS, STATES, state_fips
@@ -53,6 +54,23 @@ def parse_date(file: Path | str, row: int, column: str, text: str) -> PartialDat
     if found is None or found.raw != raw:
         raise SourceError(file, f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}", row, column)
     return found
+
+
+def dated(file: Path | str, row: int, column: str, text: str) -> tuple[dt.date | None, str]:
+    """A date cell as (first day, precision) by formatting.parse_date_text: "2021" ->
+    (2021-01-01, "year"), "2021-07" -> month, "2021-07-09" -> day; blank -> (None, "").
+
+    Unlike parse_date, the precision travels with the date instead of a note, so pages can
+    write "2021" rather than 1 January. Anything else is a SourceError naming the cell.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        return parse_date_text(raw)
+    except ValueError:
+        raise SourceError(file, f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {text!r}", row,
+                          column) from None
 
 
 def parse_text_date(text: str) -> PartialDate | None:

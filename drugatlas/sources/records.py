@@ -20,6 +20,7 @@ FLAGS = (
     "imputed",  # publisher imputed values for non-reporting agencies (ICPSR)
     "binned",  # value is the lower bound of a published range (county rate bins)
     "partial",  # the publisher says the figure is incomplete (some agencies, months or records)
+    "no_breakdown",  # the publisher gave a total but no split of it: no data, never zero
 )
 
 
@@ -153,3 +154,116 @@ class ReadResult:
     laws: list[LawInterval] = field(default_factory=list)
     bills: list[BillRecord] = field(default_factory=list)
     costs: list[CostRecord] = field(default_factory=list)
+
+
+# --- Records of the sources added in the statute-first round (appended; the types above are
+# shared with the pipeline and stay as they are). Dates carry their precision, as
+# drugatlas.formatting.date_text writes them: "day", "month", "year", or "" where no date.
+
+
+@dataclass(frozen=True)
+class StatuteRecord:
+    """One state's statute for one topic (state-laws/statutes.csv), read as the file gives it.
+
+    ``status`` is the class under the project's coding rule (a first offense, a small amount,
+    the mainstream drugs); ``literal_class`` the class under the literal rule where a single-drug
+    carve-out makes it differ ("" otherwise). ``effective_since`` is the date the current grade
+    took effect, where the file gives one, with ``effective_precision``.
+    """
+
+    abbr: str
+    topic: str  # possession | paraphernalia
+    status: str
+    literal_class: str
+    grade: str  # the grade in the statute's own words
+    statute: str  # the section that sets the grade, as cited
+    max_penalty: str
+    effective_since: dt.date | None
+    effective_precision: str
+    change_act: str
+    note: str
+    statute_url: str  # where the statute text was seen ("" if it was not)
+    other_urls: tuple[str, ...]  # supporting (secondary) pages
+    confidence: str
+    disagreement_note: str = ""
+    source: str = ""
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class DatedBillEvent:
+    """One dated action of a bill (state-laws/bills_pass3.csv events)."""
+
+    date: dt.date | None
+    precision: str
+    action: str
+    stage: str = ""  # the bill status (laws_vocabulary.BILL_STATUSES) the action names, or ""
+
+
+@dataclass(frozen=True)
+class ResearchedBill:
+    """A bill or ballot measure as re-researched in bills_pass3.csv.
+
+    ``file_status`` is the file's own status word; ``status`` the project's bill status it maps
+    to (laws_vocabulary.RESEARCH_BILL_STATUS). ``replaces`` is the key of the decrim_bills.csv
+    record this one supersedes ("" for a bill that file did not have). ``listing`` says how a
+    page may show it: "bill", "proposal" (never introduced: label it a proposal) or "withheld"
+    (content unconfirmed: keep it off public pages).
+    """
+
+    key: str
+    abbr: str  # USPS code, or "US"
+    numbers: str
+    session: str
+    title: str
+    bill_type: str
+    sponsors: str
+    summary: str
+    possession_change: str
+    threshold: str
+    penalty_replacement: str
+    funding: str
+    other: str
+    file_status: str
+    status: str
+    status_date: dt.date | None
+    status_date_precision: str
+    events: tuple[DatedBillEvent, ...]
+    official_url: str
+    other_urls: tuple[str, ...]
+    confidence: str
+    replaces: str
+    change_note: str
+    listing: str
+    source: str = ""
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class DatedLegalRecord:
+    """A legal status known from a date, with its citations (collateral consequences, the
+    project's research supplement).
+
+    ``valid_from`` is when the status is known to hold from, with ``precision``;
+    ``date_basis`` says what that date is: "effective" (the status took effect then) or
+    "attested" (a source shows it holding then; when it began is not known). None: no date.
+    Before ``valid_from`` the status is unknown unless another dated record says otherwise.
+    """
+
+    abbr: str
+    topic: str
+    status: str
+    valid_from: dt.date | None
+    precision: str
+    date_basis: str  # "effective" | "attested" | ""
+    citations: tuple[str, ...]
+    confidence: str
+    note: str = ""  # text a page may show ("" where there is none)
+    research_note: str = ""  # the researcher's working notes: for editors, never shown
+    statute: str = ""
+    grade: str = ""
+    max_penalty: str = ""
+    change_act: str = ""
+    as_of: str = ""  # the date the governing source speaks for, as written ("2021-10+")
+    source: str = ""
+    row: int | None = None

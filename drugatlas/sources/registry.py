@@ -1,4 +1,9 @@
-"""The readers the pipeline runs, in order. Census comes first: it defines the places."""
+"""The readers the pipeline runs, in order. Census comes first: it defines the places.
+
+Readers written but not run yet (statutes, bills pass 3, collateral consequences, the law-change
+supplement, final overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
+what registering each would change.
+"""
 from __future__ import annotations
 
 import importlib

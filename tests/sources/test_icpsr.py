@@ -84,11 +84,28 @@ def test_low_coverage_counties(fixture_obs):
     assert fixture_obs[("01001", "drug_arrests", "1990")].flags == frozenset()  # 19,587/34,222
 
 
-def test_incomplete_split_is_partial(fixture_obs):
-    # Cook County 2000: 58,697 drug arrests, no sale/possession split.
-    assert fixture_obs[("17031", "drug_arrests", "2000")].flags == {"imputed"}
-    o = fixture_obs[("17031", "drug_arrests_possession", "2000")]
-    assert o.value == 0 and o.flags == {"imputed", "partial"}
+def test_total_without_a_split_leaves_the_split_no_data_not_zero(fixture_obs):
+    # Cook County 2000: 58,697 drug arrests, every part of the split 0 in the file.
+    total = fixture_obs[("17031", "drug_arrests", "2000")]
+    assert (total.value, total.flags) == (58_697, {"imputed"})
+    for measure in icpsr.BREAKDOWN:
+        o = fixture_obs[("17031", measure, "2000")]
+        assert o.value is None and o.flags == {"no_breakdown"}, measure
+
+
+def test_unsplit_parts():
+    zeros = dict.fromkeys(icpsr.BREAKDOWN, 0.0)
+    assert icpsr._unsplit({"drug_arrests": 5.0, **zeros}) == set(icpsr.BREAKDOWN)
+    # A real zero: no arrests at all, so nothing to split.
+    assert icpsr._unsplit({"drug_arrests": 0.0, **zeros}) == set()
+    # Split into sale and possession, but possession not by drug.
+    split = {**zeros, "drug_arrests": 9.0, "drug_arrests_sale": 2.0,
+             "drug_arrests_sale_marijuana": 2.0, "drug_arrests_possession": 7.0}
+    assert icpsr._unsplit(split) == {m for m in icpsr.BREAKDOWN
+                                     if m.startswith("drug_arrests_possession_")}
+    # A partial split (some agencies reported only a total) is a value, flagged elsewhere.
+    assert icpsr._unsplit({**split, "drug_arrests": 20.0,
+                           "drug_arrests_possession_marijuana": 7.0}) == set()
 
 
 def test_pseudo_and_retired_counties_are_left_out_renamed_ones_moved(fixture_obs):
@@ -135,13 +152,36 @@ def test_state_years_absent_from_the_state_file_are_no_data(fixture_obs):
 def test_state_quality_flags(fixture_obs):
     il = fixture_obs[("17", "drug_arrests", "2000")]
     assert il.value == 73_941 and il.flags == {"imputed", "low_coverage"}
-    assert fixture_obs[("17", "drug_arrests_possession", "2000")].flags == \
+    # Illinois 2000: a total, no split at all (not "0 possession arrests").
+    possession = fixture_obs[("17", "drug_arrests_possession", "2000")]
+    assert possession.value is None and possession.flags == {"no_breakdown"}
+    assert fixture_obs[("17", "drug_arrests_possession", "2007")].flags == \
         {"imputed", "low_coverage", "partial"}
     assert fixture_obs[("17", "drug_arrests_possession", "1988")].flags == {"partial"}
     assert fixture_obs[("17", "drug_arrests", "1988")].flags == frozenset()
     assert fixture_obs[("47", "drug_arrests", "1989")].flags == {"partial"}  # a county missing
     iowa = fixture_obs[("19", "drug_arrests", "1991")]  # "no_data"
     assert iowa.value is None and iowa.flags == {"no_reporting"}
+
+
+def test_every_state_year_on_request(fixtures_dir):
+    """all_state_years: the ICPSR state sums of Table 69 years too, e.g. the 2008-2012 split."""
+    every = by_key(icpsr.read(fixtures_dir, all_state_years=True))
+    wv = {m: every[("54", m, "2010")] for m in ("drug_arrests", "drug_arrests_possession",
+                                                  "drug_arrests_sale")}
+    assert {m: o.value for m, o in wv.items()} == {
+        "drug_arrests": 7_986, "drug_arrests_possession": 6_195, "drug_arrests_sale": 1_638}
+    assert {o.source for o in wv.values()} == {"icpsr-state-2010-2016"}
+    assert wv["drug_arrests_possession"].flags == {"imputed"}
+    assert every[("01", "drug_arrests_sale", "2008")].value == 1_913
+    assert every[("01", "drug_arrests_possession", "2008")].value == 19_332
+    # The default keeps today's selection; both give the same counties and the same rest.
+    default = by_key(icpsr.read(fixtures_dir))
+    assert set(default) < set(every)
+    assert all(every[k] == o for k, o in default.items())
+    assert {int(p) for f, _, p in set(every) - set(default)} <= set(fbi_table69.YEARS)
+    source = {s.id: s for s in icpsr.read(fixtures_dir, all_state_years=True).sources}
+    assert "Table 69 years included" in source["icpsr-state-2010-2016"].caveats
 
 
 def test_2016_states_add_statewide_agencies_once(fixture_obs):
@@ -345,9 +385,68 @@ def test_real_no_reporting_state_years(real_obs):
 def test_real_low_coverage_state_years(real_obs):
     for fips, years in {"21": (2006, 2007), "17": range(1995, 2008), "11": (2016,)}.items():
         for year in years:
-            flags = real_obs[(fips, "drug_arrests_sale", str(year))].flags
+            flags = real_obs[(fips, "drug_arrests", str(year))].flags
             assert "low_coverage" in flags, (fips, year)
+    for fips, year in (("21", 2006), ("17", 2006), ("17", 2007), ("11", 2016)):
+        assert "low_coverage" in real_obs[(fips, "drug_arrests_sale", str(year))].flags
     assert "low_coverage" not in real_obs[("28", "drug_arrests_sale", "2016")].flags  # MS 55%
+
+
+def test_real_state_split_under_90_percent_is_partial(real_obs):
+    # Tennessee 1998: 3,663 + 14,950 of 29,434, with no word about it in the state file.
+    assert real_obs[("47", "drug_arrests_possession", "1998")].flags == {"imputed", "partial"}
+    assert real_obs[("47", "drug_arrests", "1998")].flags == {"imputed"}
+    assert real_obs[("01", "drug_arrests_possession", "2000")].flags == {"imputed"}
+
+
+def test_real_totals_without_a_split_are_no_data_not_zero(real, real_obs):
+    """Issue 9: Illinois 1995-2005, SC 1992 and 1994, VT 1994 and 674 county-years had a total
+    but no possession/sale split, and were served as 0 possession arrests."""
+    states = {(o.fips, int(o.period)) for o in real.observations
+              if len(o.fips) == 2 and o.measure == "drug_arrests_possession"
+              and "no_breakdown" in o.flags}
+    assert states == {*(("17", y) for y in range(1995, 2006)), ("45", 1992), ("45", 1994),
+                      ("50", 1994)}
+    for fips, year in states:
+        assert real_obs[(fips, "drug_arrests", str(year))].value > 0
+        for measure in icpsr.BREAKDOWN:
+            o = real_obs[(fips, measure, str(year))]
+            assert o.value is None and o.flags == {"no_breakdown"}, (fips, measure, year)
+    il = real_obs[("17", "drug_arrests", "2000")]
+    assert il.value == 73_941
+    counties = [o for o in real.observations
+                if len(o.fips) == 5 and o.measure == "drug_arrests_possession"
+                and "no_breakdown" in o.flags]
+    assert len(counties) == 674
+    assert all(o.value is None for o in counties)
+    cook = {m: real_obs[("17031", m, "2000")] for m in ("drug_arrests",
+                                                        "drug_arrests_possession",
+                                                        "drug_arrests_sale")}
+    assert cook["drug_arrests"].value == 58_697
+    assert cook["drug_arrests_possession"].value is None
+    assert cook["drug_arrests_sale"].flags == {"no_breakdown"}
+    # A 0 left in the split is a real 0: no arrests at all, or the other part has them all.
+    other = {"drug_arrests_possession": "drug_arrests_sale",
+             "drug_arrests_sale": "drug_arrests_possession"}
+    for o in real.observations:
+        if o.measure in other and o.value == 0:
+            total = real_obs[(o.fips, "drug_arrests", o.period)].value
+            assert total == 0 or real_obs[(o.fips, other[o.measure], o.period)].value, o
+
+
+def test_real_every_state_year_reads_the_2008_to_2012_split(raw_dir):
+    every = by_key(icpsr.read(raw_dir, all_state_years=True))
+    value = lambda fips, measure, year: every[(fips, measure, str(year))].value  # noqa: E731
+    assert [value("54", m, 2010) for m in ("drug_arrests_possession", "drug_arrests_sale")] == \
+        [6_195, 1_638]
+    for year in (2008, 2010, 2012):
+        present = {f for f, m, p in every if m == "drug_arrests_possession" and p == str(year)
+                   and len(f) == 2}
+        assert present == set(icpsr.STATES), year
+    assert value("36", "drug_arrests_possession", 2010) == 165_211  # NY: ICPSR's basis
+    assert value("17", "drug_arrests_possession", 2010) == 705  # IL: partial split
+    assert "partial" in every[("17", "drug_arrests_possession", "2010")].flags
+    assert every[("12", "drug_arrests_possession", "2010")].flags == {"no_reporting"}
 
 
 def test_real_table_69_and_icpsr_give_one_value_per_key(raw_dir, real):
