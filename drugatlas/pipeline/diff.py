@@ -56,17 +56,12 @@ def compare(old: Tables, new: Tables, *, old_label: str = "", new_label: str = "
             old_version: str = "", new_version: str = "",
             threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The changes from `old` to `new` as a JSON-ready dict (see the module docstring)."""
-    old_obs, old_span = _observations(old("observations"))
-    new_obs, new_span = _observations(new("observations"))
+    groups, old_span, new_span = _compare_observations(old("observations"),
+                                                       new("observations"), threshold)
     old_sources = {s["id"]: s for s in old("sources")}
     new_sources = {s["id"]: s for s in new("sources")}
     places = {p["fips"]: p["name"] for p in old("jurisdictions")}
     places.update({p["fips"]: p["name"] for p in new("jurisdictions")})
-
-    groups: dict[str, dict[str, dict]] = defaultdict(dict)  # source -> measure -> changes
-    for measure in sorted(set(old_obs) | set(new_obs)):
-        _compare_measure(measure, old_obs.get(measure, {}), new_obs.get(measure, {}), groups,
-                         threshold)
 
     sources = []
     for source_id in sorted(set(groups) | set(old_sources) | set(new_sources)):
@@ -99,17 +94,89 @@ def compare(old: Tables, new: Tables, *, old_label: str = "", new_label: str = "
     }
 
 
-def _observations(rows: Iterable[dict]):
-    """measure -> {(place, period): (value, flags, source)}, and source -> (first, last) period."""
-    by_measure: dict[str, dict] = defaultdict(dict)
-    periods: dict[str, set] = defaultdict(set)
-    for row in rows:
-        period, source = row["period"], row["source"]
-        value = row["value"]
-        by_measure[row["measure"]][(row["jurisdiction"], period)] = (
-            float(value) if value else None, row["flags"], source)
-        periods[source].add(period)
-    return by_measure, {source: (min(p), max(p)) for source, p in periods.items()}
+def _value(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _compare_observations(old_rows: Iterable[dict], new_rows: Iterable[dict], threshold: float):
+    """source -> measure -> changes, and each side's source -> (first, last) period.
+
+    The old side is indexed; the new side streams past it once (the bundle has 620,000 rows).
+    """
+    old: dict[tuple, tuple] = {}
+    old_periods: dict[str, set] = defaultdict(set)  # measure -> periods it had
+    old_span: dict[str, set] = defaultdict(set)
+    for row in old_rows:
+        measure, period, source = row["measure"], row["period"], row["source"]
+        old[(measure, row["jurisdiction"], period)] = (_value(row["value"]), row["flags"], source)
+        old_periods[measure].add(period)
+        old_span[source].add(period)
+
+    groups: dict[str, dict[str, dict]] = defaultdict(dict)
+
+    def bucket(source: str, measure: str) -> dict:
+        return groups[source].setdefault(measure, {
+            "added": [], "revised": [], "filled": [], "removed": [], "relabelled": []})
+
+    new_span: dict[str, set] = defaultdict(set)
+    seen: set[tuple] = set()
+    changed: dict[tuple, float | None] = {}  # new values that differ from the old side's
+    for row in new_rows:
+        measure, place, period, source = (row["measure"], row["jurisdiction"], row["period"],
+                                          row["source"])
+        key, value, flags = (measure, place, period), _value(row["value"]), row["flags"]
+        new_span[source].add(period)
+        before = old.get(key)
+        if before is None:
+            changed[key] = value
+            bucket(source, measure)["added"].append({
+                "place": place, "period": period, "value": _json_number(value), "flags": flags,
+                "new_period": period not in old_periods[measure], "year_earlier": None})
+            continue
+        seen.add(key)
+        old_value, old_flags, old_source = before
+        if old_value != value:
+            changed[key] = value
+        if old_value is not None and value is not None and old_value != value:
+            change = value - old_value
+            bucket(source, measure)["revised"].append({
+                "place": place, "period": period, "old": _json_number(old_value),
+                "new": _json_number(value), "change": _json_number(round(change, 10)),
+                "relative": round(change / old_value, 4) if old_value else None,
+                "flagged": _is_flagged(measure, old_value, value, threshold)})
+        elif old_value is None and value is not None:
+            bucket(source, measure)["filled"].append({
+                "place": place, "period": period, "value": _json_number(value), "flags": flags,
+                "old_flags": old_flags})
+        elif old_value is not None and value is None:
+            bucket(source, measure)["removed"].append({
+                "place": place, "period": period, "old": _json_number(old_value),
+                "flags": flags, "why": "no data now", "flagged": True})
+        elif (old_flags, old_source) != (flags, source):
+            bucket(source, measure)["relabelled"].append({
+                "place": place, "period": period, "old_flags": old_flags, "flags": flags,
+                "old_source": old_source, "source": source})
+    for key in old.keys() - seen:
+        old_value, old_flags, old_source = old[key]
+        bucket(old_source, key[0])["removed"].append({
+            "place": key[1], "period": key[2], "old": _json_number(old_value),
+            "flags": old_flags, "why": "gone", "flagged": old_value is not None})
+
+    def new_value(key):
+        if key in changed:
+            return changed[key]
+        return old[key][0] if key in seen else None
+
+    for by_measure in groups.values():
+        for measure, changes in by_measure.items():
+            for row in changes["added"]:
+                row["year_earlier"] = _json_number(
+                    new_value((measure, row["place"], _year_earlier(row["period"]))))
+
+    def spans(periods):
+        return {source: (min(p), max(p)) for source, p in periods.items()}
+
+    return groups, spans(old_span), spans(new_span)
 
 
 def _json_number(value: float | None):
@@ -131,50 +198,6 @@ def _is_flagged(measure: str, old: float, new: float, threshold: float) -> bool:
     if old == 0:
         return change != 0
     return abs(change / old) > threshold
-
-
-def _compare_measure(measure: str, old: dict, new: dict, groups, threshold: float) -> None:
-    old_periods = {period for _, period in old}
-
-    def bucket(source: str) -> dict:
-        return groups[source].setdefault(measure, {
-            "added": [], "revised": [], "filled": [], "removed": [], "relabelled": []})
-
-    for key, (value, flags, source) in new.items():
-        place, period = key
-        before = old.get(key)
-        if before is None:
-            year_earlier = new.get((place, _year_earlier(period)))
-            bucket(source)["added"].append({
-                "place": place, "period": period, "value": _json_number(value), "flags": flags,
-                "new_period": period not in old_periods,
-                "year_earlier": _json_number(year_earlier[0]) if year_earlier else None})
-            continue
-        old_value, old_flags, old_source = before
-        if old_value is not None and value is not None and old_value != value:
-            change = value - old_value
-            bucket(source)["revised"].append({
-                "place": place, "period": period, "old": _json_number(old_value),
-                "new": _json_number(value), "change": _json_number(round(change, 10)),
-                "relative": round(change / old_value, 4) if old_value else None,
-                "flagged": _is_flagged(measure, old_value, value, threshold)})
-        elif old_value is None and value is not None:
-            bucket(source)["filled"].append({"place": place, "period": period,
-                                             "value": _json_number(value), "flags": flags,
-                                             "old_flags": old_flags})
-        elif old_value is not None and value is None:
-            bucket(source)["removed"].append({"place": place, "period": period,
-                                              "old": _json_number(old_value), "flags": flags,
-                                              "why": "no data now", "flagged": True})
-        elif (old_flags, old_source) != (flags, source):
-            bucket(source)["relabelled"].append({
-                "place": place, "period": period, "old_flags": old_flags, "flags": flags,
-                "old_source": old_source, "source": source})
-    for key, (old_value, old_flags, old_source) in old.items():
-        if key not in new:
-            bucket(old_source)["removed"].append({
-                "place": key[0], "period": key[1], "old": _json_number(old_value),
-                "flags": old_flags, "why": "gone", "flagged": old_value is not None})
 
 
 SOURCE_FIELDS = ("publisher", "title", "url", "file", "retrieved", "sha256", "licence", "caveats")
