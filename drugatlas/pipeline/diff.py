@@ -19,8 +19,8 @@ field. A revision larger than the threshold (relative, and for counts at least
 MIN_COUNT_CHANGE) and every number that went away are *flagged*: `data load` refuses the
 bundle until a person accepts them (`--accept-revisions`).
 
-The JSON form (FORMAT 1) is described in docs/operations.md; its per-source "summary" is what
-a release record, the changelog line and subscribers' digest lines are made from.
+The JSON form (FORMAT 1) is described in docs/operations.md. release_summary() keeps what a
+release record needs: each source's summary and new figures, without the row lists.
 """
 from __future__ import annotations
 
@@ -298,6 +298,32 @@ def _compare_bills(old_rows, new_rows, old_events, new_events) -> dict:
     return {"added": [brief(new[k]) for k in sorted(set(new) - set(old))],
             "changed": changed,
             "removed": [brief(old[k]) for k in sorted(set(old) - set(new))]}
+
+
+def release_summary(changes: dict) -> dict:
+    """The diff without its row lists, but with every new figure: what a release record keeps.
+
+    Per source: its summary (newest period, new periods, states updated, earlier periods
+    revised) and per measure the counts and `new_figures`, the values of new periods with the
+    value a year earlier, for the changelog line and subscribers' digest lines. Legal changes
+    are kept whole (they are few).
+    """
+    sources = []
+    for source in changes["sources"]:
+        sources.append({
+            **{k: source[k] for k in ("id", "publisher", "title", "url", "status", "retrieved",
+                                      "summary")},
+            "measures": [{
+                **{k: m[k] for k in ("measure", "label", "unit", "counts", "new_periods")},
+                "new_figures": [{k: r[k] for k in ("place", "period", "value", "year_earlier")}
+                                for r in m["added"] if r["new_period"] and r["value"] is not None],
+            } for m in source["measures"]]})
+    places = {r["place"] for s in sources for m in s["measures"] for r in m["new_figures"]}
+    places |= {law["jurisdiction"] for kind in ("added", "changed", "removed")
+               for law in changes["legal"]["laws"][kind]}
+    return {**{k: changes[k] for k in ("format", "old", "new", "threshold", "totals", "legal")},
+            "sources": sources,
+            "places": {f: name for f, name in changes["places"].items() if f in places}}
 
 
 # Flagged changes and the load's check ----------------------------------------------------------

@@ -210,3 +210,13 @@ def test_every_reader_has_a_catalogue_entry():
     assert tuple(catalogue.ENTRIES) == registry.READERS
     for entry in catalogue.entries():
         assert entry.downloads or entry.by_hand or entry.project, entry.reader
+
+
+def test_operations_doc_says_where_every_source_comes_from():
+    from django.conf import settings
+
+    text = (settings.PROJECT_DIR / "docs" / "operations.md").read_text()
+    for entry in catalogue.entries():
+        assert f"`{entry.reader}`" in text, entry.reader
+        for item in entry.by_hand:
+            assert item.file.split("/")[0] in text, item.file

@@ -177,3 +177,17 @@ def test_text_names_places_periods_and_sizes(changes):
 def test_json_form_round_trips(changes):
     assert json.loads(json.dumps(changes)) == changes
     assert changes["format"] == 1 and changes["places"]["39035"] == "Cuyahoga County"
+
+
+def test_release_summary_keeps_summaries_and_new_figures_only(changes):
+    summary = diff.release_summary(changes)
+    vsrr = next(s for s in summary["sources"] if s["id"] == VSRR)
+    assert vsrr["summary"]["states_updated"] == 2
+    deaths = next(m for m in vsrr["measures"] if m["measure"] == DEATHS)
+    assert deaths["new_figures"] == [
+        {"place": "00", "period": "2025-01", "value": 98000, "year_earlier": 100000},
+        {"place": "39", "period": "2025-01", "value": 4200, "year_earlier": 5000},
+        {"place": "48", "period": "2025-01", "value": 3950, "year_earlier": 4000}]
+    assert "revised" not in deaths and deaths["counts"]["revised"] == 2
+    assert summary["places"] == {"00": "United States", "39": "Ohio", "48": "Texas"}
+    assert json.loads(json.dumps(summary)) == summary
