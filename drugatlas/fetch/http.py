@@ -71,6 +71,7 @@ def get(url: str, dest: Path, settings: Settings, *, etag: str = "",
         try:
             return _get_once(address, dest, settings.timeout, etag, last_modified)
         except urllib.error.HTTPError as e:
+            e.close()
             if e.code not in TRANSIENT:
                 raise PublisherError(f"{host} answered HTTP {e.code} {e.reason} for {address}"
                                      f"{_hint(e.code)}") from None
@@ -102,6 +103,7 @@ def _get_once(address: str, dest: Path, timeout: float, etag: str,
         response = urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as e:
         if e.code == 304:
+            e.close()
             return Answer(address, 304, e.headers.get("ETag", "") or etag,
                           e.headers.get("Last-Modified", "") or last_modified)
         raise
@@ -116,9 +118,11 @@ def _write_body(response, dest: Path) -> tuple[str, int]:
     """Stream the body to dest, decompressing gzip; return its sha256 and size as written."""
     gzipped = response.headers.get("Content-Encoding", "").lower() == "gzip"
     inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
-    digest, size = hashlib.sha256(), 0
+    announced = response.headers.get("Content-Length", "")
+    digest, size, received = hashlib.sha256(), 0, 0
     with dest.open("wb") as out:
         while chunk := response.read(CHUNK):
+            received += len(chunk)
             data = inflate.decompress(chunk) if inflate else chunk
             out.write(data)
             digest.update(data)
@@ -130,6 +134,9 @@ def _write_body(response, dest: Path) -> tuple[str, int]:
             out.write(data)
             digest.update(data)
             size += len(data)
+    # Reading in chunks, http.client takes a connection closed early for the end of the body.
+    if announced.isdigit() and received < int(announced):
+        raise http.client.IncompleteRead(b"", int(announced) - received)
     return digest.hexdigest(), size
 
 

@@ -121,7 +121,7 @@ class _Fetcher:
         try:
             for download in entry.downloads:
                 self._download(entry, download, new)
-            if any(e["status"] == "downloaded" for e in new.values()):
+            if any(new[d.file]["status"] == "downloaded" for d in entry.downloads):
                 self._read_with_reader(entry, new)
         except http.PublisherError as e:
             return self._keep_previous(entry, new, FAILED, str(e))
@@ -159,9 +159,13 @@ class _Fetcher:
         before = self._previous(download.file)
         part = self.staging / f".part-{hashlib.sha256(download.file.encode()).hexdigest()[:12]}"
         self.progress(f"{entry.reader}: {download.url}")
-        answer = http.get(download.url, part, self.settings,
-                          etag=(before or {}).get("etag", ""),
-                          last_modified=(before or {}).get("last_modified", ""))
+        try:
+            answer = http.get(download.url, part, self.settings,
+                              etag=(before or {}).get("etag", ""),
+                              last_modified=(before or {}).get("last_modified", ""))
+        except BaseException:
+            part.unlink(missing_ok=True)  # a partial body is no file
+            raise
         if answer.status == 304:
             if before is None:
                 raise http.PublisherError(f"{answer.url} answered 304 Not Modified to a request "
@@ -206,13 +210,16 @@ class _Fetcher:
             where = Path(e.file)
             if where.is_relative_to(self.staging.resolve()):
                 where = where.relative_to(self.staging.resolve())
-            for name, item in new.items():
-                if item["status"] == "downloaded":
-                    self._set_aside(self.staging / name, name)
+            self._set_aside_downloads(new)
             problem = SourceError(where, e.message, e.row, e.column)
             raise Rejected(f"the file no longer reads as the reader expects (a format change?): "
                            f"{problem}; the new file is kept under {manifest.REJECTED_DIR}/") \
                 from None
+        except Exception as e:  # a reader that trips over a malformed file must not stop the rest
+            self._set_aside_downloads(new)
+            raise Rejected(f"the {entry.reader} reader could not read the new file "
+                           f"({type(e).__name__}: {e}); the new file is kept under "
+                           f"{manifest.REJECTED_DIR}/") from None
 
     def _keep_previous(self, entry: Entry, new: dict[str, dict], status: str,
                        message: str) -> SourceResult:
@@ -263,6 +270,11 @@ class _Fetcher:
         _link_or_copy(self.previous / name, target)
         return {**before, "status": status,
                 "checked_at": self.now if checked_at is None else checked_at}
+
+    def _set_aside_downloads(self, new: dict[str, dict]) -> None:
+        for name, item in new.items():
+            if item["status"] == "downloaded":
+                self._set_aside(self.staging / name, name)
 
     def _set_aside(self, path: Path, name: str) -> None:
         target = self.staging / manifest.REJECTED_DIR / name

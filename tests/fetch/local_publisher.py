@@ -44,6 +44,7 @@ class Route:
     delay: float = 0.0  # seconds before answering
     fail_first: int = 0  # answer 500 to this many requests first
     gzip: bool = False
+    truncate: bool = False  # announce the whole body, send half of it, hang up
 
 
 @dataclass
@@ -86,6 +87,10 @@ def _handler(publisher: Publisher):
                 body, extra = route.body, dict(validators)
                 if route.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
                     body, extra["Content-Encoding"] = gzip.compress(body), "gzip"
+                if route.truncate:
+                    extra["Content-Length"] = str(len(body))
+                    body = body[:len(body) // 2]
+                    self.close_connection = True
                 self._answer(200, body, route.content_type, extra)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (the timeout tests)
@@ -94,10 +99,10 @@ def _handler(publisher: Publisher):
             self.send_response(status)
             if content_type:
                 self.send_header("Content-Type", content_type)
-            for name, value in (headers or {}).items():
+            headers = {"Content-Length": str(len(body)), **(headers or {})}
+            for name, value in headers.items():
                 if value:
                     self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if body:
                 self.wfile.write(body)

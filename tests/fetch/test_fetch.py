@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 import pytest
 from local_publisher import VSRR, VSRR_METADATA, VSRR_ROWS, Route, serve
@@ -112,6 +113,28 @@ def test_a_publisher_that_does_not_answer_in_time_fails_without_an_earlier_copy(
     assert manifest.files(manifest.read(tmp_path / "raw" / "1")) == {}
 
 
+def test_an_answer_broken_off_leaves_no_partial_file(publisher, base_raw, releases, tmp_path):
+    serve(publisher, releases["current"], truncate=True)
+    report = _fetch(publisher, tmp_path / "raw" / "1")
+
+    vsrr = _source(report, "vsrr")
+    assert vsrr.failed and "broke off the answer (IncompleteRead" in vsrr.message
+    assert not list((tmp_path / "raw" / "1").glob(".part-*"))
+    assert not (tmp_path / "raw" / "1" / VSRR.file).exists()
+
+
+def test_a_row_cut_short_is_rejected_whatever_the_reader_raises(publisher, base_raw, releases,
+                                                                tmp_path):
+    lines = releases["later"].rows_csv.split(b"\n")
+    lines[1] = lines[1].split(b",")[0] + b",2015"  # a row of two fields under twelve columns
+    serve(publisher, replace(releases["later"], rows_csv=b"\n".join(lines)))
+    report = _fetch(publisher, tmp_path / "raw" / "1")
+
+    assert _source(report, "vsrr").status == "rejected"
+    assert (tmp_path / "raw" / "1" / manifest.REJECTED_DIR / VSRR.file).is_file()
+    assert not (tmp_path / "raw" / "1" / VSRR.file).exists()
+
+
 def test_an_html_error_page_is_not_taken_for_the_file(publisher, base_raw, releases, tmp_path):
     serve(publisher, releases["current"])
     publisher.routes[VSRR_ROWS] = Route(b"<!DOCTYPE html><html><body>Down for maintenance"
@@ -140,6 +163,21 @@ def test_a_renamed_column_is_rejected_naming_file_row_and_column(publisher, base
     assert (folder / VSRR.file).read_bytes() == releases["current"].rows_csv
     assert (folder / manifest.REJECTED_DIR / VSRR.file).read_bytes() == \
         releases["renamed"].rows_csv
+
+
+def test_a_new_code_is_rejected_naming_its_row(publisher, base_raw, releases, tmp_path):
+    text = releases["later"].rows_csv.decode()
+    header, first, rest = text.split("\n", 2)
+    new_code = first.replace("Cocaine (T40.5)", "Xylazine (T42.7)")
+    assert new_code != first
+    serve(publisher, replace(releases["later"],
+                             rows_csv=f"{header}\n{new_code}\n{rest}".encode()))
+    report = _fetch(publisher, tmp_path / "raw" / "1")
+
+    vsrr = _source(report, "vsrr")
+    assert vsrr.status == "rejected"
+    assert f"{VSRR.file}, row 1, column 'Indicator': unknown indicator 'Xylazine (T42.7)'" in \
+        vsrr.message
 
 
 def test_census_files_in_latin_1_are_stored_as_utf_8(publisher, base_raw, tmp_path):
