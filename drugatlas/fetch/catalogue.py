@@ -26,7 +26,6 @@ class Download:
     # Socrata dataset: its metadata says when the rows last changed, so an unchanged release
     # is recognised before the (large) rows are asked for.
     metadata: Download | None = None
-    socrata_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def socrata(host: str, dataset: str, file: str) -> Download:
     metadata = Download(f"{folder}/{dataset}.json", f"https://{host}/api/views/{dataset}.json",
                         kind="json")
     return Download(file, f"https://{host}/api/views/{dataset}/rows.csv?accessType=DOWNLOAD",
-                    metadata=metadata, socrata_id=dataset)
+                    metadata=metadata)
 
 
 def _census(source) -> Download:

@@ -72,8 +72,8 @@ def previous_folder(dest: Path) -> Path | None:
     if not dest.parent.is_dir():
         return None
     for folder in dest.parent.iterdir():
-        if folder.resolve() == dest or not is_fetch_folder(folder):
-            continue
+        if folder.resolve() == dest or folder.name.startswith(".") or not is_fetch_folder(folder):
+            continue  # (a name with a dot is a fetch that never finished)
         try:
             fetched_at = read(folder).get("fetched_at", "")
         except ValueError:
