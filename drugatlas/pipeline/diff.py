@@ -209,7 +209,7 @@ def _source(source_id: str, old: dict | None, new: dict | None, by_measure: dict
                if old and new and old.get(f) != new.get(f)}
     if old and new and not changed and not by_measure:
         return None
-    info = new or old
+    info = new or old or {}  # a source no sources table names still gets its changes shown
     status = "new" if not old else "removed" if not new else "changed"
     measure_items = []
     for slug, changes in sorted(by_measure.items()):
