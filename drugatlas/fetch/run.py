@@ -173,6 +173,8 @@ class _Fetcher:
             kept = self._reuse(download.file, before, "not_modified")
             kept.update(etag=answer.etag or kept.get("etag", ""),
                         last_modified=answer.last_modified or kept.get("last_modified", ""))
+            if release:  # the publisher confirmed these rows for its current release
+                kept["release"] = release
             return kept
         try:
             transcoded_from = checks.check(part, download, answer.content_type)

@@ -68,7 +68,8 @@ def test_rows_unchanged_under_new_metadata_are_answered_304(publisher, base_raw,
 
     assert _source(report, "vsrr").status == "unchanged"
     assert publisher.asked(VSRR_ROWS)[1]["If-None-Match"] == publisher.routes[VSRR_ROWS].etag
-    assert manifest.read(tmp_path / "raw" / "2")["files"][VSRR.file]["status"] == "not_modified"
+    rows = manifest.read(tmp_path / "raw" / "2")["files"][VSRR.file]
+    assert rows["status"] == "not_modified" and rows["release"] == "2025-08-13T13:56:32Z"
 
 
 def test_a_new_release_is_downloaded(publisher, base_raw, releases, tmp_path):
