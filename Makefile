@@ -28,9 +28,10 @@ node_modules/.installed: package.json package-lock.json
 migrate: setup
 	$(MANAGE) migrate --noinput -v 0
 
-# Load the committed bundle (skipped when this version is already loaded).
+# Load the committed bundle (skipped when this version is already loaded). It was reviewed in
+# the repository, so large revisions need no confirmation here (see docs/operations.md).
 load: migrate
-	$(MANAGE) data load
+	$(MANAGE) data load --accept-revisions
 
 run: load
 	$(MANAGE) collectstatic --noinput -v 0
@@ -56,7 +57,7 @@ test-browser: setup
 # Rebuild the bundle from ../shared/data/raw (or $$DRUGATLAS_RAW_DIR), then load it.
 data: migrate
 	$(MANAGE) data build
-	$(MANAGE) data load
+	$(MANAGE) data load --accept-revisions
 
 data-check: setup
 	$(MANAGE) data check

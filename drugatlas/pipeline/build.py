@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import bundle, collect, derive, validate
+from . import bundle, collect, derive, raw_folder, validate
 
 
 @dataclass
@@ -20,14 +20,16 @@ def build_files(raw_dir: Path, progress: Callable[[str], None] = lambda step: No
                 bundle_dir: Path | None = None) -> BuildReport:
     """Every bundle file's bytes, built from the raw folder. Raises SourceError on bad input.
 
+    raw_dir may be a fetch folder (`data fetch`): its files are read over the raw folder's.
     Legal rows editors exported into the bundle at bundle_dir are kept (they win over research).
     """
     started = time.perf_counter()
-    results = collect.run_readers(raw_dir, progress=lambda name: progress(f"reading {name}"))
+    with raw_folder.opened(raw_dir) as raw:
+        results = collect.run_readers(raw.path, progress=lambda name: progress(f"reading {name}"))
     progress("validating")
     validate.validate(results)
     places = [p for r in results.values() for p in r.places]
-    sources = [s for r in results.values() for s in r.sources]
+    sources = [raw.dated(s) for r in results.values() for s in r.sources]
     files = {s.id: s.file for s in sources}
     progress("deriving rates and coverage")
     observations = derive.derive([o for r in results.values() for o in r.observations], files)
