@@ -74,7 +74,7 @@ def unsubscribe_mailto(subscriber: Subscriber) -> str:
     if not mailto:
         return ""
     token = tokens.make_token(subscriber, tokens.MANAGE)
-    return f"mailto:{mailto}?subject={quote('unsubscribe ' + token)}"
+    return f"mailto:{mailto}?subject={quote('unsubscribe ' + token, safe=':')}"
 
 
 def list_headers(subscriber: Subscriber) -> dict[str, str]:
