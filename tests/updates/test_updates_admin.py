@@ -95,3 +95,15 @@ def test_prune_deletes_old_unconfirmed_signups(people):
     call_command("updates", "prune", "--days", "30")
     assert not Subscriber.objects.filter(status=Subscriber.PENDING).exists()
     assert Subscriber.objects.confirmed().count() == 2
+
+
+def test_counts_show_suppressed_addresses_by_reason_never_the_addresses(people):
+    from drugatlas.updates import suppression
+    from drugatlas.updates.models import Suppression
+
+    suppression.suppress("ana@example.org", Suppression.HARD_BOUNCE)
+    suppression.suppress("gone@example.org", Suppression.ERASED)
+    html = staff("view_subscriber").get("/admin/updates/subscriber/counts/").content.decode()
+    assert "<td>Hard bounce</td><td>1</td>" in html and "<td>Erased at the person&#x27;s request</td><td>1</td>" in html
+    assert "stopped (bounced or complained): 1" in html
+    assert "example.org" not in html
