@@ -2,8 +2,9 @@
 
 - A sign-up writes its confirmation here and answers at once; the confirmation is then tried
   once *after* the answer has gone (`SendAfterResponse`), bounded by EMAIL_TIMEOUT, and
-  otherwise waits for `drugatlas updates send`. A relay that failed that way is left alone by
-  sign-ups for UPDATES_RELAY_BACKOFF_SECONDS, so a hung relay cannot tie up the web workers.
+  otherwise waits for `drugatlas updates send`. One web worker at a time talks to the relay,
+  and a relay that failed is left alone by sign-ups for UPDATES_RELAY_BACKOFF_SECONDS, so a
+  hung relay cannot tie up the web workers (`try_now`).
 - A sender *claims* a message (one conditional UPDATE) before sending it, outside any
   transaction: no database lock is held while the relay thinks, and a sign-up's attempt and
   an `updates send` run never send the same message. A claim lapses after CLAIM_SECONDS, so a
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 300
 RELAY_DOWN_KEY = "drugatlas:updates:relay-down"
+SENDING_KEY = "drugatlas:updates:web-sender"
+DRAIN_LIMIT = 20
 SENT, FAILED, CANCELLED, BOUNCED = "sent", "failed", "cancelled", "bounced"
 DEFERRED_BY_RECIPIENT = re.compile(r"^SMTP(Recipients|Data)\w* 4\d\d\b")
 
@@ -199,7 +202,8 @@ def deliver(result: DeliveryResult | None = None, lease=None) -> DeliveryResult:
                 result.waiting += len(pending) - done
                 break
             try:
-                result.count(deliver_one(pk, connection))
+                outcome = deliver_one(pk, connection)
+                result.count(outcome or "waiting")  # None: another sender holds it
             except RelayUnreachable as exc:
                 result.failed += 1
                 result.waiting += len(pending) - done - 1
@@ -219,16 +223,35 @@ def relay_backing_off() -> bool:
     return bool(cache.get(RELAY_DOWN_KEY))
 
 
+def _untried_notices(limit: int) -> list[int]:
+    return list(OutboxMessage.objects.filter(
+        kind__in=(OutboxMessage.CONFIRM, OutboxMessage.ALREADY), sent_at__isnull=True,
+        cancelled=False, attempts=0).order_by("created_at", "id").values_list("pk", flat=True)[:limit])
+
+
 def try_now(pk: int) -> None:
-    """One attempt at one message (a sign-up's, after its answer has gone)."""
-    if relay_backing_off():
-        return
-    try:
-        deliver_one(pk)
-    except RelayUnreachable:
-        pass
-    except Exception as exc:  # noqa: BLE001 - the answer is already sent; the outbox keeps it
-        log.warning("updates: message %s: immediate attempt failed (%s)", pk, type(exc).__name__)
+    """One attempt at a sign-up's email, after its answer has gone.
+
+    One web worker at a time talks to the relay (a cache key): a relay that starts hanging
+    ties up one worker, not all of them. A sign-up that finds the key taken leaves its email
+    to that worker, which sends the notices waiting untried before it lets go; while the
+    relay is known to be down, nobody tries and `updates send` delivers them later.
+    """
+    timeout = int(float(getattr(settings, "EMAIL_TIMEOUT", None) or 10) * 4) + 5
+    todo = [pk]
+    while todo and not relay_backing_off() and cache.add(SENDING_KEY, 1, timeout):
+        try:
+            for message_pk in todo:
+                deliver_one(message_pk)
+        except RelayUnreachable:
+            return
+        except Exception as exc:  # noqa: BLE001 - the answer is already sent; the outbox keeps it
+            log.warning("updates: immediate attempt failed (%s)", type(exc).__name__)
+            return
+        finally:
+            cache.delete(SENDING_KEY)
+        # Sign-ups that found the key taken while we were sending left theirs to us.
+        todo = _untried_notices(DRAIN_LIMIT)
 
 
 class SendAfterResponse(HttpResponseRedirect):

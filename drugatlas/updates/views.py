@@ -76,11 +76,14 @@ def thanks(request):
 
 
 def _private(view):
-    """Token pages: never cached, never indexed, and no Referer that could carry the token."""
+    """Token pages: never cached, never indexed, and no Referer that could carry the token.
+
+    `strict-origin`, not `no-referrer`: browsers then send the page's origin (not "null") in
+    the Origin header of its form posts, which Django's CSRF check needs."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
     return never_cache(wrapped)

@@ -195,8 +195,8 @@ def test_token_pages_are_not_cached_and_send_no_referer(client, subscriber):
                      client.get(f"/updates/unsubscribe/{token}/"),
                      press(client, "preferences", token)):
         assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
-        assert b'<meta name="referrer" content="no-referrer">' in response.content
+        assert response["Referrer-Policy"] == "strict-origin"
+        assert b'<meta name="referrer" content="strict-origin">' in response.content
 
 
 def test_no_page_links_to_a_token_url(client, subscriber):

@@ -236,3 +236,17 @@ def test_a_retried_digest_keeps_its_message_id(client, states, relay):
 
 def emails_tag(message_id: str) -> str:
     return message_id.strip("<>").split("@")[0]
+
+
+def test_one_web_worker_at_a_time_talks_to_the_relay_and_sends_what_others_left(states, relay):
+    """A sign-up that finds another worker sending leaves its email to it: the holder sends
+    the untried notices before letting go, so nothing waits for cron while the relay works."""
+    client = Client()
+    cache.add(outbox.SENDING_KEY, 1, 60)  # another worker is talking to the relay
+    client.post("/updates/", signup_data(email="first@example.org"))
+    assert OutboxMessage.objects.get().attempts == 0 and not relay.messages
+    cache.delete(outbox.SENDING_KEY)  # that worker is done: the next sign-up sends both
+    client.post("/updates/", signup_data(email="second@example.org"))
+    assert sorted(a for m in relay.messages for a in m.rcpt_tos) == ["first@example.org",
+                                                                      "second@example.org"]
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
