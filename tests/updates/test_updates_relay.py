@@ -58,9 +58,10 @@ def test_a_550_at_send_time_suppresses_and_nothing_more_goes_to_that_address(cli
     assert digest.run().sent == 1
     assert [m.rcpt_tos for m in relay.messages[-1:]] == [["bob@example.org"]]
     assert len(relay.to("ana@example.org")) == 1  # her confirmation, long ago
-    # a sign-up by someone else gets no "already subscribed" note to her either
+    # only a new sign-up with her address writes to her again: asking her to confirm afresh
     client.post("/updates/", signup_data(email="ana@example.org"))
     assert Subscriber.objects.get(pk=ana.pk).status == Subscriber.PENDING
+    assert confirm_link(relay.to("ana@example.org")[-1])
 
 
 def test_a_550_to_a_confirmation_suppresses_too(client, states, relay):

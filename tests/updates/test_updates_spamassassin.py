@@ -26,7 +26,9 @@ def score(message: bytes, tmp_path) -> tuple[float, list[str]]:
     answer = subprocess.run(
         [SPAMASSASSIN, "--local", "--test-mode", "--nocreate-prefs", f"--prefspath={prefs}",
          "--cf=use_bayes 0", "--cf=bayes_auto_learn 0"],
-        input=message, capture_output=True, timeout=120, check=True)
+        input=message, capture_output=True, timeout=120)
+    if answer.returncode != 0:  # installed but unable to run (e.g. no rules): say why
+        pytest.skip(f"spamassassin could not run: {answer.stderr.decode(errors='replace')[-300:]}")
     head = answer.stdout.decode("utf-8", "replace").split("\n\n", 1)[0]
     status = re.search(r"^X-Spam-Status: (\w+), score=(-?[\d.]+) .*?tests=([^\n]*(?:\n\t[^\n]*)*)",
                        head, re.MULTILINE)

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from drugatlas.updates import bounces, digest, leases
+from drugatlas.updates import bounces, digest, leases, mailfiles
 from drugatlas.updates.models import Subscriber
 
 
@@ -101,7 +101,10 @@ class Command(BaseCommand):
 
     def _prune(self, days=30, **options):
         cutoff = timezone.now() - timedelta(days=days)
-        deleted, _ = Subscriber.objects.filter(status=Subscriber.PENDING,
-                                               created_at__lt=cutoff).delete()
+        stale = Subscriber.objects.filter(status=Subscriber.PENDING, created_at__lt=cutoff)
+        addresses = list(stale.values_list("email", flat=True))
+        deleted, _ = stale.delete()
+        for address in addresses:  # the confirmations the file backend kept (development)
+            mailfiles.scrub(address)
         self.stdout.write(f"deleted unconfirmed sign-ups older than {days} days "
                           f"(rows incl. related: {deleted})")
