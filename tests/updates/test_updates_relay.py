@@ -100,7 +100,8 @@ def test_a_451_is_retried_and_counted_as_a_soft_bounce_when_given_up(client, sta
     assert Suppression.objects.get().reason == Suppression.SOFT_BOUNCES
 
 
-def test_with_a_hanging_relay_a_signup_answers_at_once_and_the_next_send_delivers(states, relay):
+def test_with_a_hanging_relay_a_signup_answers_at_once_and_the_next_send_delivers(states, relay, settings):
+    settings.EMAIL_TIMEOUT = timeout = 3
     relay.hang()
     client = Client()
     started = time.monotonic()
@@ -110,16 +111,17 @@ def test_with_a_hanging_relay_a_signup_answers_at_once_and_the_next_send_deliver
     message = OutboxMessage.objects.get()
     assert message.sent_at is None and message.attempts == 1 and message.claimed_until is None
     assert "SMTPServerDisconnected" in message.last_error
+    assert first < timeout + 2  # one attempt, bounded by EMAIL_TIMEOUT (a busy machine adds some)
     # the relay is known to be down: the next sign-ups do not even try it
     started = time.monotonic()
     client.post("/updates/", signup_data(email="ben@example.org"))
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < timeout / 2
     assert OutboxMessage.objects.get(subscriber__email_key="ben@example.org").attempts == 0
-    assert first < 1 + 0.5  # one attempt, bounded by EMAIL_TIMEOUT (1 s here)
     # `updates send` while it still hangs: one bounded try, the rest wait untouched
     started = time.monotonic()
     result = digest.run()
-    assert result.failed == 1 and result.waiting == 1 and time.monotonic() - started < 3
+    assert result.failed == 1 and result.waiting == 1 and time.monotonic() - started < timeout + 2
+    assert OutboxMessage.objects.get(subscriber__email_key="ben@example.org").attempts == 0
     relay.accept()
     cache.delete(outbox.RELAY_DOWN_KEY)
     assert digest.run().sent == 2
