@@ -132,14 +132,14 @@ def _failed(row: OutboxMessage, exc: Exception) -> str:
         # Refused for good (user unknown, mailbox disabled, ...): a hard bounce. A 5.7.x is
         # about our message or our sender (policy), not the address: that one is retried.
         row.last_error = f"{type(exc).__name__} {refusal[0]} {refusal[1]}".strip()[:200]
-        row.save(update_fields=["last_error"])
+        row.save(update_fields=["attempts", "last_error"])
         suppression.suppress(address, Suppression.HARD_BOUNCE)
         log.warning("updates: message %s refused for good (%s); address suppressed",
                     row.pk, row.last_error)
         return BOUNCED
     if _recipient_rejected_by_service(exc):
         row.last_error = type(exc).__name__
-        row.save(update_fields=["last_error"])
+        row.save(update_fields=["attempts", "last_error"])
         suppression.suppress(address, Suppression.REJECTED)
         return BOUNCED
     detail = f" {refusal[0]} {refusal[1]}".rstrip() if refusal else ""
