@@ -4,8 +4,7 @@ DATABASE_URL   default sqlite:///<project>/var/drugatlas.sqlite3; postgres://...
 SECRET_KEY     default: a random key kept in var/secret_key
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma-separated
-EMAIL_URL-ish  EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-               EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+EMAIL_*, UPDATES_*, ANYMAIL_*   mail: see docs/configuration.md
 """
 import os
 from pathlib import Path
@@ -148,6 +147,9 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Mail: the updates list (docs/configuration.md lists each setting, docs/operations.md
+# how to wire a relay or an email service). Every EMAIL_* and UPDATES_* setting comes from
+# the environment; `check --deploy` refuses a file/console backend and a localhost From.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -155,7 +157,36 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_SSL_CERTFILE = os.environ.get("EMAIL_SSL_CERTFILE") or None
+EMAIL_SSL_KEYFILE = os.environ.get("EMAIL_SSL_KEYFILE") or None
+# Seconds for each network operation with the relay: a relay that hangs costs at most this.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "5"))
+EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Drug Policy Atlas] ")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Drug Policy Atlas <updates@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# django-anymail (an email service instead of SMTP): every ANYMAIL_<NAME> variable becomes
+# ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET=user:password,
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.
+ANYMAIL = {name[len("ANYMAIL_"):]: value for name, value in os.environ.items()
+           if name.startswith("ANYMAIL_") and value}
+UPDATES_WEBHOOK_PROVIDERS = [p.strip() for p in
+                             os.environ.get("UPDATES_WEBHOOK_PROVIDERS", "").split(",") if p.strip()]
+UPDATES_REPLY_TO = [a.strip() for a in os.environ.get("UPDATES_REPLY_TO", "").split(",") if a.strip()]
+UPDATES_POSTAL_ADDRESS = os.environ.get("UPDATES_POSTAL_ADDRESS", "")
+UPDATES_UNSUBSCRIBE_MAILTO = os.environ.get("UPDATES_UNSUBSCRIBE_MAILTO", "")
+# Envelope sender (Return-Path) for relays that return bounces by mail; "{id}" is replaced by
+# each message's random id (bounces+{id}@example.org), so a bounce names its message.
+UPDATES_ENVELOPE_SENDER = os.environ.get("UPDATES_ENVELOPE_SENDER", "")
+UPDATES_SOFT_BOUNCE_LIMIT = int(os.environ.get("UPDATES_SOFT_BOUNCE_LIMIT", "3"))
+UPDATES_MAX_ATTEMPTS = int(os.environ.get("UPDATES_MAX_ATTEMPTS", "5"))
+UPDATES_CONFIRM_DAYS = int(os.environ.get("UPDATES_CONFIRM_DAYS", "7"))
+UPDATES_MANAGE_DAYS = int(os.environ.get("UPDATES_MANAGE_DAYS", "730"))
+# Key of the suppression list's address hashes; keep it when SECRET_KEY rotates.
+UPDATES_SUPPRESSION_KEY = os.environ.get("UPDATES_SUPPRESSION_KEY", "")
+UPDATES_RELAY_BACKOFF_SECONDS = int(os.environ.get("UPDATES_RELAY_BACKOFF_SECONDS", "60"))
+UPDATES_SEND_LOCK_SECONDS = int(os.environ.get("UPDATES_SEND_LOCK_SECONDS", "900"))
+# --- end of mail
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -11,6 +11,7 @@ urlpatterns = [
     path("legislation/", include("drugatlas.legislation.urls")),
     path("", include("drugatlas.corrections.urls")),
     path("updates/", include("drugatlas.updates.urls")),
+    path("mail/", include("drugatlas.updates.webhook_urls")),  # email services' webhooks
     path("reinvest/", include("drugatlas.reinvest.urls")),
     path("", include("drugatlas.atlas.urls")),
 ]

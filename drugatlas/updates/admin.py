@@ -1,4 +1,5 @@
-"""Editors: subscribers (erase on request), counts by state and topic, CSV export, the outbox."""
+"""Editors: subscribers (erase on request), counts by state and topic, CSV export, the outbox,
+and how many addresses are suppressed and why (counts only: the list holds no address)."""
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from drugatlas.sources.common import STATES
 
-from . import subscriptions
-from .models import TOPICS, Change, Digest, FollowedState, Subscriber
+from . import subscriptions, suppression
+from .models import TOPICS, Change, FollowedState, OutboxMessage, Subscriber, Suppression
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         topic_rows = [{"code": code, "label": label,
                        "confirmed": confirmed.filter(**{f"topic_{code}": True}).count()}
                       for code, label in TOPICS]
+        suppressed = suppression.counts()
         language_rows = list(confirmed.values("language").annotate(n=Count("id")).order_by("language"))
         context = {
             **self.admin_site.each_context(request),
@@ -107,6 +109,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             "state_rows": state_rows,
             "topic_rows": topic_rows,
             "language_rows": language_rows,
+            "suppression_rows": [(label, suppressed.get(code, 0))
+                                 for code, label in Suppression.REASONS],
             "can_export": request.user.has_perm("updates.export_subscribers"),
         }
         return TemplateResponse(request, "admin/updates/subscriber/counts.html", context)
@@ -146,14 +150,15 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
     """The outbox: what is waiting, what went out, what failed (bodies are not shown)."""
 
-    list_display = ["__str__", "subscriber", "created_at", "sent_at", "cancelled", "attempts",
-                    "last_error"]
-    list_filter = ["cancelled", ("sent_at", admin.EmptyFieldListFilter)]
-    fields = ["subscriber", "subject", "created_at", "sent_at", "cancelled", "attempts", "last_error"]
+    list_display = ["__str__", "kind", "subscriber", "created_at", "sent_at", "cancelled",
+                    "attempts", "last_error"]
+    list_filter = ["kind", "cancelled", ("sent_at", admin.EmptyFieldListFilter)]
+    fields = ["subscriber", "kind", "subject", "message_id", "created_at", "sent_at", "cancelled",
+              "attempts", "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -5,16 +5,14 @@ How a run neither loses nor repeats an alert (an outbox):
 1. `changes.collect()` records new changes (idempotent: unique keys).
 2. `compose()`: for each confirmed subscriber, ONE transaction locks the subscriber, picks the
    changes they follow that occurred since they started following and that no `SentAlert`
-   row records yet, renders the email into a `Digest` row (the outbox), and writes one
+   row records yet, renders the email into an `OutboxMessage` row, and writes one
    `SentAlert` per change (unique on subscriber + change). A crash before the commit leaves
    nothing; after it, the digest waits in the outbox. A concurrent run blocks on the lock
    (PostgreSQL) or the write lock (SQLite) and then finds nothing left to tell.
-3. `deliver()`: each unsent digest is sent inside its own transaction that holds its row
-   (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL) and marks it sent before committing.
-   A crash before the commit rolls the mark back and the next run sends it again; so the
-   only window for a duplicate is between the mail server accepting the message and our
-   commit (milliseconds), and the stable Message-ID lets mail clients fold such a twin.
-   Nothing is ever lost: a digest stays in the outbox until it is marked sent.
+3. `outbox.deliver()` sends what waits (confirmations first), claiming each message so that
+   nothing is sent twice, and judges the relay's answer (see outbox.py).
+`run()` holds the "updates-send" lease for the whole run: a second run started meanwhile
+(cron) stops at once instead of piling up behind a slow relay.
 """
 from __future__ import annotations
 
@@ -23,26 +21,27 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import changes, emails, labels
-from .models import Change, Digest, SentAlert, Subscriber
+from drugatlas import clock
+
+from . import changes, emails, labels, leases, outbox, suppression
+from .models import Change, OutboxMessage, SentAlert, Subscriber
 
 log = logging.getLogger(__name__)
 
 
+SEND_LEASE = "updates-send"
+
+
 @dataclass
-class RunResult:
+class RunResult(outbox.DeliveryResult):
     collected: int = 0
     composed: int = 0
-    sent: int = 0
-    failed: int = 0
-    cancelled: int = 0
 
 
 def pending_changes(subscriber: Subscriber):
@@ -86,22 +85,21 @@ def render_digest(subscriber: Subscriber, items: list[Change]) -> tuple[str, str
                          {"subject": subject, "groups": groups, "count": len(items)})
 
 
-def compose_for(subscriber_pk: int) -> Digest | None:
+def compose_for(subscriber_pk: int) -> OutboxMessage | None:
     """Compose one subscriber's digest and record its alerts, atomically; None if no news."""
     with transaction.atomic():
         subscriber = (Subscriber.objects.select_for_update()
                       .filter(pk=subscriber_pk, status=Subscriber.CONFIRMED).first())
-        if subscriber is None:
+        if subscriber is None or suppression.is_suppressed(subscriber.email):
             return None
         items = list(pending_changes(subscriber))
         if not items:
             return None
         subject, text, html = render_digest(subscriber, items)
-        digest = Digest.objects.create(subscriber=subscriber, subject=subject[:300],
-                                       text_body=text, html_body=html)
+        digest = outbox.enqueue(subscriber, OutboxMessage.DIGEST, subject, text, html)
         SentAlert.objects.bulk_create(
             [SentAlert(subscriber=subscriber, change=c, digest=digest) for c in items])
-        subscriber.last_digest_at = timezone.now()
+        subscriber.last_digest_at = clock.now()
         subscriber.save(update_fields=["last_digest_at"])
     return digest
 
@@ -118,65 +116,13 @@ def compose() -> int:
     return composed
 
 
-def _max_attempts() -> int:
-    return int(getattr(settings, "UPDATES_MAX_ATTEMPTS", 5))
-
-
-def deliver(result: RunResult | None = None) -> RunResult:
-    result = result or RunResult()
-    pending = list(Digest.objects.filter(sent_at__isnull=True, cancelled=False)
-                   .values_list("pk", flat=True))
-    if not pending:
-        return result
-    connection = get_connection()
-    try:
-        for pk in pending:
-            _deliver_one(pk, connection, result)
-    finally:
-        connection.close()
-    return result
-
-
-def _deliver_one(pk: int, connection, result: RunResult) -> None:
-    with transaction.atomic():
-        digest = (Digest.objects.select_for_update(skip_locked=True, of=("self",))
-                  .select_related("subscriber")
-                  .filter(pk=pk, sent_at__isnull=True, cancelled=False).first())
-        if digest is None:  # sent or being sent by another run
-            return
-        subscriber = digest.subscriber
-        if subscriber.status != Subscriber.CONFIRMED or digest.attempts >= _max_attempts():
-            digest.cancelled = True
-            digest.text_body = digest.html_body = ""
-            digest.save()
-            result.cancelled += 1
-            return
-        message = emails.build(subscriber, digest.subject, digest.text_body, digest.html_body,
-                               {"Message-ID": emails.digest_message_id(digest)})
-        message.connection = connection
-        digest.attempts += 1
-        try:
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - any transport error: keep it for the next run
-            digest.last_error = type(exc).__name__[:200]
-            digest.save(update_fields=["attempts", "last_error"])
-            log.warning("updates: digest %s not sent (%s); it stays in the outbox",
-                        digest.pk, digest.last_error)
-            result.failed += 1
-            return
-        # Sent: keep the record of it, not a copy of the personal email.
-        digest.sent_at = timezone.now()
-        digest.text_body = digest.html_body = ""
-        digest.last_error = ""
-        digest.save()
-        result.sent += 1
-
-
 def run(deliver_now: bool = True) -> RunResult:
-    """`drugatlas updates send`: collect, compose, deliver."""
+    """`drugatlas updates send`: collect, compose, deliver; leases.Held if a run is going on."""
     result = RunResult()
-    result.collected = changes.collect()
-    result.composed = compose()
-    if deliver_now:
-        deliver(result)
+    seconds = int(getattr(settings, "UPDATES_SEND_LOCK_SECONDS", 900))
+    with leases.hold(SEND_LEASE, seconds) as lease:
+        result.collected = changes.collect()
+        result.composed = compose()
+        if deliver_now:
+            outbox.deliver(result, lease=lease)
     return result

@@ -1,6 +1,7 @@
 """The sign-up and preferences forms, and the consent text people agree to."""
 from __future__ import annotations
 
+import re
 import time
 
 from django import forms
@@ -59,6 +60,16 @@ def _no_control_characters(value: str) -> None:
         raise forms.ValidationError(_("Remove the special characters."), code="control")
 
 
+# A link, an address or a domain: a name field is no way to put words into our emails.
+LINK_LIKE = re.compile(r"(://|www\.|@|[a-z0-9-]{2,}\.[a-z]{2,}\b|<|>)", re.IGNORECASE)
+
+
+def _no_links(value: str) -> None:
+    if LINK_LIKE.search(value):
+        raise forms.ValidationError(_("Enter just your name, without web or email addresses."),
+                                    code="link")
+
+
 class FollowFields(forms.Form):
     """What a person follows and how we address them: shared by sign-up and preferences."""
 
@@ -67,7 +78,7 @@ class FollowFields(forms.Form):
         super().__init__(*args, **kwargs)
 
     name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False,
-                           validators=[_no_control_characters])
+                           validators=[_no_control_characters, _no_links])
     zip_code = forms.CharField(
         label=_("ZIP code (optional)"), max_length=5, min_length=5, required=False,
         validators=[RegexValidator(r"^[0-9]{5}$", _("A ZIP code is five digits."))],

@@ -1,7 +1,9 @@
 """Subscribers, what they follow, the changes worth telling them about, and what was sent.
 
 Personal data lives only in `Subscriber` and in rows that cascade from it (followed states,
-outbox digests, sent-alert records), so erasing a subscriber is deleting one row.
+outbox messages, sent-alert records), so erasing a subscriber is deleting one row. The
+`Suppression` list holds no address: a keyed hash of it (see suppression.py), which is why it
+can outlive an erasure.
 Followed states are stored as USPS codes, not foreign keys, so a data load that rebuilds the
 `Jurisdiction` table can never drop what people follow.
 """
@@ -23,6 +25,11 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
+def new_nonce() -> str:
+    # Changes with every sign-up: a confirm link only confirms the sign-up that sent it.
+    return secrets.token_hex(8)
+
+
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.CONFIRMED)
@@ -30,8 +37,10 @@ class SubscriberQuerySet(models.QuerySet):
 
 class Subscriber(models.Model):
     PENDING, CONFIRMED, UNSUBSCRIBED = "pending", "confirmed", "unsubscribed"
+    SUPPRESSED = "suppressed"
     STATUSES = [(PENDING, _("Waiting for confirmation")), (CONFIRMED, _("Confirmed")),
-                (UNSUBSCRIBED, _("Unsubscribed"))]
+                (UNSUBSCRIBED, _("Unsubscribed")),
+                (SUPPRESSED, _("Stopped: the address bounced or reported our email as spam"))]
 
     key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
     email = models.EmailField(max_length=254, help_text="as given, with the domain lower-cased")
@@ -44,6 +53,7 @@ class Subscriber(models.Model):
     topic_bills = models.BooleanField(default=True)
     topic_data = models.BooleanField(default=True)
     status = models.CharField(max_length=12, choices=STATUSES, default=PENDING, db_index=True)
+    signup_nonce = models.CharField(max_length=16, default=new_nonce, editable=False)
     consent_version = models.CharField(max_length=20)
     consented_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,24 +142,75 @@ class Change(models.Model):
         return self.key
 
 
-class Digest(models.Model):
-    """The outbox: a composed email waiting to be sent (or sent, with its body cleared)."""
+class OutboxMessage(models.Model):
+    """The outbox: every email we send waits here until the relay accepts it.
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="digests")
+    A digest is rendered when it is composed (with the alerts it records); a confirmation or
+    an "already subscribed" note is rendered when it is sent, so its links are fresh. The
+    Message-ID is random, made once and reused on every retry. Once sent, the body is cleared:
+    we keep the record, not the email.
+    """
+    DIGEST, CONFIRM, ALREADY = "digest", "confirm", "already"
+    KINDS = [(DIGEST, "Digest"), (CONFIRM, "Confirmation"), (ALREADY, "Already subscribed")]
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=8, choices=KINDS, default=DIGEST)
+    message_id = models.CharField(max_length=200, unique=True,
+                                  help_text="random, on the From domain; reused on retries")
     created_at = models.DateTimeField(auto_now_add=True)
-    subject = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300, blank=True)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    cancelled = models.BooleanField(default=False, help_text="the subscriber left before it went out")
+    cancelled = models.BooleanField(default=False,
+                                    help_text="not sent: the subscriber left, or the address bounced")
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=200, blank=True, help_text="error class only")
+    last_error = models.CharField(max_length=200, blank=True, help_text="error class and code only")
+    # A sender holds a message until then; past it (a crashed sender) another may take it.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True,
+                                           help_text="the email service's id, for its webhooks")
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"Digest #{self.pk}"
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Suppression(models.Model):
+    """An address we must not mail: keyed by an HMAC of the address, never the address.
+
+    Outlives erasure. Lifted only when the owner signs up and confirms afresh. Soft bounces
+    are counted here too; the address is suppressed when they reach the limit.
+    """
+    HARD_BOUNCE, SOFT_BOUNCES, COMPLAINT, REJECTED, ERASED = (
+        "hard_bounce", "soft_bounces", "complaint", "rejected", "erased")
+    REASONS = [(HARD_BOUNCE, "Hard bounce"), (SOFT_BOUNCES, "Repeated soft bounces"),
+               (COMPLAINT, "Spam complaint"), (REJECTED, "Rejected by the email service"),
+               (ERASED, "Erased at the person's request")]
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=12, choices=REASONS, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True, db_index=True,
+                                         help_text="empty while only soft bounces are counted")
+    soft_bounces = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Suppression #{self.pk}"
+
+
+class Lease(models.Model):
+    """A named lock in the database (SQLite and PostgreSQL alike) that expires on its own,
+    so a killed holder never blocks the next run for longer than the lease."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    holder = models.CharField(max_length=32, blank=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.name
 
 
 class SentAlert(models.Model):
@@ -157,7 +218,7 @@ class SentAlert(models.Model):
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
     change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="alerts")
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="alerts")
+    digest = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

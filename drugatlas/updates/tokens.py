@@ -3,6 +3,8 @@
 A token is `django.core.signing.dumps` of the subscriber's random key, with a salt per purpose
 (a confirm token cannot unsubscribe, and the reverse) and a timestamp checked with `max_age`.
 It names no address and no row id. Erasing a subscriber voids every token they were sent.
+A confirm token also carries the sign-up's nonce: it confirms that sign-up and no later one,
+and nothing once the person has unsubscribed (subscriptions.confirm).
 """
 from __future__ import annotations
 
@@ -31,11 +33,19 @@ class ExpiredToken(BadToken):
 
 
 def make_token(subscriber, purpose: str) -> str:
-    return signing.dumps({"k": subscriber.key}, salt=f"drugatlas.updates.{purpose}", compress=False)
+    data = {"k": subscriber.key}
+    if purpose == CONFIRM:
+        data["n"] = subscriber.signup_nonce
+    return signing.dumps(data, salt=f"drugatlas.updates.{purpose}", compress=False)
 
 
 def read_token(token: str, purpose: str) -> str:
     """The subscriber key inside a valid token; BadToken or ExpiredToken otherwise."""
+    return read(token, purpose)[0]
+
+
+def read(token: str, purpose: str) -> tuple[str, str | None]:
+    """(subscriber key, sign-up nonce or None) of a valid token; BadToken or ExpiredToken."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise BadToken()
     try:
@@ -47,4 +57,7 @@ def read_token(token: str, purpose: str) -> str:
     key = data.get("k") if isinstance(data, dict) else None
     if not isinstance(key, str) or not key:
         raise BadToken()
-    return key
+    nonce = data.get("n")
+    if purpose == CONFIRM and not (isinstance(nonce, str) and nonce):
+        raise BadToken()
+    return key, nonce if purpose == CONFIRM else None

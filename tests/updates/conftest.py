@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from django.core import mail
-from updates_helpers import SITE, link_in, make_states, signup_data
+from updates_helpers import SITE, confirm_from, make_states, signup_data
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +35,6 @@ def subscriber(client, states):
     from drugatlas.updates.models import Subscriber
 
     client.post("/updates/", signup_data())
-    client.post(link_in(mail.outbox[-1], "confirm"))
+    confirm_from(client, mail.outbox[-1])
     mail.outbox.clear()
     return Subscriber.objects.get(email_key="ana@example.org")

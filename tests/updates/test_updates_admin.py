@@ -95,3 +95,25 @@ def test_prune_deletes_old_unconfirmed_signups(people):
     call_command("updates", "prune", "--days", "30")
     assert not Subscriber.objects.filter(status=Subscriber.PENDING).exists()
     assert Subscriber.objects.confirmed().count() == 2
+
+
+def test_counts_show_suppressed_addresses_by_reason_never_the_addresses(people):
+    from drugatlas.updates import suppression
+    from drugatlas.updates.models import Suppression
+
+    suppression.suppress("ana@example.org", Suppression.HARD_BOUNCE)
+    suppression.suppress("gone@example.org", Suppression.ERASED)
+    html = staff("view_subscriber").get("/admin/updates/subscriber/counts/").content.decode()
+    assert "<td>Hard bounce</td><td>1</td>" in html and "<td>Erased at the person&#x27;s request</td><td>1</td>" in html
+    assert "stopped (bounced or complained): 1" in html
+    assert "example.org" not in html
+
+
+def test_prune_also_removes_their_confirmations_from_the_mail_files(states, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    Client().post("/updates/", signup_data(email="never.confirmed@example.org"))
+    assert "never.confirmed@example.org" in "".join(p.read_text() for p in tmp_path.iterdir())
+    Subscriber.objects.update(created_at=timezone.now() - timedelta(days=31))
+    call_command("updates", "prune", "--days", "30")
+    assert "never.confirmed" not in "".join(p.read_text() for p in tmp_path.iterdir())

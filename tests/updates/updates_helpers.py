@@ -35,6 +35,21 @@ def link_in(message, kind: str) -> str:
     return match.group(1)
 
 
+def token_of(path: str) -> str:
+    """The token in a /updates/<kind>/<token>/ path."""
+    return path.rstrip("/").rsplit("/", 1)[1]
+
+
+def press(client, kind: str, token: str, **fields):
+    """Press a token page's button: POST the token in the body to /updates/<kind>/."""
+    return client.post(f"/updates/{kind}/", {"token": token, **fields})
+
+
+def confirm_from(client, message):
+    """Open the confirm link of an email and press its button, as a person does."""
+    return press(client, "confirm", token_of(link_in(message, "confirm")))
+
+
 def sent_to(address: str) -> list:
     return [m for m in mail.outbox if address in m.to]
 
@@ -50,11 +65,17 @@ def add_event(bill, action="Referred to committee", status="introduced", day=dt.
     return BillEvent.objects.create(bill=bill, date=day, action=action, status=status)
 
 
+def digests():
+    from drugatlas.updates.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(kind=OutboxMessage.DIGEST)
+
+
 def join(client, email, **choices):
     """Sign up and confirm through the site, as a person would; the outbox emptied."""
     from drugatlas.updates.models import Subscriber
 
     client.post("/updates/", signup_data(email=email, **choices))
-    client.post(link_in(sent_to(email)[-1], "confirm"))
+    confirm_from(client, sent_to(email)[-1])
     mail.outbox.clear()
     return Subscriber.objects.get(email_key=email)
