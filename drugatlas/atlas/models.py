@@ -265,6 +265,8 @@ class DataRelease(models.Model):
         default=dict, blank=True,
         help_text="drugatlas.pipeline.diff.release_summary() against the release before; "
                   "empty for a first load")
+    bundle_dir = models.CharField(max_length=500, blank=True,
+                                  help_text="the bundle folder loaded, which /data/ serves")
 
     class Meta:
         ordering = ["-loaded_at"]

@@ -67,6 +67,7 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
         counts, kept = _load(bundle_dir, progress)
         DataRelease.objects.create(version=version, counts=counts,
                                    summary=_summary(counts, kept), changes=changes or {},
+                                   bundle_dir=str(bundle_dir.resolve()),
                                    sources=_release_sources(bundle_dir, fetch_folders))
     cache.bump_data_version()
     return LoadReport(version, counts, time.perf_counter() - started, kept)

@@ -262,6 +262,8 @@ def test_a_fetched_release_goes_live_and_reaches_the_subscribers(later_release, 
     answer = client.get("/api/v1/observations", {"measure": DEATHS, "jurisdiction": "OH",
                                                  "start": period[:4]}).json()
     assert answer["data_version"] == bundle.version(built)[:12]
+    export = client.get("/data/datapackage.json")
+    assert json.loads(b"".join(export.streaming_content))["version"] == bundle.version(built)
     new_month = [r for r in answer["rows"] if r["period"] == period]
     ohio, ohio_before = (_published(later.rows_csv, "OH", p) for p in (period, year_earlier))
     assert [r["value"] for r in new_month] == [ohio]
