@@ -75,7 +75,8 @@ class Command(BaseCommand):
         bundle_dir = bundle or settings.BUNDLE_DIR
         raw_given, raw = raw, raw or raw_dir()
         if sources and action not in ("fetch", "update"):
-            raise CommandError(f"data {action} takes no source names (only data fetch does)")
+            raise CommandError(f"data {action} takes no source names (only data fetch and data "
+                               "update do)")
         try:
             if action == "fetch":
                 self._fetch(console, sources, options)
@@ -283,5 +284,8 @@ class Command(BaseCommand):
         if not options["mail_to"]:
             self.stderr.write(f"(no operator address: set DRUGATLAS_OPERATOR_EMAIL) {subject}")
             return
-        send_mail(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, settings.SERVER_EMAIL,
-                  [options["mail_to"]])
+        try:
+            send_mail(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, settings.SERVER_EMAIL,
+                      [options["mail_to"]])
+        except OSError as e:  # (smtplib's errors too) the exit status still tells the timer
+            self.stderr.write(f"could not mail {options['mail_to']} ({e}): {subject}")
