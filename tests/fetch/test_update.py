@@ -78,6 +78,41 @@ def test_update_holds_a_flagged_release_and_loads_a_clean_one(publisher, base_ra
     assert _bundle_fingerprint() == committed, "the committed bundle is never rebuilt"
 
 
+FAILURES = {  # release served, how the rows answer, what the operator is told
+    "500": ("later", {"fail_first": 99}, "answered HTTP 500 Internal Server Error"),
+    "timeout": ("later", {"delay": 2.0}, "did not answer within 0.3 s"),
+    "renamed column": ("renamed", {}, "column 'Indicator': missing column(s)"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_update_stops_on_a_failing_publisher_and_tells_the_operator(
+        case, publisher, base_raw, releases, tmp_path, settings, monkeypatch):
+    release, route, problem = FAILURES[case]
+    settings.VAR_DIR = tmp_path / "var"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setenv("DRUGATLAS_FETCH_BASE_URL", publisher.url)
+    serve(publisher, releases[release], **route)
+    before = (_bundle_fingerprint(), DataRelease.objects.count(), Observation.objects.count())
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as error:
+        call_command("data", "update", "vsrr", stdout=out, stderr=io.StringIO(), verbosity=0,
+                     mail_to="ops@example.org", retries=0, timeout=0.3)
+
+    assert error.value.returncode == 1
+    assert "data update failed at the fetch: data fetch failed for vsrr" in str(error.value)
+    assert problem in out.getvalue()
+    [message] = mail.outbox
+    assert "data update failed at the fetch" in message.subject
+    assert "data fetch failed for vsrr" in message.body and problem in message.body
+    assert "The live data and the committed bundle are as they were." in message.body
+    assert not (tmp_path / "var" / "releases").exists(), "nothing was built"
+    assert (_bundle_fingerprint(), DataRelease.objects.count(),
+            Observation.objects.count()) == before
+
+
 def _script(tmp_path: Path, publisher_url: str, raw: Path, *args: str):
     env = {**os.environ, "DRUGATLAS_VAR_DIR": str(tmp_path / "var"),
            "DRUGATLAS_PYTHON": sys.executable, "DRUGATLAS_FETCH_BASE_URL": publisher_url,

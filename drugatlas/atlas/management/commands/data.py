@@ -179,8 +179,9 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {dest}")
         if report.failures:
             names = ", ".join(s.reader for s in report.failures)
+            details = "".join(f"\n{s.reader}: {s.message}" for s in report.failures)
             raise CommandError(f"data fetch failed for {names}; the bundle and the database were "
-                               f"not touched, and {dest} keeps the previous copies")
+                               f"not touched, and {dest} keeps the previous copies{details}")
         if next_step:
             self.stdout.write(f"next: drugatlas data build --raw {dest} && drugatlas data diff")
         return report
