@@ -6,10 +6,11 @@ import datetime as dt
 import functools
 import io
 import json
+from pathlib import Path
 
 from django.core.cache import cache as django_cache
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -256,17 +257,32 @@ def docs(request):
 
 
 def bundle_file(request, name: str):
-    """The committed bundle's files, for bulk download (datapackage.json and its CSVs)."""
-    from django.conf import settings
-    from django.http import FileResponse
-
+    """The loaded release's bundle files, for bulk download (datapackage.json and its CSVs):
+    the folder `data load` loaded while it still holds that version, else the committed one."""
     from drugatlas.pipeline.bundle import TABLES
 
     allowed = {path for path, _ in TABLES.values()} | {"datapackage.json"}
     if name not in allowed:
         raise Http404("no such file in the data bundle")
-    path = settings.BUNDLE_DIR / name
+    path = _live_bundle_dir() / name
     content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
     response = FileResponse(path.open("rb"), content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _live_bundle_dir() -> Path:
+    from django.conf import settings
+
+    from drugatlas.atlas import loaded_release
+    from drugatlas.pipeline import bundle
+
+    release = loaded_release.latest()
+    if release and release.bundle_dir:
+        folder = Path(release.bundle_dir)
+        try:
+            if bundle.version(folder) == release.version:
+                return folder
+        except (OSError, ValueError, KeyError):
+            pass  # moved or rebuilt since: the committed bundle
+    return Path(settings.BUNDLE_DIR)

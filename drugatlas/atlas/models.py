@@ -250,12 +250,23 @@ class CostAssumption(models.Model):
 
 
 class DataRelease(models.Model):
-    """One successful `data load`: what bundle version went live and when."""
+    """One successful `data load`: what bundle version went live and when, from which source
+    files (retrieved when), and what it changed against the release before it."""
 
     version = models.CharField(max_length=80, help_text="bundle content hash")
     loaded_at = models.DateTimeField(auto_now_add=True)
     summary = models.TextField(blank=True)
     counts = models.JSONField(default=dict)
+    sources = models.JSONField(
+        default=list, blank=True,
+        help_text="each source of the bundle: id, retrieved (date), newest_period and, where a "
+                  "fetch manifest has the file, retrieved_at, checked_at, url, release")
+    changes = models.JSONField(
+        default=dict, blank=True,
+        help_text="drugatlas.pipeline.diff.release_summary() against the release before; "
+                  "empty for a first load")
+    bundle_dir = models.CharField(max_length=500, blank=True,
+                                  help_text="the bundle folder loaded, which /data/ serves")
 
     class Meta:
         ordering = ["-loaded_at"]

@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
+from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
@@ -243,6 +244,39 @@ def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> St
     return Statement("overdose_provisional", text, figures, notes)
 
 
+def overdose_latest_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
+    """The newest provisional 12-month count, when it ends after the last December shown
+    (VSRR adds a month at a time: a state page shows each new month as it is loaded)."""
+    slug = "overdose_deaths_12mo_provisional"
+    latest = (Observation.objects.filter(jurisdiction=place, measure_id=slug,
+                                         value__isnull=False)
+              .select_related("source").order_by("-period").first())
+    if latest is None or len(latest.period) != 7 or latest.period.endswith("-12"):
+        return None
+    year, month = latest.period.split("-")
+    before = Observation.objects.filter(jurisdiction=place, measure_id=slug,
+                                        period=f"{int(year) - 1}-{month}").first()
+    figures = [Figure.of(o) for o in (latest, before) if o is not None]
+    values = {"period": formatting.date_text(*formatting.parse_date_text(latest.period)),
+              "deaths": formatting.number(latest.value), "state": in_text(place)}
+    change = formatting.change_percent(before.value if before else None, latest.value)
+    if change is None:
+        text = _("In the 12 months to %(period)s, the latest provisional count, %(deaths)s "
+                 "overdose deaths in %(state)s were reported.") % values
+    elif change == 0:
+        text = _("In the 12 months to %(period)s, the latest provisional count, %(deaths)s "
+                 "overdose deaths in %(state)s were reported, as many as a year earlier.") % values
+    else:
+        text = (_("In the 12 months to %(period)s, the latest provisional count, %(deaths)s "
+                  "overdose deaths in %(state)s were reported, %(percent)s more than a year "
+                  "earlier.") if change > 0 else
+                _("In the 12 months to %(period)s, the latest provisional count, %(deaths)s "
+                  "overdose deaths in %(state)s were reported, %(percent)s fewer than a year "
+                  "earlier.")) % {**values, "percent": formatting.percent(abs(change))}
+    notes = [w for w in _flag_notes(figures) if w != _(FLAG_WORDS["provisional"])]
+    return Statement("overdose_latest", text, figures, notes)
+
+
 def _flag_notes(figures: list[Figure]) -> list[str]:
     words = [w for f in figures for w in f.flag_words]
     return list(dict.fromkeys(words))
@@ -375,7 +409,8 @@ def build(place: Jurisdiction) -> dict:
     nation = Jurisdiction.objects.filter(fips=NATION_FIPS).first()
     nation_obs = Observations(nation) if nation else None
     statements = [s for s in (arrest_statement(place, obs), overdose_final_statement(place, obs),
-                              overdose_provisional_statement(place, obs)) if s]
+                              overdose_provisional_statement(place, obs),
+                              overdose_latest_statement(place, obs)) if s]
     history = law_history(place)
     return {
         "jurisdiction": {"fips": place.fips, "abbr": place.abbr, "name": place.name},

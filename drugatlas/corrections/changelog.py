@@ -4,6 +4,7 @@ Nothing here names a person: no reporter email, no editor account.
 """
 from __future__ import annotations
 
+from drugatlas.atlas import releases as release_words
 from drugatlas.atlas.models import Bill, DataRelease, LawStatus
 from drugatlas.corrections.models import Correction
 
@@ -69,7 +70,8 @@ def build() -> dict:
     return {
         "corrections": list(Correction.objects.published()[:LIMIT]),
         "edits": editor_edits(),
-        "releases": list(DataRelease.objects.all()[:LIMIT]),
+        "releases": [{"release": r, "lines": release_words.source_lines(
+            release_words.news_sources(r.changes))} for r in DataRelease.objects.all()[:LIMIT]],
     }
 
 
@@ -87,9 +89,10 @@ def as_json(entries: dict) -> dict:
         } for c in entries["corrections"]],
         "edits": [{**e, "date": e["date"].isoformat()} for e in entries["edits"]],
         "releases": [{
-            "version": r.version,
-            "loaded_at": r.loaded_at.isoformat(),
-            "summary": r.summary,
-            "counts": r.counts,
-        } for r in entries["releases"]],
+            "version": e["release"].version,
+            "loaded_at": e["release"].loaded_at.isoformat(),
+            "summary": e["release"].summary,
+            "counts": e["release"].counts,
+            "changes": e["lines"],
+        } for e in entries["releases"]],
     }

@@ -81,3 +81,35 @@ def previous_folder(dest: Path) -> Path | None:
         if best is None or fetched_at > best[0]:
             best = (fetched_at, folder)
     return best[1] if best else None
+
+
+def fetch_folders(root: Path) -> list[Path]:
+    """The finished fetch folders in `root` (var/raw), newest fetch first."""
+    found = []
+    if Path(root).is_dir():
+        for folder in Path(root).iterdir():
+            if folder.name.startswith(".") or not is_fetch_folder(folder):
+                continue
+            try:
+                found.append((read(folder).get("fetched_at", ""), folder))
+            except ValueError:
+                continue
+    return [folder for _, folder in sorted(found, reverse=True)]
+
+
+def retrievals(folders: list[Path], wanted: dict[str, str]) -> dict[str, dict]:
+    """file -> its entry in the first of `folders` whose copy has the wanted sha256.
+
+    `wanted` maps files to the sha256 a bundle recorded, so a manifest speaks only for the
+    very bytes that were built (a later fetch that was never built is not taken for them).
+    """
+    found: dict[str, dict] = {}
+    for folder in folders:
+        try:
+            entries = files(read(folder))
+        except ValueError:
+            continue
+        for name, entry in entries.items():
+            if name not in found and wanted.get(name) and entry.get("sha256") == wanted[name]:
+                found[name] = entry
+    return found

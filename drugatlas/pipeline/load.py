@@ -5,6 +5,11 @@ events are upserted by their natural keys so their history records only real cha
 an editor changed (origin "editor") are kept, never silently overwritten: the load reports them
 and `drugatlas data export-laws` writes them into the bundle. A failure anywhere rolls back
 everything, so the previous data keep serving.
+
+Each load records a `DataRelease`: the bundle version, its sources (when each file was
+retrieved, from the fetch manifests that hold the very bytes built, and the newest period each
+source covers) and, from `drugatlas data load`, the diff against the release before
+(diff.release_summary()), which /changes/ and the subscribers' digests word for people.
 """
 from __future__ import annotations
 
@@ -15,10 +20,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import (Bill, BillEvent, CostAssumption, DataRelease, Jurisdiction,
                                     LawStatus, Measure, Observation, Source)
+
+from drugatlas.fetch import manifest
 
 from . import bundle
 
@@ -43,8 +51,13 @@ def _float(text: str):
 
 
 def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: bool = False,
+                changes: dict | None = None, fetch_folders: list[Path] | None = None,
                 progress=lambda step: None) -> LoadReport:
+    """Load the bundle; `changes` is the release summary to record (diff.release_summary()),
+    `fetch_folders` the fetch folders whose manifests date the sources (default: var/raw's)."""
     bundle_dir = Path(bundle_dir or settings.BUNDLE_DIR)
+    if fetch_folders is None:
+        fetch_folders = manifest.fetch_folders(Path(settings.VAR_DIR) / "raw")
     started = time.perf_counter()
     version = bundle.version(bundle_dir)
     latest = DataRelease.objects.order_by("-loaded_at", "-id").first()
@@ -53,7 +66,9 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
     with transaction.atomic():
         counts, kept = _load(bundle_dir, progress)
         DataRelease.objects.create(version=version, counts=counts,
-                                   summary=_summary(counts, kept))
+                                   summary=_summary(counts, kept), changes=changes or {},
+                                   bundle_dir=str(bundle_dir.resolve()),
+                                   sources=_release_sources(bundle_dir, fetch_folders))
     cache.bump_data_version()
     return LoadReport(version, counts, time.perf_counter() - started, kept)
 
@@ -63,6 +78,25 @@ def _summary(counts: dict[str, int], kept: list[str]) -> str:
     if kept:
         text += f"; kept {len(kept)} editor change(s)"
     return text
+
+
+# manifest field -> release record field
+FETCHED_FIELDS = {"retrieved_at": "retrieved_at", "checked_at": "checked_at",
+                  "url": "download_url", "release": "release"}
+
+
+def _release_sources(bundle_dir: Path, fetch_folders: list[Path]) -> list[dict]:
+    """Each source of the bundle as the release record keeps it (see the module docstring)."""
+    rows = list(bundle.read_table(bundle_dir, "sources"))
+    fetched = manifest.retrievals(fetch_folders, {r["file"]: r["sha256"] for r in rows})
+    newest = dict(Observation.objects.values_list("source_id").annotate(Max("period")))
+    sources = []
+    for row in rows:
+        entry = fetched.get(row["file"], {})
+        sources.append({"id": row["id"], "title": row["title"], "url": row["url"],
+                        "retrieved": row["retrieved"], "newest_period": newest.get(row["id"]),
+                        **{ours: entry[k] for k, ours in FETCHED_FIELDS.items() if entry.get(k)}})
+    return sources
 
 
 def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:

@@ -7,6 +7,9 @@ provisional throughout. VSRR reports New York City ("YC") apart from the rest of
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import datetime as dt
+import json
 from pathlib import Path
 
 from .common import parse_count, read_csv, state_fips
@@ -16,7 +19,7 @@ from .unique_obs import UniqueObservations
 SOURCE = SourceInfo(
     id="nchs-vsrr-provisional-overdose",
     publisher="CDC National Center for Health Statistics (NCHS)",
-    title="VSRR Provisional Drug Overdose Death Counts (release of 2025-07-16)",
+    title="VSRR Provisional Drug Overdose Death Counts",  # + its release: see _titled()
     url="https://data.cdc.gov/NCHS/VSRR-Provisional-Drug-Overdose-Death-Counts/xkb8-kh2a",
     file="cdc_vsrr_provisional_overdose/VSRR_Provisional_Drug_Overdose_Death_Counts.csv",
     licence="Public domain (U.S. government work)",
@@ -57,6 +60,8 @@ PUERTO_RICO = "PR"
 UNDERREPORTED = "underreported due to incomplete data"
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 COLUMNS = ["State", "Year", "Month", "Indicator", "Data Value", "Predicted Value", "Footnote"]
+# The Socrata metadata record stored beside the rows (by `drugatlas data fetch`, or by hand).
+METADATA = "xkb8-kh2a.json"
 
 # (measure, period) -> {part: Obs} for the two halves of New York.
 _Parts = dict[tuple[str, str], dict[str, Obs]]
@@ -97,7 +102,22 @@ def read(raw_dir: Path) -> ReadResult:
                                        frozenset(flags), row_no), column)
     for obs in _new_york_sums(new_york_parts):
         observations.add(path, obs)
-    return ReadResult(sources=[SOURCE], observations=observations.items)
+    items = observations.items
+    return ReadResult(sources=[_titled(path, max((o.period for o in items), default=""))],
+                      observations=items)
+
+
+def _titled(path: Path, newest: str) -> SourceInfo:
+    """The source named by the release read: the day the publisher last updated the rows
+    (the metadata's rowsUpdatedAt), else the newest month the file covers."""
+    try:
+        updated = json.loads((path.parent / METADATA).read_text(encoding="utf-8"))["rowsUpdatedAt"]
+        day = dt.datetime.fromtimestamp(int(updated), dt.timezone.utc).date().isoformat()
+        suffix = f"release of {day}"
+    except (OSError, ValueError, KeyError, TypeError):
+        suffix = f"data through {newest}" if newest else ""
+    return dataclasses.replace(SOURCE, title=f"{SOURCE.title} ({suffix})" if suffix else
+                               SOURCE.title)
 
 
 def _period(path: Path, row_no: int, row: dict) -> str:

@@ -12,6 +12,8 @@ import hashlib
 
 from django.db.models import Min
 
+from drugatlas import formatting
+from drugatlas.atlas import releases
 from drugatlas.atlas.models import BillEvent, DataRelease, Jurisdiction, LawStatus
 
 from . import links
@@ -84,14 +86,30 @@ def _bill_changes(known: set[str]):
 
 
 def _release_changes(known: set[str]):
+    """A release's news for everybody (its line per source), and per state its new figures."""
+    states = None
     for release in DataRelease.objects.all():
         key = release_key(release)
         if key in known:
-            continue
+            continue  # its figures were recorded with it
+        sources = releases.news_sources(release.changes)
         yield Change(
             key=key, kind=Change.RELEASE, topic="data", subject=release.version[:12],
-            date=release.loaded_at.date(), detail=release.summary,
+            date=release.loaded_at.date(), detail="" if sources else release.summary,
+            data={"sources": sources} if sources else {},
             url=links.changes_path(), occurred_at=release.loaded_at)
+        figures = releases.state_figures(release.changes)
+        if figures and states is None:
+            states = {j.fips: j for j in Jurisdiction.objects.filter(kind=Jurisdiction.STATE)}
+        for figure in figures:
+            state = (states or {}).get(figure["place"])
+            if state is None:
+                continue
+            yield Change(
+                key=f"figures:{release.version}:{state.abbr}:{figure['source']}"[:200],
+                kind=Change.FIGURES, topic="data", state=state.abbr, state_name=state.name,
+                subject=figure["measure"], date=formatting.parse_date_text(figure["period"])[0],
+                data=figure, url=links.state_path(state.abbr), occurred_at=release.loaded_at)
 
 
 def collect() -> int:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from drugatlas import clock
+from drugatlas.atlas import releases
 
 from . import changes, emails, labels, leases, outbox, suppression
 from .models import Change, OutboxMessage, SentAlert, Subscriber
@@ -62,8 +63,12 @@ def pending_changes(subscriber: Subscriber):
 def _describe(change: Change) -> dict:
     if change.kind == Change.LAW:
         title = labels.law_topic(change.subject)
+    elif change.kind == Change.RELEASE and change.data.get("sources"):
+        title = "; ".join(line["text"] for line in releases.source_lines(change.data["sources"]))
     elif change.kind == Change.RELEASE:
         title = _("New data release %(version)s") % {"version": change.subject}
+    elif change.kind == Change.FIGURES:
+        title = releases.figure_text(change.state_name, change.data)
     else:
         title = change.subject
     return {"change": change, "title": title, "status": labels.status(change.status),

@@ -117,8 +117,9 @@ class Change(models.Model):
     so a data load that deletes and re-creates identical rows finds its keys already here and
     tells nobody anything twice.
     """
-    LAW, BILL_EVENT, RELEASE = "law", "bill_event", "release"
-    KINDS = [(LAW, "Law status"), (BILL_EVENT, "Bill action"), (RELEASE, "Data release")]
+    LAW, BILL_EVENT, RELEASE, FIGURES = "law", "bill_event", "release", "figures"
+    KINDS = [(LAW, "Law status"), (BILL_EVENT, "Bill action"), (RELEASE, "Data release"),
+             (FIGURES, "New figures for a state")]
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=12, choices=KINDS)
@@ -131,6 +132,9 @@ class Change(models.Model):
     date = models.DateField(null=True, blank=True, help_text="the date the change takes or took effect")
     detail = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="a path on this site")
+    # What a release or a state's new figures say, kept as data so that each digest words it
+    # in its reader's language (drugatlas/atlas/releases.py).
+    data = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(db_index=True,
                                        help_text="when it first appeared in our data")
     detected_at = models.DateTimeField(auto_now_add=True)

@@ -137,9 +137,10 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return buf.getvalue().encode()
 
 
-def _later(header: list[str], rows: list[list[str]]) -> tuple[list[list[str]], str, tuple]:
+def _later(header: list[str], rows: list[list[str]],
+           revise: bool = True) -> tuple[list[list[str]], str, tuple]:
     """Rows of a later release: the month after the newest one added (each count up 1%), and
-    one earlier total revised up 25%."""
+    (when `revise`) one earlier total revised up 25%."""
     col = {name: i for i, name in enumerate(header)}
     newest = max((int(r[col["Year"]]), MONTHS.index(r[col["Month"]])) for r in rows)
     year, month = (newest[0], newest[1] + 1) if newest[1] < 12 else (newest[0] + 1, 1)
@@ -158,18 +159,20 @@ def _later(header: list[str], rows: list[list[str]]) -> tuple[list[list[str]], s
                    == REVISED), totals[0])
     revised = [list(r) for r in rows]
     index = rows.index(target)
-    revised[index][col["Data Value"]] = str(round(float(target[col["Data Value"]]) * REVISION))
+    if revise:
+        revised[index][col["Data Value"]] = str(round(float(target[col["Data Value"]]) * REVISION))
     key = (target[col["State"]], target[col["Year"]], target[col["Month"]])
     return revised + added, f"{year}-{month:02d}", key
 
 
 def make_releases(recorded_raw: Path) -> dict[str, Release]:
-    """The VSRR responses: "current" (the raw folder's copy), "later", and "renamed" (the later
-    release with its Indicator column renamed)."""
+    """The VSRR responses: "current" (the raw folder's copy), "later", "renamed" (the later
+    release with its Indicator column renamed) and "added" (the later month, nothing revised)."""
     text = (recorded_raw / VSRR.file).read_bytes()
     reader = csv.reader(io.StringIO(text.decode("utf-8-sig"), newline=""))
     header, *rows = list(reader)
     later_rows, period, revised = _later(header, rows)
+    added_rows, _, _ = _later(header, rows, revise=False)
     renamed = ["Indicator Name" if h == "Indicator" else h for h in header]
     return {
         "current": Release(text, _metadata(recorded_raw, RELEASED), "", revised),
@@ -177,6 +180,8 @@ def make_releases(recorded_raw: Path) -> dict[str, Release]:
                          period, revised),
         "renamed": Release(_csv_bytes(renamed, later_rows),
                            _metadata(recorded_raw, RELEASED + 86400 * 28), period, revised),
+        "added": Release(_csv_bytes(header, added_rows),
+                         _metadata(recorded_raw, RELEASED + 86400 * 29), period, ()),
     }
 
 

@@ -6,14 +6,17 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.management import CommandError, call_command
 from local_publisher import VSRR, serve
 
-from drugatlas import clock
+from drugatlas import clock, formatting
 from drugatlas.atlas.models import DataRelease, Observation
 from drugatlas.fetch import manifest
 from drugatlas.pipeline import bundle, diff
@@ -210,23 +213,121 @@ def test_diff_shows_the_new_month_and_the_revision(later_release, releases):
     assert "Ohio 2024-12" in text and "+25.0%" in text
 
 
+def _published(csv_bytes: bytes, state: str, period: str) -> float:
+    """The reported 12-month count of `state` for `period` in a VSRR file as published."""
+    year, month = period.split("-")
+    name = clock.dt.date(2000, int(month), 1).strftime("%B")
+    row = next(r for r in csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig")))
+               if (r["State"], r["Indicator"], r["Year"], r["Month"])
+               == (state, "Number of Drug Overdose Deaths", year, name))
+    return float(row["Data Value"])
+
+
+def _follow(client, email: str, states: list[str], language: str):
+    """Sign up and confirm through the site, as a person does; the outbox emptied."""
+    client.post("/updates/", {"email": email, "states": states, "topics": ["data"],
+                              "language": language, "consent": "on", "website": ""})
+    link = re.search(r"https://atlas\.example\.org/updates/confirm/([^/\s]+)/",
+                     mail.outbox[-1].body)
+    client.post("/updates/confirm/", {"token": link.group(1)})
+    mail.outbox.clear()
+
+
 @pytest.mark.rawdata
 @pytest.mark.django_db
-def test_the_accepted_release_reaches_the_api(later_release, releases, client):
-    """(The refusal without --accept-revisions is test_diff_json_and_a_load_refused_....)"""
-    _, built = later_release
-    period = releases["later"].later_period
+def test_a_fetched_release_goes_live_and_reaches_the_subscribers(later_release, releases, client,
+                                                                 settings):
+    """fetch vsrr -> build --raw -> diff -> load: the new month in the API and on the state
+    page, the release on /changes/ and /sources/, one digest line per followed state, once.
+    (The refusal without --accept-revisions is test_diff_json_and_a_load_refused_....)"""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"release-{uuid.uuid4().hex}"}}
+    settings.SITE_URL = "https://atlas.example.org"
+    fetched, built = later_release
+    later = releases["later"]
+    period = later.later_period
+    year_earlier = f"{int(period[:4]) - 1}{period[4:]}"
     assert not Observation.objects.filter(measure=DEATHS, period=period).exists()
+    _follow(client, "ana@example.org", ["OH"], "en")
+    _follow(client, "beto@example.org", ["OH"], "es")
+    _follow(client, "cy@example.org", ["TX"], "en")
+    call_command("updates", "send", stdout=io.StringIO())
+    assert not mail.outbox, "nothing is news before the load"
 
-    out = _run("load", bundle=built, accept_revisions=True)
+    assert "Nothing flagged." not in _run("diff", bundle=built)
+    out = _run("load", bundle=built, raw=fetched, accept_revisions=True)
     assert out.startswith(f"loaded bundle {bundle.version(built)[:12]}")
+
+    # The API and the state page have the new month.
     answer = client.get("/api/v1/observations", {"measure": DEATHS, "jurisdiction": "OH",
                                                  "start": period[:4]}).json()
     assert answer["data_version"] == bundle.version(built)[:12]
+    export = client.get("/data/datapackage.json")
+    assert json.loads(b"".join(export.streaming_content))["version"] == bundle.version(built)
     new_month = [r for r in answer["rows"] if r["period"] == period]
-    assert len(new_month) == 1 and new_month[0]["value"] > 0
-    rows = csv.DictReader(io.StringIO(releases["later"].rows_csv.decode()))
-    published = next(r for r in rows if r["State"] == "OH" and r["Indicator"] ==
-                     "Number of Drug Overdose Deaths" and f"{r['Year']}-" in period
-                     and r["Month"] == clock.dt.date(2000, int(period[5:]), 1).strftime("%B"))
-    assert new_month[0]["value"] == float(published["Data Value"])
+    ohio, ohio_before = (_published(later.rows_csv, "OH", p) for p in (period, year_earlier))
+    assert [r["value"] for r in new_month] == [ohio]
+    change = formatting.change_percent(ohio_before, ohio)
+    more = "more" if change > 0 else "fewer"
+    page = client.get("/states/oh/").content.decode()
+    assert (f"In the 12 months to {period}, the latest provisional count, "
+            f"{formatting.number(ohio)} overdose deaths in Ohio were reported, "
+            f"{formatting.percent(abs(change))} {more} than a year earlier.") in page
+
+    # The release record: the sources with their retrieval from the fetch's manifest.
+    release = DataRelease.objects.latest()
+    vsrr = next(s for s in release.sources if s["id"] == VSRR_SOURCE)
+    fetched_entry = manifest.read(fetched)["files"][VSRR.file]
+    assert (vsrr["retrieved_at"], vsrr["newest_period"], vsrr["release"]) == (
+        fetched_entry["retrieved_at"], period, "2025-08-13T13:56:32Z")
+    assert vsrr["retrieved_at"].startswith("2025-09-14T")
+    census = next(s for s in release.sources if s["id"] == "census-nst-est2024")
+    assert "retrieved_at" not in census and census["retrieved"] == "2025-09-01"
+    [summary] = [s for s in release.changes["sources"] if s["id"] == VSRR_SOURCE]
+    # (2024 is the crude rate of the calendar year, derived from the revised December count.)
+    assert summary["summary"]["revised_periods"] == ["2024", "2024-12"]
+
+    # /changes/ lists it in plain words with its source links, in English and Spanish.
+    title = "VSRR Provisional Drug Overdose Death Counts (release of 2025-08-13)"
+    assert vsrr["title"] == title
+    html = client.get("/changes/").content.decode()
+    assert f"{title} through {period}: 51 states updated; 1 earlier month revised" in html
+    assert 'href="https://data.cdc.gov/NCHS/VSRR-Provisional-Drug-Overdose-Death-Counts/' \
+           'xkb8-kh2a"' in html and f'href="/sources/#source-{VSRR_SOURCE}"' in html
+    spanish = client.get("/changes/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert f"{title} hasta {period}: 51 estados actualizados; 1 mes anterior revisado" in spanish
+    data = client.get("/changes/", {"format": "json"}).json()
+    assert data["releases"][0]["changes"][0]["id"] == VSRR_SOURCE
+
+    # /sources/ shows the last retrieval and the newest period.
+    sources = client.get("/sources/").content.decode()
+    block = sources[sources.index(f'id="source-{VSRR_SOURCE}"'):]
+    block = block[:block.index("</dl>")]
+    assert f"<dt>Newest period</dt><dd>{period}</dd>" in block
+    assert "<dt>Last retrieved</dt><dd>2025-09-14</dd>" in block
+
+    # The next digest has one line about Ohio's new month, in each reader's language ...
+    call_command("updates", "send", stdout=io.StringIO())
+    trend = "up" if change > 0 else "down"
+    tendencia = "más" if change > 0 else "menos"
+    expected = {
+        "ana@example.org": f"Ohio: overdose deaths in the 12 months to {period}: "
+                           f"{formatting.number(ohio)}, {trend} "
+                           f"{formatting.percent(abs(change))} on a year earlier",
+        "beto@example.org": f"Ohio: muertes por sobredosis en los 12 meses hasta {period}: "
+                            f"{formatting.number(ohio)}, {formatting.percent(abs(change))} "
+                            f"{tendencia} que un año antes",
+    }
+    for address, line in expected.items():
+        [message] = [m for m in mail.outbox if m.to == [address]]
+        lines = [x for x in message.body.splitlines() if "Ohio:" in x]
+        assert lines == [f"- {line}"], (address, lines)
+        assert "https://atlas.example.org/states/OH/" in message.body
+    [texas] = [m for m in mail.outbox if m.to == ["cy@example.org"]]
+    assert "Ohio" not in texas.body and "Texas: overdose deaths in the 12 months to" in texas.body
+    assert f"{title} through {period}: 51 states updated" in texas.body  # national news
+
+    # ... and the digest after that none.
+    mail.outbox.clear()
+    call_command("updates", "send", stdout=io.StringIO())
+    assert not mail.outbox

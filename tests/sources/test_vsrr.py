@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,10 @@ def test_full_file_coverage(real):
     assert len(totals) == 52 * 122 and all(o.value is not None for o in totals)
     assert all("provisional" in o.flags for o in real.observations)
     assert all(o.value is None for o in real.observations if "suppressed" in o.flags)
-    assert real.sources == [vsrr.SOURCE]
+    [source] = real.sources
+    # Named by the release read (its metadata's rowsUpdatedAt, 2025-07-16 13:56 UTC).
+    assert source.title == "VSRR Provisional Drug Overdose Death Counts (release of 2025-07-16)"
+    assert dataclasses.replace(source, title=vsrr.SOURCE.title) == vsrr.SOURCE
 
 
 @pytest.mark.rawdata
@@ -155,3 +159,18 @@ def test_full_file_new_york_sum(real, raw_dir):
                  if (r["Year"], r["Month"], r["Indicator"]) == (
                      "2023", "June", "Number of Drug Overdose Deaths")}
     assert _by_key(real)[("36", REPORTED, "2023-06")].value == parts["NY"] + parts["YC"]
+
+
+def test_title_names_the_release_read(fixtures_dir, tmp_path):
+    """Not a date written in the code: the metadata's rowsUpdatedAt, else the newest month."""
+    target = tmp_path / vsrr.SOURCE.file
+    target.parent.mkdir(parents=True)
+    target.write_bytes((fixtures_dir / vsrr.SOURCE.file).read_bytes())
+    result = vsrr.read(tmp_path)
+    newest = max(o.period for o in result.observations)
+    assert result.sources[0].title == \
+        f"VSRR Provisional Drug Overdose Death Counts (data through {newest})"
+
+    (target.parent / vsrr.METADATA).write_text('{"rowsUpdatedAt": 1755093392}')  # 2025-08-13
+    assert vsrr.read(tmp_path).sources[0].title == \
+        "VSRR Provisional Drug Overdose Death Counts (release of 2025-08-13)"

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
-from drugatlas.atlas import cache
+from drugatlas.atlas import cache, releases
 from drugatlas.atlas.views.counties import COUNTY_LAYERS
 from drugatlas.maps.layers import LAYERS
-from drugatlas.atlas.models import Bill, CostAssumption, LawStatus, Measure, Observation, Source
+from drugatlas.atlas.models import (Bill, CostAssumption, DataRelease, LawStatus, Measure,
+                                    Observation, Source)
 from drugatlas.atlas.profile import status_words
 
 TOPIC_LABELS = {"population": _noop("Population"), "health": _noop("Overdose deaths"),
@@ -48,6 +49,19 @@ def _span(first: str | None, last: str | None) -> str:
     return a if a == b else f"{a}–{b}"
 
 
+def _retrievals() -> dict[str, dict]:
+    """Per source, as the latest release records it: when its file was last retrieved and,
+    where a later fetch found it unchanged, when the publisher last confirmed it."""
+    release = DataRelease.objects.order_by("-loaded_at", "-id").only("sources").first()
+    found = {}
+    for item in release.sources if release else []:
+        retrieved = (item.get("retrieved_at") or "")[:10] or item.get("retrieved", "")
+        checked = (item.get("checked_at") or "")[:10]
+        found[item["id"]] = {"retrieved": retrieved,
+                             "checked": checked if checked > retrieved else ""}
+    return found
+
+
 def sources_context() -> dict:
     # One pass over the observations: per source and measure, the first and last period.
     spans: dict[str, dict] = {}
@@ -67,11 +81,14 @@ def sources_context() -> dict:
     labels = {m.slug: m.label for m in Measure.objects.all()} or {
         m.slug: m.label for m in measure_list.MEASURES}
 
+    retrievals = _retrievals()
     rows = []
     for s in Source.objects.all():
         span = spans.get(s.id, {})
         rows.append({
             "source": s, "years": _span(span.get("first"), span.get("last")),
+            "newest": releases.period_text(span["last"]) if span.get("last") else "",
+            **retrievals.get(s.id, {"retrieved": s.retrieved}),
             "observations": span.get("count", 0),
             "measures": [_(labels.get(slug, slug)) for slug in feeds.get(s.id, [])],
             "laws": laws.get(s.id, 0), "bills": bills.get(s.id, 0), "costs": costs.get(s.id, 0),
