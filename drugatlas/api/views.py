@@ -7,7 +7,7 @@ import functools
 import io
 import json
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.maps import classify, layers, svg
@@ -288,6 +289,7 @@ def _labels() -> dict:
 
 
 @require_GET
+@public_page("layer", "year", "as_of", "sort")
 def home(request):
     try:
         query = parse_query(request.GET)
