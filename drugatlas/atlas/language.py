@@ -42,12 +42,11 @@ def localize_links(html: str, lang: str) -> str:
 def switch_urls(request) -> dict[str, str]:
     """This page in each language, for the switch, hreflang and canonical links. On a page
     cached whole (http_cache.public_page) only its known parameters are kept, in a fixed
-    order: a junk parameter must not end up in the copy everyone is served."""
-    full = request.get_full_path()
-    known = getattr(request, "cache_params", None)
-    if known is not None:
-        query = urlencode([(p, v) for p in sorted(known) for v in request.GET.getlist(p)])
-        full = request.path + (f"?{query}" if query else "")
+    order: a junk parameter must not end up in the copy everyone is served. Elsewhere the query
+is left out, so nothing a visitor typed is echoed into a page."""
+    known = getattr(request, "cache_params", ())  # none declared: the path alone
+    query = urlencode([(p, v) for p in sorted(known) for v in request.GET.getlist(p)])
+    full = request.path + (f"?{query}" if query else "")
     out = {}
     for code, _name in settings.LANGUAGES:
         out[code] = translate_url(full, code)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from drugatlas.api.views import api_view
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.views.states import report_url
 
@@ -25,6 +26,7 @@ def _states():
 
 
 @require_safe
+@public_page("state", "dollars", *(p.name for p in model.PARAMS))
 def calculator(request):
     ev = evaluate(request.GET)
     years = ev.defaults.cpi_years if ev.defaults else []
