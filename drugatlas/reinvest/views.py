@@ -85,7 +85,7 @@ def _form_errors(form) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
-@api_view
+@api_view(params=("state", "dollars", *(p.name for p in model.PARAMS)))
 def reinvest_api(request):
     """GET /api/v1/reinvest?state=OR&... : the page's calculation as JSON."""
     ev = evaluate(request.GET, chooser_ok=False)
