@@ -41,6 +41,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where the static export's forms post and its links to live-only pages go (docs/deploy.md).
+FORMS_ORIGIN = os.environ.get("FORMS_ORIGIN", SITE_URL).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

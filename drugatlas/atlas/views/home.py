@@ -175,7 +175,9 @@ def map_view_context(query: Query) -> dict:
         "low_coverage": data.legend.low_coverage,
         "with_data": with_data,
         "layer_links": [{"slug": slug, "title": other.title,
-                         "url": Query(slug, query.year if not other.is_law else None,
+                         # The year is kept where the other layer has it: no link to a 400.
+                         "url": Query(slug, query.year if not other.is_law
+                                      and query.year in layers.years(other) else None,
                                       query.as_of if other.is_law else None,
                                       query.sort).url(),
                          "current": slug == query.layer}

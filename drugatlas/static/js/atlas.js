@@ -180,7 +180,10 @@ async function openPanel(a) {
   box.hidden = false;
   h.focus();
   try {
-    const response = await fetch(`/api/v1/states/${encodeURIComponent(a.dataset.abbr)}`);
+    // data-api: where state summaries are (the API, or the static export's files).
+    const api = box.dataset.api || "/api/v1/states/";
+    const abbr = encodeURIComponent(a.dataset.abbr.toLowerCase());
+    const response = await fetch(`${api}${abbr}${box.dataset.apiSuffix || ""}`);
     if (!response.ok) throw new Error(response.status);
     const data = await response.json();
     if (panelOpener !== a) return;
