@@ -82,9 +82,10 @@ def export_pages(folder: Path) -> None:
     code = (
         "import django, sys; django.setup()\n"
         "from pathlib import Path\n"
-        "from drugatlas.atlas.export_site import Export\n"
-        f"wanted = {list(PAGES.values())!r}\n"
-        f"Export(Path({str(folder)!r}), 'http://127.0.0.1', scope=lambda u: u in wanted).run()\n")
+        "from drugatlas.atlas.export_site import Export, target\n"
+        f"wanted = {{target(u).url for u in {list(PAGES.values())!r}}}\n"
+        f"Export(Path({str(folder)!r}), 'http://127.0.0.1', scope=lambda u: u in wanted,\n"
+        "       start=sorted(wanted)).run()\n")
     subprocess.run([PY, "-c", code], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "DJANGO_SETTINGS_MODULE": "drugatlas.settings"})
 

@@ -169,6 +169,7 @@ class Export:
     full: bool = False
     # Which exportable URLs this export holds (default all); links to others go live.
     scope: object = None
+    start: list | None = None  # where the crawl starts (default seeds())
     out = sys.stdout
     manifest: dict = field(default_factory=dict)
     written: int = 0
@@ -188,7 +189,7 @@ class Export:
         version = f"{cache.version()}-{clock.today().isoformat()}"
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
         queue, seen = [], set()
-        for url in seeds():
+        for url in self.start or seeds():
             t = self.target(url)
             if t and t.url not in seen:
                 seen.add(t.url)
