@@ -47,6 +47,9 @@ is left out, so nothing a visitor typed is echoed into a page."""
     known = getattr(request, "cache_params", ())  # none declared: the path alone
     query = urlencode([(p, v) for p in sorted(known) for v in request.GET.getlist(p)])
     full = request.path + (f"?{query}" if query else "")
+    match = getattr(request, "resolver_match", None)
+    if match is not None and "token" in match.kwargs:
+        full = "/"  # an email's token stays out of links: the switch goes to the home page
     out = {}
     for code, _name in settings.LANGUAGES:
         out[code] = translate_url(full, code)
