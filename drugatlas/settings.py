@@ -43,6 +43,10 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Where the static export's forms post and its links to live-only pages go (docs/deploy.md).
 FORMS_ORIGIN = os.environ.get("FORMS_ORIGIN", SITE_URL).rstrip("/")
+# Cache-Control of public pages and API answers, in seconds (drugatlas/atlas/http_cache.py).
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "300"))
+PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "600"))
+PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_STALE_WHILE_REVALIDATE", "3600"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -36,8 +36,8 @@ CACHED_STATUSES = (200, 400, 404)
 
 def max_ages() -> tuple[int, int, int]:
     """Browser max-age, shared caches' s-maxage, stale-while-revalidate (seconds)."""
-    return (getattr(settings, "PUBLIC_MAX_AGE", 300), getattr(settings, "PUBLIC_S_MAXAGE", 600),
-            getattr(settings, "PUBLIC_STALE_WHILE_REVALIDATE", 3600))
+    return (settings.PUBLIC_MAX_AGE, settings.PUBLIC_S_MAXAGE,
+            settings.PUBLIC_STALE_WHILE_REVALIDATE)
 
 
 def cache_control(status: int = 200) -> str:

@@ -3,7 +3,6 @@ forms and live-only links to FORMS_ORIGIN, incremental runs."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
