@@ -67,12 +67,14 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url: str, connections: int, seconds: int = 5, threads: int = 2) -> dict:
-    """Requests/s, p50/p99 latency (ms) and errors (socket errors + non-2xx) from one wrk run."""
+def wrk(url: str, connections: int, seconds: int = 5, threads: int = 2, headers=(),
+        script=None) -> dict:
+    """Requests/s, p50/p99 latency (ms) and errors (socket errors + 4xx/5xx) from one wrk run."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk not installed (apt-get install -y wrk)")
+    extra = [a for h in headers for a in ("-H", h)] + (["-s", str(script)] if script else [])
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                          "--latency", "--timeout", "10s", url],
+                          "--latency", "--timeout", "10s", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))

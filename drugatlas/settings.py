@@ -41,6 +41,12 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where the static export's forms post and its links to live-only pages go (docs/deploy.md).
+FORMS_ORIGIN = os.environ.get("FORMS_ORIGIN", SITE_URL).rstrip("/")
+# Cache-Control of public pages and API answers, in seconds (drugatlas/atlas/http_cache.py).
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "300"))
+PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "600"))
+PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_STALE_WHILE_REVALIDATE", "3600"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,9 +67,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control, ETag/304, HEAD and 405 on public URLs; outside GZip so the ETag names
+    # the encoding sent, outside sessions so a page that touched one is never marked public.
+    "drugatlas.atlas.http_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "drugatlas.atlas.language.URLLanguageMiddleware",  # the language is the URL's, nothing else
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +130,16 @@ CACHES = {
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                          "LOCATION": os.environ["REDIS_URL"], "TIMEOUT": None}
+# Rendered pages and API answers (drugatlas/atlas/cache.py): Redis when REDIS_URL is set,
+# each process's memory otherwise; never the cache that keeps rate-limit counters, so pages
+# cannot cull them. Keys carry the data and code versions; a day's timeout drops old ones.
+CACHES["pages"] = ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": os.environ["REDIS_URL"], "TIMEOUT": 86400,
+                    "KEY_PREFIX": "pages"}
+                   if os.environ.get("REDIS_URL") else
+                   {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "drugatlas-pages", "TIMEOUT": 86400,
+                    "OPTIONS": {"MAX_ENTRIES": 5000}})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

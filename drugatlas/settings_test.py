@@ -3,7 +3,9 @@
 from .settings import *  # noqa: F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "LOCATION": "drugatlas-tests", "TIMEOUT": None}}
+                      "LOCATION": "drugatlas-tests", "TIMEOUT": None},
+          # Redis when REDIS_URL is set (keys carry the data version, which each test bumps).
+          "pages": CACHES["pages"]}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

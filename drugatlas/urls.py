@@ -1,3 +1,7 @@
+"""URLs. Pages people read are under i18n_patterns: English at /…, Spanish at /es/…
+(drugatlas/atlas/language.py). The API, the data files, the admin and the mail webhooks have
+one URL for every language."""
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,13 +9,15 @@ from drugatlas.api.views import bundle_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("drugatlas.api.urls")),
     path("data/<str:name>", bundle_file, name="bundle-file"),
+    path("mail/", include("drugatlas.updates.webhook_urls")),  # email services' webhooks
+]
+urlpatterns += i18n_patterns(
     path("legislation/", include("drugatlas.legislation.urls")),
     path("", include("drugatlas.corrections.urls")),
     path("updates/", include("drugatlas.updates.urls")),
-    path("mail/", include("drugatlas.updates.webhook_urls")),  # email services' webhooks
     path("reinvest/", include("drugatlas.reinvest.urls")),
     path("", include("drugatlas.atlas.urls")),
-]
+    prefix_default_language=False,
+)

@@ -12,6 +12,12 @@ def _param(name, description, required=False, schema=None, location="query"):
 
 _JURISDICTION = _param("jurisdiction", "USPS code (WV), US for the nation, or a FIPS code "
                        "(54, 54047); comma-separated for several")
+_PAGING = [
+    _param("limit", "Rows per page: 1 to 10000, default 1000 (CSV: everything unless given); "
+           "the Link header links first, prev, next and last pages, X-Total-Count and count "
+           "give the total", schema={"type": "integer", "minimum": 1, "maximum": 10000}),
+    _param("offset", "Rows to skip, default 0", schema={"type": "integer", "minimum": 0}),
+]
 _ERROR = {"description": "Bad parameter; the message says which and why",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
@@ -59,6 +65,7 @@ def spec() -> dict:
                        schema={"type": "string", "enum": ["nation", "state", "county"]}),
                 _param("format", "json (default) or csv",
                        schema={"type": "string", "enum": ["json", "csv"]}),
+                *_PAGING,
             ], {"$ref": "#/components/schemas/Observations"}, csv=True),
             "/laws": _get("Each jurisdiction's legal status on a date, with citation and confidence", [
                 _param("topic", "Law topic",
@@ -66,13 +73,13 @@ def spec() -> dict:
                 _param("as_of", "Date (YYYY-MM-DD); default today",
                        schema={"type": "string", "format": "date"}),
                 _param("history", "1 for every dated interval instead of one date"),
-                _JURISDICTION], obj),
+                _JURISDICTION, *_PAGING], obj),
             "/bills": _get("Decriminalization bills and ballot measures with their events", [
                 _JURISDICTION,
                 _param("status", "Status", schema={"type": "string",
                                                    "enum": [s for s, _ in Bill.STATUSES]}),
                 _param("since", "Status date on or after (YYYY-MM-DD)",
-                       schema={"type": "string", "format": "date"})], obj),
+                       schema={"type": "string", "format": "date"}), *_PAGING], obj),
             "/sources": _get("Every source file with publisher, URL, checksum, licence", [], obj),
             "/reinvest": _get("The reinvestment calculator: what possession arrests cost and what "
                               "the money could fund; same parameters as /reinvest/", [

@@ -8,9 +8,9 @@ import io
 import json
 from pathlib import Path
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import Max, Min
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -19,7 +19,7 @@ from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
-from . import openapi, params
+from . import openapi, paging, params
 from .params import BadRequest
 
 
@@ -33,17 +33,29 @@ def _json(payload, status=200) -> HttpResponse:
                         status=status, content_type="application/json")
 
 
-def api_view(view):
-    """GET only; 400 with a message for bad parameters; cached until the data change; CORS open."""
+def api_view(view=None, *, params=()):
+    """GET only; 400 with a message for bad or unknown parameters; cached until the data change,
+    under the known parameters in a fixed order; CORS open."""
+    if view is None:
+        return lambda v: api_view(v, params=params)
 
     @require_GET
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = cache.key("api", request.get_full_path())
+        try:
+            paging.check_known(request.GET, params)
+        except BadRequest as e:
+            response = _json({"error": str(e)}, status=400)
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        known = [(p, request.GET.getlist(p)) for p in sorted(params) if p in request.GET]
+        key = cache.key("api", view.__name__, sorted(kwargs.items()), known)
         cached = django_cache.get(key)
         if cached is not None:
-            status, content_type, body = cached
+            status, content_type, body, headers = cached
             response = HttpResponse(body, status=status, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
         else:
             try:
                 response = view(request, *args, **kwargs)
@@ -51,13 +63,16 @@ def api_view(view):
                 response = _json({"error": str(e)}, status=400)
             except Http404 as e:
                 response = _json({"error": str(e) or "not found"}, status=404)
-            if response.status_code in (200, 400, 404):
+            if response.status_code in (200, 400, 404) and not response.streaming:
+                headers = [(h, response[h]) for h in ("Link", "X-Total-Count",
+                                                      "Content-Disposition") if h in response]
                 django_cache.set(key, (response.status_code, response["Content-Type"],
-                                       response.content))
+                                       response.content, headers))
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=300"
+        response["Access-Control-Expose-Headers"] = "Link, X-Total-Count"
         return response
 
+    wrapper.api_params = tuple(params)
     return wrapper
 
 
@@ -72,7 +87,7 @@ def _place_json(j: Jurisdiction) -> dict:
             "parent": j.parent_id}
 
 
-@api_view
+@api_view(params=("kind", "state"))
 def jurisdictions(request):
     kind = params.choice(request.GET.get("kind"), "kind", ("nation", "state", "county"))
     qs = Jurisdiction.objects.all()
@@ -101,11 +116,12 @@ def measures(request):
     return _json({"measures": rows})
 
 
+STREAM_ABOVE = 5000  # rows
 OBSERVATION_COLUMNS = ["measure", "jurisdiction", "fips", "name", "period", "value", "flags",
                        "source"]
 
 
-@api_view
+@api_view(params=("measure", "jurisdiction", "start", "end", "kind", "format", *paging.PAGING))
 def observations(request):
     g = request.GET
     slug = params.measure(g.get("measure"))
@@ -113,6 +129,8 @@ def observations(request):
     start, end = params.year_range(g.get("start"), g.get("end"))
     kind = params.choice(g.get("kind"), "kind", ("nation", "state", "county"))
     fmt = params.output_format(g.get("format"))
+    # CSV without a limit is the whole selection, streamed (a whole measure is one download).
+    page = paging.Page.from_query(g, None if fmt == "csv" else paging.DEFAULT_LIMIT)
     qs = Observation.objects.filter(measure_id=slug)
     if places:
         qs = qs.filter(jurisdiction__in=places)
@@ -122,31 +140,44 @@ def observations(request):
         qs = qs.filter(period__gte=str(start))
     if end is not None:
         qs = qs.filter(period__lt=str(end + 1))
-    rows = list(qs.order_by("jurisdiction_id", "period").values_list(
+    total = qs.count()
+    rows = page.slice(qs.order_by("jurisdiction_id", "period").values_list(
         "jurisdiction__abbr", "jurisdiction_id", "jurisdiction__name", "period", "value", "flags",
         "source_id"))
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(OBSERVATION_COLUMNS)
-        for abbr, fips, name, period, value, flags, source in rows:
-            writer.writerow([slug, abbr or fips, fips, name, period,
-                             "" if value is None else _number(value), flags, source])
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        # Small answers are sent (and cached) whole; large ones stream row by row.
+        lines = _csv_lines(slug, rows.iterator(chunk_size=5000))
+        content_type = "text/csv; charset=utf-8"
+        response = (HttpResponse(b"".join(lines), content_type=content_type)
+                    if total <= STREAM_ABOVE else StreamingHttpResponse(lines, content_type=content_type))
         response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
-        return response
+        return page.annotate(response, request, total)
+    rows = list(rows)
     m = measure_list.get(slug)
     source_ids = sorted({r[6] for r in rows})
-    return _json({
+    return page.annotate(_json({
         "measure": {"slug": m.slug, "label": m.label, "unit": m.unit, "caveats": m.caveats},
         "data_version": _bundle_version(),
-        "count": len(rows),
+        "count": total, "limit": page.limit, "offset": page.offset,
         "rows": [{"jurisdiction": abbr or fips, "fips": fips, "name": name, "period": period,
                   "value": _number(value), "flags": [f for f in flags.split(",") if f],
                   "source": source}
                  for abbr, fips, name, period, value, flags, source in rows],
         "sources": {s.id: _source_json(s) for s in Source.objects.filter(id__in=source_ids)},
-    })
+    }), request, total)
+
+
+def _csv_lines(slug: str, rows):
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(OBSERVATION_COLUMNS)
+    for i, (abbr, fips, name, period, value, flags, source) in enumerate(rows):
+        writer.writerow([slug, abbr or fips, fips, name, period,
+                         "" if value is None else _number(value), flags, source])
+        if i % 1000 == 999:
+            yield buf.getvalue().encode()
+            buf.seek(0), buf.truncate()
+    yield buf.getvalue().encode()
 
 
 def _number(value):
@@ -164,9 +195,10 @@ def _law_json(law: LawStatus) -> dict:
             "origin": law.origin}
 
 
-@api_view
+@api_view(params=("topic", "as_of", "jurisdiction", "history", *paging.PAGING))
 def laws(request):
     g = request.GET
+    page = paging.Page.from_query(g)
     topic = params.topic(g.get("topic"))
     as_of = params.date(g.get("as_of"))
     places = params.jurisdictions(g.get("jurisdiction"))
@@ -178,8 +210,11 @@ def laws(request):
     if as_of or not g.get("history"):
         as_of = as_of or dt.date.today()
         qs = qs.as_of(as_of)
-    return _json({"as_of": as_of.isoformat() if as_of else None, "topic": topic,
-                  "laws": [_law_json(law) for law in qs]})
+    total = qs.count()
+    return page.annotate(_json({"as_of": as_of.isoformat() if as_of else None, "topic": topic,
+                                "count": total, "limit": page.limit, "offset": page.offset,
+                                "laws": [_law_json(law) for law in page.slice(qs)]}),
+                         request, total)
 
 
 def _bill_json(bill: Bill) -> dict:
@@ -192,9 +227,10 @@ def _bill_json(bill: Bill) -> dict:
                         "status": e.status, "url": e.url} for e in bill.events.all()]}
 
 
-@api_view
+@api_view(params=("jurisdiction", "status", "since", *paging.PAGING))
 def bills(request):
     g = request.GET
+    page = paging.Page.from_query(g)
     places = params.jurisdictions(g.get("jurisdiction"))
     status = params.choice(g.get("status"), "status", [s for s, _ in Bill.STATUSES])
     since = params.date(g.get("since"), "since")
@@ -205,7 +241,10 @@ def bills(request):
         qs = qs.filter(status=status)
     if since:
         qs = qs.filter(status_date__gte=since)
-    return _json({"bills": [_bill_json(b) for b in qs]})
+    total = qs.count()
+    return page.annotate(_json({"count": total, "limit": page.limit, "offset": page.offset,
+                                "bills": [_bill_json(b) for b in page.slice(qs)]}),
+                         request, total)
 
 
 @api_view

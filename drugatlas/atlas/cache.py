@@ -1,19 +1,49 @@
-"""Cache keys that change whenever the data change.
+"""Cache keys and validators that change whenever the data or the code change.
 
-Pages and API answers are cached under a key that includes the data version. A data load or
-an editor's save bumps the version, so everything cached before is simply never read again.
+A cached page, API answer or ETag is valid for one *data version* and one *code version*:
+
+- the data version joins the loaded data release, read from the database (so a `data load`
+  run from cron on another host or checkout retires every cached answer everywhere), and a
+  counter that editors' saves bump after their commit (drugatlas.atlas.signals);
+- the code version is a hash of the package's code, templates, translations and static files,
+  so a deploy retires pages rendered by the old code.
+
+Answers live in the "pages" cache (Redis when REDIS_URL is set, local memory otherwise), apart
+from the default cache that keeps rate-limit counters, so pages never cull counters. Old
+entries are never read again and expire by their timeout.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import uuid
+from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+
+
+
+class _Pages:
+    """The "pages" cache; the default one where settings name no "pages" (a test's override)."""
+
+    def __getattr__(self, item):
+        alias = "pages" if "pages" in settings.CACHES else "default"
+        return getattr(caches[alias], item)
+
+
+pages = _Pages()
 
 _KEY = "drugatlas:data-version"
+# How long a process trusts its last look at the release and edit counter: one query a second
+# at most, and a load is seen everywhere within that time.
+CHECK_SECONDS = 1.0
+_memo: dict = {"at": 0.0, "value": ""}
+_lock = threading.Lock()
 
 
-def data_version() -> str:
+def _edit_counter() -> str:
     version = cache.get(_KEY)
     if version is None:
         version = uuid.uuid4().hex[:12]
@@ -22,13 +52,53 @@ def data_version() -> str:
     return version
 
 
+def _release() -> str:
+    from drugatlas.atlas.models import DataRelease
+
+    row = DataRelease.objects.order_by("-loaded_at", "-id").values_list("id", "version").first()
+    return f"{row[0]}-{row[1][:16]}" if row else "none"
+
+
+def data_version() -> str:
+    """The loaded release and the editors' counter, as one short string."""
+    now = time.monotonic()
+    if now - _memo["at"] > CHECK_SECONDS or not _memo["value"]:
+        value = hashlib.sha256(f"{_release()}|{_edit_counter()}".encode()).hexdigest()[:12]
+        with _lock:
+            _memo.update(at=now, value=value)
+    return _memo["value"]
+
+
 def bump_data_version() -> str:
     version = uuid.uuid4().hex[:12]
     cache.set(_KEY, version, None)
+    _memo["value"] = ""
     return version
 
 
+_CODE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".json"}
+_code: list[str] = []
+
+
+def code_version() -> str:
+    """A hash of the package's files that shape a page (the data bundle excluded)."""
+    if not _code:
+        root = Path(__file__).resolve().parents[1]
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*")):
+            if (path.suffix in _CODE_SUFFIXES and path.is_file() and "bundle" not in path.parts
+                    and "__pycache__" not in path.parts):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _code.append(digest.hexdigest()[:12])
+    return _code[0]
+
+
+def version() -> str:
+    """Data and code version together: what cache keys and ETags are made from."""
+    return f"{data_version()}{code_version()}"
+
+
 def key(*parts) -> str:
-    """A cache key for these parts under the current data version (hashed: URLs can be long)."""
+    """A cache key for these parts under the current versions (hashed: URLs can be long)."""
     digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f"drugatlas:{data_version()}:{digest}"
+    return f"drugatlas:{version()}:{digest}"

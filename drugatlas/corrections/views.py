@@ -4,8 +4,10 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from drugatlas.atlas import form_origin
 from drugatlas.corrections import changelog, ratelimit
 from drugatlas.corrections.forms import CorrectionForm, clean_page_path
 from drugatlas.corrections.models import Correction
@@ -21,11 +23,14 @@ def _initial_from_query(request) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@csrf_exempt  # origin checked below: the form needs no per-page cookie (atlas/form_origin.py)
+@require_http_methods(["GET", "HEAD", "POST"])
 def new_correction(request):
-    if request.method == "GET":
+    if request.method != "POST":
         form = CorrectionForm(initial=_initial_from_query(request))
         return render(request, "corrections/new.html", {"form": form})
+    if not form_origin.passes(request):
+        return csrf_failure(request, "origin")
 
     form = CorrectionForm(request.POST)
     if ratelimit.over_limit(RATE_SCOPE, request):

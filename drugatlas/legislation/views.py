@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 
-from django.core.cache import cache
+from drugatlas.atlas.cache import pages as cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 

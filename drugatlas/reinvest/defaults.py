@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import CostAssumption

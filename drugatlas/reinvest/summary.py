@@ -27,7 +27,7 @@ returns plain, JSON-safe data (cached until the data change, per language):
 """
 from __future__ import annotations
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from drugatlas.api.views import api_view
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.views.states import report_url
 
@@ -25,6 +26,7 @@ def _states():
 
 
 @require_safe
+@public_page("state", "dollars", *(p.name for p in model.PARAMS))
 def calculator(request):
     ev = evaluate(request.GET)
     years = ev.defaults.cpi_years if ev.defaults else []
@@ -83,7 +85,7 @@ def _form_errors(form) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
-@api_view
+@api_view(params=("state", "dollars", *(p.name for p in model.PARAMS)))
 def reinvest_api(request):
     """GET /api/v1/reinvest?state=OR&... : the page's calculation as JSON."""
     ev = evaluate(request.GET, chooser_ok=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -128,3 +129,52 @@ def test_bulk_download(client):
     package = json.loads(b"".join(response.streaming_content))
     assert {r["name"] for r in package["resources"]} >= {"observations", "laws", "sources"}
     get(client, "/data/settings.py", status=404)
+
+
+# --- Paging and known parameters -------------------------------------------------------------
+
+def test_unknown_parameters_are_named_in_a_400(client):
+    response = client.get("/api/v1/observations?measure=population&limt=5&zz=1")
+    assert response.status_code == 400
+    message = response.json()["error"]
+    assert "'limt'" in message and "'zz'" in message and "limit" in message
+    assert client.get("/api/v1/measures?x=1").status_code == 400
+    assert client.get("/api/v1/states/or?lang=es").status_code == 400
+
+
+def test_observations_are_paged_with_links_and_total(client):
+    url = "/api/v1/observations?measure=population"
+    first = client.get(url)
+    data = first.json()
+    total = data["count"]
+    assert total > 40000 and data["limit"] == 1000 and len(data["rows"]) == 1000
+    assert first["X-Total-Count"] == str(total)
+    assert 'rel="next"' in first["Link"] and 'rel="prev"' not in first["Link"]
+    page = client.get(url + "&limit=10&offset=20")
+    rows = page.json()["rows"]
+    assert len(rows) == 10 and rows == data["rows"][20:30]
+    links = dict((rel, u) for u, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', page["Link"]))
+    assert links["prev"].endswith("limit=10&offset=10") and links["next"].endswith("offset=30")
+    assert client.get(links["last"]).json()["rows"][-1] == client.get(
+        url + f"&limit=1&offset={total - 1}").json()["rows"][0]
+    # Parameter order and repeats of known ones do not make another answer.
+    assert client.get("/api/v1/observations?offset=20&limit=10&measure=population").content == \
+        page.content
+    for bad in ("limit=0", "limit=10001", "limit=x", "offset=-1"):
+        assert client.get(f"{url}&{bad}").status_code == 400, bad
+
+
+def test_csv_streams_a_whole_measure(client):
+    response = client.get("/api/v1/observations?measure=population&format=csv")
+    assert response.streaming and response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) - 1 == int(response["X-Total-Count"]) > 40000
+    paged = client.get("/api/v1/observations?measure=population&format=csv&limit=5")
+    assert len(b"".join(paged.streaming_content).decode().splitlines()) == 6
+
+
+def test_laws_and_bills_are_paged(client):
+    laws = client.get("/api/v1/laws?topic=possession&as_of=2025-01-01&limit=5").json()
+    assert len(laws["laws"]) == 5 and laws["count"] >= 51
+    bills = client.get("/api/v1/bills?limit=2")
+    assert len(bills.json()["bills"]) <= 2 and "X-Total-Count" in bills

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 import drugatlas
@@ -40,24 +39,36 @@ def html_lang(html: str) -> str:
     return re.search(r'<html lang="([^"]+)"', html).group(1)
 
 
+def spanish(url: str) -> str:
+    return "/es" + url
+
+
 @pytest.mark.parametrize("url", SPANISH_PAGES)
-def test_pages_answer_in_spanish_with_the_cookie(client, atlas_db, url):
-    client.cookies["django_language"] = "es"
-    response = client.get(url)
+def test_pages_answer_in_spanish_at_their_es_url(client, atlas_db, url):
+    """No cookie, no Accept-Language: the URL alone says Spanish."""
+    response = client.get(spanish(url))
     assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and response["Content-Language"] == "es"
     html = response.content.decode()
     assert html_lang(html) == "es"
     for text in SPANISH_PAGES[url]:
         assert text in html, f"{url}: {text!r} missing"
     assert ENGLISH_ONLY[url] not in html
-    # The switch offers the way back, named in its own language.
-    assert '<button name="language" value="en" lang="en">English</button>' in html
+    # The switch offers the same page in English, named in its own language.
+    assert f'<a hreflang="en" href="{url}" lang="en">English</a>' in html
 
 
 @pytest.mark.parametrize("url", ["/", "/states/or/"])
-def test_accept_language_es_is_honoured(client, atlas_db, url):
-    html = client.get(url, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.5").content.decode()
-    assert html_lang(html) == "es" and SPANISH_PAGES[url][0] in html
+def test_accept_language_and_cookie_change_nothing(client, atlas_db, url):
+    plain = client.get(url)
+    asked = client.get(url, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.5")
+    client.cookies["django_language"] = "es"
+    with_cookie = client.get(url)
+    assert html_lang(asked.content.decode()) == "en" == html_lang(with_cookie.content.decode())
+    assert plain.content == asked.content == with_cookie.content
+    for response in (plain, asked):
+        assert "Accept-Language" not in response.get("Vary", "")
+        assert "Cookie" not in response.get("Vary", "")
 
 
 @pytest.mark.parametrize("url", SPANISH_PAGES)
@@ -65,61 +76,43 @@ def test_english_stays_the_default(client, atlas_db, url):
     html = client.get(url).content.decode()
     assert html_lang(html) == "en"
     assert ENGLISH_ONLY[url] in html
-    assert '<button name="language" value="es" lang="es">Español</button>' in html
+    assert 'hreflang="es" href="/es/' in html and ">Español</a>" in html
 
 
 def test_numbers_in_spanish_keep_us_punctuation(client, atlas_db):
     """17,278.5 in both languages: the calculator's dollars are written that way too."""
-    client.cookies["django_language"] = "es"
-    html = client.get("/states/or/").content.decode()
+    html = client.get("/es/states/or/").content.decode()
     sentence = re.search(r"En \d{4}, agencias que cubren[^<]*", html).group(0)
     assert re.search(r"\d,\d{3} arrestos por drogas", sentence), sentence
     assert not re.search(r"\d\xa0\d{3}", html)
 
 
-def switch_form(html: str) -> str:
-    return re.search(r'<form class="lang".*?</form>', html, re.S).group(0)
+def test_switch_goes_to_the_same_view_and_drops_unknown_parameters(client, atlas_db):
+    html = client.get("/?layer=overdose&year=2020&utm_source=x").content.decode()
+    assert '<a hreflang="es" href="/es/?layer=overdose&amp;year=2020" lang="es">Español</a>' in html
+    assert "utm_source" not in html
+    html = client.get("/es/?layer=overdose&year=2020").content.decode()
+    assert '<a hreflang="en" href="/?layer=overdose&amp;year=2020" lang="en">English</a>' in html
 
 
-def test_switch_is_a_labelled_form_that_works_without_javascript(client, atlas_db):
-    form = switch_form(client.get("/states/or/").content.decode())
-    assert 'action="/i18n/setlang/"' in form and 'method="post"' in form
-    assert 'aria-label="Language"' in form
-    assert 'name="csrfmiddlewaretoken"' in form
-    assert '<input type="hidden" name="next" value="/states/or/">' in form
-    # A real <button>: focusable, and Enter or Space submits it.
-    assert "<button" in form and "onclick" not in form and "tabindex" not in form
+def test_alternates_canonical_and_spanish_links(client, atlas_db):
+    html = client.get("/es/states/tx/").content.decode()
+    site = "http://127.0.0.1:8000"
+    assert f'<link rel="canonical" href="{site}/es/states/tx/">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{site}/states/tx/">' in html
+    assert f'<link rel="alternate" hreflang="es" href="{site}/es/states/tx/">' in html
+    # Links to pages stay in Spanish; the API and data files have one URL for everyone.
+    assert 'href="/es/sources/' in html and 'href="/es/legislation/' in html
+    assert 'href="/sources/' not in html and 'href="/legislation/' not in html
+    assert 'href="/api/v1/states/TX"' in html
+    assert 'action="/es/updates/"' in html
 
 
-def test_switch_posts_and_comes_back_to_the_same_page():
-    browser = Client(enforce_csrf_checks=True)
-    html = browser.get("/about/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', switch_form(html)).group(1)
-    response = browser.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "es",
-                                               "next": "/about/"})
-    assert response.status_code == 302 and response["Location"] == "/about/"
-    assert response.cookies["django_language"].value == "es"
-    html = browser.get("/about/").content.decode()
-    assert html_lang(html) == "es" and "Qué es la despenalización" in html
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', switch_form(html)).group(1)
-    browser.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "en",
-                                    "next": "/about/"})
-    assert html_lang(browser.get("/about/").content.decode()) == "en"
-
-
-def test_switch_keeps_the_query_string_through_the_referer(client, atlas_db):
-    """With a query, the form sends no next (the query is never echoed into the page), and
-    set_language returns to the same-origin Referer, query included."""
-    url = "/?layer=overdose&year=2020"
-    form = switch_form(client.get(url).content.decode())
-    assert 'name="next"' not in form and "overdose" not in form
-    response = client.post("/i18n/setlang/", {"language": "es"},
-                           HTTP_REFERER=f"http://testserver{url}")
-    assert response.status_code == 302 and response["Location"] == f"http://testserver{url}"
-    # A Referer from elsewhere is not followed.
-    response = client.post("/i18n/setlang/", {"language": "es"},
-                           HTTP_REFERER="https://elsewhere.example/")
-    assert response["Location"] == "/"
+def test_api_does_not_vary_by_language(client, atlas_db):
+    a = client.get("/api/v1/states/or")
+    b = client.get("/api/v1/states/or", HTTP_ACCEPT_LANGUAGE="es")
+    assert a.content == b.content and "Accept-Language" not in a.get("Vary", "")
+    assert client.get("/es/api/v1/states/or").status_code == 404
 
 
 # --- The catalogues -------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_form_keeps_what_was_typed_after_a_rejection(client):
 
 
 def test_form_and_messages_in_spanish(client):
-    html = client.get("/corrections/new/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = client.get("/es/corrections/new/").content.decode()
     assert "Reportar un problema" in html and "Qué está mal" in html
-    response = client.post("/corrections/new/", {**GOOD, "problem": ""}, HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post("/es/corrections/new/", {**GOOD, "problem": ""})
     assert "Por favor, diga qué está mal." in response.content.decode()

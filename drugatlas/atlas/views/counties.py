@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, Observation, Source
 from drugatlas.atlas.profile import flag_words, n
@@ -164,6 +165,7 @@ def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]
 
 
 @require_GET
+@public_page("layer", "year", "sort", "format")
 def counties_page(request, abbr: str):
     state = find_state(abbr)
     if state is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.maps import classify, layers, svg
@@ -174,7 +175,9 @@ def map_view_context(query: Query) -> dict:
         "low_coverage": data.legend.low_coverage,
         "with_data": with_data,
         "layer_links": [{"slug": slug, "title": other.title,
-                         "url": Query(slug, query.year if not other.is_law else None,
+                         # The year is kept where the other layer has it: no link to a 400.
+                         "url": Query(slug, query.year if not other.is_law
+                                      and query.year in layers.years(other) else None,
                                       query.as_of if other.is_law else None,
                                       query.sort).url(),
                          "current": slug == query.layer}
@@ -288,6 +291,7 @@ def _labels() -> dict:
 
 
 @require_GET
+@public_page("layer", "year", "as_of", "sort")
 def home(request):
     try:
         query = parse_query(request.GET)

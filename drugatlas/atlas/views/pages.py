@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import Count, F, Max, Min
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, releases
 from drugatlas.atlas.views.counties import COUNTY_LAYERS
 from drugatlas.maps.layers import LAYERS
@@ -37,6 +38,7 @@ def _cached_body(name: str, template: str, build) -> str:
 
 
 @require_GET
+@public_page()
 def sources_page(request):
     body = _cached_body("sources", "atlas/_sources_body.html", sources_context)
     return render(request, "atlas/sources.html", {"body": body})
@@ -163,6 +165,7 @@ def layer_methods() -> list[dict]:
 
 
 @require_GET
+@public_page()
 def about_page(request):
     body = _cached_body("about", "atlas/_about_body.html", about_context)
     return render(request, "atlas/about.html", {"body": body})

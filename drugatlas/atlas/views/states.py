@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.maps import charts
@@ -46,6 +47,7 @@ def not_found(request, abbr: str):
 
 
 @require_GET
+@public_page("format")
 def state_page(request, abbr: str):
     place = find_state(abbr)
     if place is None:

@@ -143,7 +143,7 @@ function latestList(latest) {
     if (!x) return;
     const flags = (x.flags || []).filter((f) => f !== "low_coverage" || slug.startsWith("drug_arrest"));
     const li = el("li", `${m[slug] || slug}: ${number(x.value)}${suffix} (${x.period}${flags.length ? ", " + flags.join(", ").replaceAll("_", " ") : ""})`);
-    if (x.source) li.append(" ", el("a", w("source"), { href: "/sources/#source-" + x.source }));
+    if (x.source) li.append(" ", el("a", w("source"), { href: sourcesPage() + "#source-" + x.source }));
     ul.append(li);
   };
   item("overdose_death_rate_age_adjusted");
@@ -180,7 +180,10 @@ async function openPanel(a) {
   box.hidden = false;
   h.focus();
   try {
-    const response = await fetch(`/api/v1/states/${encodeURIComponent(a.dataset.abbr)}`);
+    // data-api: where state summaries are (the API, or the static export's files).
+    const api = box.dataset.api || "/api/v1/states/";
+    const abbr = encodeURIComponent(a.dataset.abbr.toLowerCase());
+    const response = await fetch(`${api}${abbr}${box.dataset.apiSuffix || ""}`);
     if (!response.ok) throw new Error(response.status);
     const data = await response.json();
     if (panelOpener !== a) return;
@@ -241,8 +244,19 @@ async function load(url, { push = true, focusSelector = null } = {}) {
   (target || heading)?.focus?.({ preventScroll: !!target });
 }
 
+// Another view of this map: same page (/, /es/ or an export's file), other parameters.
 function sameOriginView(a) {
-  return a.origin === location.origin && a.pathname === "/" && a.search;
+  return a.origin === location.origin && a.pathname === location.pathname && a.search;
+}
+
+// The sources page in this page's language (read from the navigation, so an export's links work).
+function sourcesPage() {
+  return document.querySelector("#atlas-view a[href*='#layer-']")?.href.split("#")[0] || "/sources/";
+}
+
+// The map's form: its action is this page's own URL in this language (or the export's file).
+function viewURL(form) {
+  return (form.getAttribute("action") || location.pathname) + "?" + new URLSearchParams(new FormData(form)).toString();
 }
 
 // --- Events (delegated, so they survive swaps) -------------------------------------------
@@ -268,8 +282,7 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!form.matches?.("#atlas-view form.controls")) return;
   event.preventDefault();
-  const params = new URLSearchParams(new FormData(form));
-  load("/?" + params.toString());
+  load(viewURL(form));
 });
 
 let typing = null;
@@ -280,8 +293,7 @@ document.addEventListener("change", (event) => {
   clearTimeout(typing);
   // A date typed field by field fires several changes: wait until the typing stops.
   typing = setTimeout(() => {
-    const params = new URLSearchParams(new FormData(input.form));
-    load("/?" + params.toString(), { focusSelector: "#" + input.id });
+    load(viewURL(input.form), { focusSelector: "#" + input.id });
   }, input.type === "date" ? 600 : 0);
 });
 
