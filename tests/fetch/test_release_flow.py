@@ -294,7 +294,7 @@ def test_a_fetched_release_goes_live_and_reaches_the_subscribers(later_release, 
     assert f"{title} through {period}: 51 states updated; 1 earlier month revised" in html
     assert 'href="https://data.cdc.gov/NCHS/VSRR-Provisional-Drug-Overdose-Death-Counts/' \
            'xkb8-kh2a"' in html and f'href="/sources/#source-{VSRR_SOURCE}"' in html
-    spanish = client.get("/changes/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    spanish = client.get("/es/changes/").content.decode()
     assert f"{title} hasta {period}: 51 estados actualizados; 1 mes anterior revisado" in spanish
     data = client.get("/changes/", {"format": "json"}).json()
     assert data["releases"][0]["changes"][0]["id"] == VSRR_SOURCE
