@@ -129,11 +129,14 @@ def _areas(data: layers.MapData, query: Query) -> list[svg.Area]:
         detail = f"{row.text}" + (f" ({', '.join(row.notes)})" if row.notes else "")
         when = row.period if row.period and data.layer.is_law else data.when
         label = f"{row.name}: {detail}" + (f", {when}" if when else "")
+        if row.statute:  # law layers: the statute that sets the class, with grade and penalty
+            label += f". {row.statute_text}"
         areas.append(svg.Area(
             fips=row.fips, fill=bin_.fill, label=label, hatched=row.hatched,
             href=f"/states/{row.abbr.lower()}/",
             data={"abbr": row.abbr, "name": row.name, "value": row.text,
-                  "note": ", ".join(row.notes), "when": when}))
+                  "note": ", ".join(row.notes), "when": when,
+                  **({"statute": row.statute_text} if row.statute else {})}))
     return areas
 
 
@@ -280,6 +283,8 @@ def _labels() -> dict:
                   "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
                   "Laws in force today": _("Laws in force today"),
                   "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
+                  "statute text": _("statute text"), "Statute": _("Statute"),
+                  "secondary sources": _("secondary sources"),
                   "The summary could not be loaded.": _("The summary could not be loaded."),
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},
