@@ -31,7 +31,7 @@ from drugatlas.formatting import date_text
 from drugatlas.laws_vocabulary import UNKNOWN
 
 from .laws_changes import Change
-from .laws_text import join_notes, merge_citations, statutes
+from .laws_text import join_notes, merge_citations, public_cell, public_note, statutes
 from .records import DatedLegalRecord, LawInterval, SourceError, StatuteRecord
 
 TOPICS = ("possession", "paraphernalia")
@@ -103,25 +103,38 @@ def _statements(cell: Cell, statute: StatuteRecord | None, changes: list[Change]
             statute.status, "statute", "effective" if since else "attested",
             merge_citations((statute.statute_url,) if statute.statute_url else (),
                             statute.other_urls),
-            statute.confidence, statute.source, note=statute.note,
+            statute.confidence, statute.source,
             research_note=join_notes(statute.change_act and f"Act: {statute.change_act}",
                                      statute.disagreement_note),
-            statute=statute.statute, grade=statute.grade, max_penalty=statute.max_penalty,
             statute_url=statute.statute_url))
+        _public(found[-1], statute.note, statute.statute, statute.grade, statute.max_penalty)
     for change in changes:
         imp = implied(change, cell.topic)
         found.append(Statement(
             change.start.date, change.start.precision, imp.status, "change", "effective",
             change.citations, "low" if change.hedged else "medium", cell.source,
-            note=change.text, research_note=change.date_note, statute=statutes(change.text),
+            research_note=join_notes(change.text, change.date_note),
             prior=imp.prior or "", prior_citations=change.citations if imp.prior else ()))
+        _public(found[-1], change.text, statutes(change.text), "", "")
     for row in supplement:
         found.append(Statement(
             row.valid_from, row.precision, row.status, "supplement", row.date_basis,
-            row.citations, row.confidence, row.source, note=row.note, statute=row.statute,
-            grade=row.grade, max_penalty=row.max_penalty,
+            row.citations, row.confidence, row.source,
             research_note=row.change_act and f"Act: {row.change_act}"))
+        _public(found[-1], row.note, row.statute, row.grade, row.max_penalty)
     return _dated_by_statute(found)
+
+
+def _public(s: Statement, note: str, statute: str, grade: str, max_penalty: str) -> None:
+    """What a reader sees of a statement: the law, not how it was researched (which goes to
+    the research note, for editors)."""
+    s.note, aside = public_note(note)
+    asides = [aside]
+    for name, text in (("statute", statute), ("grade", grade), ("max_penalty", max_penalty)):
+        value, aside = public_cell(text)
+        setattr(s, name, value)
+        asides.append(aside and f"{name}: {aside}")
+    s.research_note = join_notes(s.research_note, *asides)
 
 
 def _dated_by_statute(found: list[Statement]) -> list[Statement]:
