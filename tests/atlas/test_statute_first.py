@@ -91,6 +91,8 @@ def test_the_api_serves_the_statute_of_every_class_in_force(client, atlas_db):
         assert "worldpopulationreview" not in law["citations"][0], law
     history = client.get("/api/v1/laws", {"history": "1"}).content.decode()
     no_research_notes("/api/v1/laws?history=1", history)
+    spanish = text_of(client.get("/states/or/", HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    assert "Ley: ORS" in spanish and "Pena máxima:" in spanish and "Texto de la ley" in spanish
     profile = client.get("/api/v1/states/OR").json()
     assert {law["topic"]: bool(law.get("statute")) for law in profile["laws_in_force"]
             if law["topic"] in TOPICS} == {"possession": True, "paraphernalia": True}
