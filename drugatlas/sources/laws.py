@@ -109,7 +109,8 @@ def read(raw_dir: Path) -> ReadResult:
     old_bills = read_bills(folder / "decrim_bills.csv", BILLS.id)
     laws += [_working_notes(law) for law in harm_reduction]
     laws += decriminalization_intervals(folder / "decrim_bills.csv", old_bills, BILLS.id)
-    laws = [_with_precision(law) for law in _note_unread_changes(laws, changes, used)]
+    laws = _end_precisions([_with_precision(law)
+                            for law in _note_unread_changes(laws, changes, used)])
     bills = laws_bills_pass3.bill_records(laws_bills_pass3.read_bills_pass3(raw_dir), old_bills)
     return ReadResult(sources=[*SOURCES, laws_statutes.SOURCE, laws_supplement.source_info(),
                                laws_bills_pass3.SOURCE], laws=laws, bills=bills)
@@ -139,16 +140,16 @@ def _with_precision(law: LawInterval) -> LawInterval:
                 return "month"
         return "day"
 
-    def end_precision(day, current):
-        if day is None or current:
-            return current
-        nxt = day + dt.timedelta(days=1)  # the next interval's start, as precise as it
-        p = precision(nxt, "")
-        return p if (p == "year" and nxt.month == 1 and nxt.day == 1) or \
-            (p == "month" and nxt.day == 1) else "day"
+    return replace(law, valid_from_precision=precision(law.valid_from, law.valid_from_precision))
 
-    return replace(law, valid_from_precision=precision(law.valid_from, law.valid_from_precision),
-                   valid_to_precision=end_precision(law.valid_to, law.valid_to_precision))
+
+def _end_precisions(laws: list[LawInterval]) -> list[LawInterval]:
+    """Each interval's end is known as precisely as the start of the one that follows it."""
+    starts = {(law.abbr, law.topic, law.valid_from): law.valid_from_precision for law in laws}
+    return [law if law.valid_to is None or law.valid_to_precision else replace(
+        law, valid_to_precision=starts.get(
+            (law.abbr, law.topic, law.valid_to + dt.timedelta(days=1)), "day"))
+        for law in laws]
 
 
 @dataclass(frozen=True)

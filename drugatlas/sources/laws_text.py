@@ -235,7 +235,8 @@ def add_note(interval: LawInterval, note: str) -> LawInterval:
 # How the research was done, as opposed to what the law says: "not shown in retrieved
 # excerpts", "per Nolo", "(secondary summary)". Readers see the law; editors see both.
 RESEARCH_PROCESS = re.compile(
-    r"excerpt|retriev|mirror|search|not (?:displayed|shown|read|re-?verified|verified|seen)"
+    r"excerpt|retriev|mirror|search|not (?:displayed|shown|read|re-?verified|verified|seen|found)"
+    r"|\bper news\b|law-firm pages"
     r"|text not read|background knowledge|from memory|defense-firm|secondary (?:sources?|pages?"
     r"|summary)|existing file|DPA map|\bper (?:NORML|Nolo|lawserver|an old|defense"
     r"|criminaldefenselawyer|a \d{4}|UNC)|as summarized|believed|\bblog\b", re.IGNORECASE)

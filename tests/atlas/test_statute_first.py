@@ -139,6 +139,7 @@ def test_dates_known_to_the_year_or_month_are_written_so(client, atlas_db):
     assert re.search(r"\b2021 – today", text)
     oregon = text_of(client.get("/states/or/").content.decode())
     assert "2011 – 2017-07" in oregon and "2017-08 – 2021-01-31" in oregon
+    assert "before our records – 2013 Not legal for adults" in oregon  # ends as 2014 begins
     html = client.get("/?layer=possession&as_of=2022-01-01").content.decode()
     assert "since 2021" in row_of(html, "RI") and "2021-01-01" not in row_of(html, "RI")
     api = client.get("/api/v1/laws", {"topic": "possession", "jurisdiction": "RI"}).json()

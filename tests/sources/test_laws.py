@@ -462,3 +462,12 @@ def test_vocabulary_helpers():
         vocab.label("possession", "civil")
     with pytest.raises(KeyError):
         vocab.topic("cannabis")
+
+
+def test_an_interval_ends_as_precisely_as_the_next_begins(real):
+    before, after = _history(real, "OR", "adult_use_marijuana")
+    assert (after.valid_from, after.valid_from_precision) == (D(2014, 1, 1), "year")
+    assert (before.valid_to, before.valid_to_precision) == (D(2013, 12, 31), "year")
+    for law in real.laws:
+        assert law.valid_from is None or law.valid_from_precision in ("day", "month", "year")
+        assert law.valid_to is None or law.valid_to_precision in ("day", "month", "year")
