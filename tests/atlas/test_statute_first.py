@@ -147,3 +147,11 @@ def test_dates_known_to_the_year_or_month_are_written_so(client, atlas_db):
         ("2021", "year")]
     bill = json.loads(client.get("/api/v1/bills", {"jurisdiction": "MA"}).content)["bills"]
     assert any(e["date"] and len(e["date"]) == 4 for b in bill for e in b["events"])
+
+
+def test_the_about_page_tells_oregons_history_as_precisely_as_known(client, atlas_db):
+    text = text_of(client.get("/about/").content.decode())
+    table = text[text.index("Oregon's possession law in our records"):]
+    assert "before our records 2010 Not established" in table
+    assert "2011 2017-07 Felony" in table and "2017-08 2021-01-31 Misdemeanor" in table
+    assert "2011-01-01" not in table
