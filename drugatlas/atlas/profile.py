@@ -359,13 +359,17 @@ def _topic_label(slug: str) -> str:
 
 
 def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str, str]]:
-    """(date, label, date as known) for each dated start of a status on the given topics."""
+    """(date, label, date as known) for each change of status on the given topics."""
     marks = []
     for topic in history:
         if topic["topic"] not in topics:
             continue
-        for interval in topic["intervals"]:
-            if interval["valid_from"]:
+        for i, interval in enumerate(topic["intervals"]):
+            # The first date a source attests a class after an unknown period is not a change
+            # of the law: only a known class that follows a known one (or nothing) is marked.
+            before = topic["intervals"][i - 1] if i else None
+            if interval["valid_from"] and interval["known"] and (before is None
+                                                                 or before["known"]):
                 marks.append((dt.date.fromisoformat(interval["valid_from"]),
                               f"{topic['label']}: {interval['status_label']}",
                               interval.get("from_label", "")))

@@ -155,3 +155,15 @@ def test_the_about_page_tells_oregons_history_as_precisely_as_known(client, atla
     assert "before our records 2010 Not established" in table
     assert "2011 2017-07 Felony" in table and "2017-08 2021-01-31 Misdemeanor" in table
     assert "2011-01-01" not in table
+
+
+def test_the_first_attested_date_is_not_marked_as_a_change(client, atlas_db):
+    html = client.get("/?layer=possession").content.decode()
+    changes = re.search(r'<p class="changes">(.*?)</p>', html, re.S).group(1)
+    # Oregon's HB 4002 (2024-09-01) is a change; the research's "as of 2024" dates are not.
+    assert "2024-09-01 (" in changes and "2024-01-01" not in changes
+    assert not re.search(r">2024 \(", changes)
+    oregon = client.get("/states/or/").content.decode()
+    marks = re.search(r'id="chart-arrests".*?</svg>', oregon, re.S).group(0)
+    assert "2017-08: Drug possession: Misdemeanor" in marks
+    assert "2011: Drug possession: Felony" not in marks
