@@ -192,6 +192,7 @@ def _law_json(law: LawStatus) -> dict:
     out = {"jurisdiction": law.jurisdiction.code, "topic": law.topic, "status": law.status,
            "valid_from": law.from_text() or None,
            "valid_from_precision": law.valid_from_precision if law.valid_from else None,
+           "date_basis": law.date_basis if law.valid_from else None,
            "valid_to": law.to_text() or None,
            "valid_to_precision": law.valid_to_precision if law.valid_to else None}
     out.update({name: getattr(law, name) for name in ("statute", "grade", "max_penalty",

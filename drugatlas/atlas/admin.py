@@ -88,7 +88,8 @@ class LawStatusAdmin(EditorOwnedAdmin):
     list_select_related = ["jurisdiction"]
     fieldsets = [
         (None, {"fields": ["jurisdiction", "topic", "status", "valid_from",
-                           "valid_from_precision", "valid_to", "valid_to_precision"]}),
+                           "valid_from_precision", "date_basis", "valid_to",
+                           "valid_to_precision"]}),
         ("Statute (the primary citation; docs/codebook.md)",
          {"fields": ["statute", "grade", "max_penalty", "statute_url"]}),
         ("Evidence", {"fields": ["citations", "confidence", "note", "research_note", "source"]}),

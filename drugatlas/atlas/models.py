@@ -143,6 +143,9 @@ class LawStatus(models.Model):
     valid_from_precision = models.CharField(
         max_length=5, choices=PRECISIONS, blank=True, default="day",
         help_text="how precisely the start is known: a year is shown as 2021, a month as 2021-07")
+    BASES = [("effective", "Took effect then"), ("attested", "Attested then (start not known)")]
+    date_basis = models.CharField(max_length=10, choices=BASES, blank=True, default="effective",
+                                  help_text="what the start date is")
     valid_to = models.DateField(null=True, blank=True, help_text="empty = still in force")
     valid_to_precision = models.CharField(max_length=5, choices=PRECISIONS, blank=True,
                                           default="day")

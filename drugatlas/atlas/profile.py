@@ -336,6 +336,7 @@ def law_history(place: Jurisdiction) -> list[dict]:
         topics[law.topic].append({
             "status": law.status, "status_label": status_words(law.topic, law.status),
             "known": law.status != vocab.UNKNOWN,
+            "attested": bool(law.valid_from) and law.date_basis == "attested",
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,
             "valid_to": law.valid_to.isoformat() if law.valid_to else None,
             # Dates as precisely as they are known: "2021", "2021-07" or "2021-07-09".

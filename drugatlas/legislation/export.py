@@ -17,7 +17,8 @@ from drugatlas.pipeline import bundle
 def law_rows():
     laws = LawStatus.objects.all()
     rows = [[law.jurisdiction_id, law.topic, law.status, bundle.fmt_date(law.valid_from),
-             law.valid_from_precision if law.valid_from else "", bundle.fmt_date(law.valid_to),
+             law.valid_from_precision if law.valid_from else "",
+             law.date_basis if law.valid_from else "", bundle.fmt_date(law.valid_to),
              law.valid_to_precision if law.valid_to else "", law.statute, law.grade,
              law.max_penalty, law.statute_url, _citations(law.citations), law.confidence,
              law.note, law.research_note, law.source_id or "", law.origin] for law in laws]

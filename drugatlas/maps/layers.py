@@ -247,8 +247,12 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             notes.append(_("no dated source before %(date)s")
                          % {"date": date_text(law.valid_to + dt.timedelta(days=1),
                                               law.valid_to_precision or "day")})
-        period = (_("since %(date)s") % {"date": law.from_text()}
-                  if law.valid_from else _("as of %(date)s") % {"date": as_of.isoformat()})
+        if not law.valid_from:
+            period = _("as of %(date)s") % {"date": as_of.isoformat()}
+        elif law.date_basis == "attested":  # a source shows it then; when it began is not known
+            period = _("known from %(date)s") % {"date": law.from_text()}
+        else:
+            period = _("since %(date)s") % {"date": law.from_text()}
         rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],
                         rank=vocab.rank(layer.topic, key) if key != classify.UNKNOWN else None,
                         period=period, notes=notes, sources=sources,

@@ -63,6 +63,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
                                "known only to that); empty = before our records"),
         ("valid_from_precision", "string", "day, month or year: how precisely valid_from is "
                                            "known (write it as 2021, 2021-07 or 2021-07-09)"),
+        ("date_basis", "string", "effective (the class took effect on valid_from) or attested "
+                                 "(a source shows it holding then; when it began is not known)"),
         ("valid_to", "date", "Last day in force; empty = still in force"),
         ("valid_to_precision", "string", "day, month or year: how precisely valid_to is known"),
         ("statute", "string", "Statute section that sets the class (the primary citation)"),
@@ -156,7 +158,9 @@ def csv_bytes(header: list[str], rows) -> bytes:
 def law_rows(laws: list[LawInterval], fips_by_abbr: dict[str, str]):
     for law in sorted(laws, key=lambda x: (fips_by_abbr[x.abbr], x.topic, fmt_date(x.valid_from))):
         yield [fips_by_abbr[law.abbr], law.topic, law.status, fmt_date(law.valid_from),
-               law.valid_from_precision, fmt_date(law.valid_to), law.valid_to_precision,
+               law.valid_from_precision,
+               (law.date_basis or "effective") if law.valid_from else "",
+               fmt_date(law.valid_to), law.valid_to_precision,
                law.statute, law.grade, law.max_penalty, law.statute_url,
                "\n".join(law.citations), law.confidence, law.note, law.research_note,
                law.source, "bundle"]

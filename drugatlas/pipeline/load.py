@@ -216,6 +216,7 @@ def _upsert_laws(rows: list[dict]) -> None:
         values = {"status": row["status"], "valid_to": _date(row["valid_to"]),
                   "valid_from_precision": row["valid_from_precision"] or "day",
                   "valid_to_precision": row["valid_to_precision"] or "day",
+                  "date_basis": row["date_basis"] or "effective",
                   "statute": row["statute"], "grade": row["grade"],
                   "max_penalty": row["max_penalty"], "statute_url": row["statute_url"],
                   "citations": row["citations"], "confidence": row["confidence"],

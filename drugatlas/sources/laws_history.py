@@ -215,7 +215,7 @@ def _intervals(cell: Cell, statements: list[Statement]) -> list[LawInterval]:
             citations=merge_citations(s.citations, s.extra), confidence=s.confidence,
             note=s.note, statute=s.statute[:300], source=s.source, grade=s.grade,
             max_penalty=s.max_penalty, statute_url=s.statute_url,
-            valid_from_precision=s.precision,
+            valid_from_precision=s.precision, date_basis=s.basis,
             research_note=join_notes(
                 s.basis == "attested" and f"Attested as of {s.start} ({s.kind}); when the class "
                                           "began is not known", s.research_note)))

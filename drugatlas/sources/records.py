@@ -107,6 +107,9 @@ class LawInterval:
     valid_from_precision: str = ""
     valid_to_precision: str = ""
     research_note: str = ""  # the researcher's working notes: for editors, never shown
+    # What valid_from is: "effective" (the class took effect then), "attested" (a source shows
+    # it holding then; when it began is not known), "" (older readers: taken as effective).
+    date_basis: str = ""
 
 
 @dataclass(frozen=True)

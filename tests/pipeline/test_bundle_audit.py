@@ -320,15 +320,16 @@ def test_ny_dcjs_statewide_drug_arrests(obs, year, total):
 
 
 def test_oregon_possession_intervals():
-    oregon = [(law["status"], law["valid_from"], law["valid_from_precision"], law["valid_to"])
+    oregon = [(law["status"], law["valid_from"], law["valid_from_precision"],
+               law["date_basis"], law["valid_to"])
               for law in table("laws") if law["jurisdiction"] == "41"
               and law["topic"] == "possession"]
-    # Unknown before the first dated source; felony until HB 2355 (August 2017).
-    assert oregon == [("unknown", "", "", "2010-12-31"),
-                      ("felony", "2011-01-01", "year", "2017-07-31"),
-                      ("misdemeanor", "2017-08-01", "month", "2021-01-31"),
-                      ("not_criminalized", "2021-02-01", "day", "2024-08-31"),
-                      ("misdemeanor", "2024-09-01", "day", "")]
+    # Unknown before the first dated source; felony (attested from 2011) until HB 2355.
+    assert oregon == [("unknown", "", "", "", "2010-12-31"),
+                      ("felony", "2011-01-01", "year", "attested", "2017-07-31"),
+                      ("misdemeanor", "2017-08-01", "month", "effective", "2021-01-31"),
+                      ("not_criminalized", "2021-02-01", "day", "effective", "2024-08-31"),
+                      ("misdemeanor", "2024-09-01", "day", "effective", "")]
 
 
 def test_every_class_in_force_names_its_statute_first():
