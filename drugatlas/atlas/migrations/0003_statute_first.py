@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('atlas', '0001_initial'),
+        ('atlas', '0002_release_record'),
     ]
 
     operations = [
