@@ -67,7 +67,9 @@ def spec() -> dict:
                        schema={"type": "string", "enum": ["json", "csv"]}),
                 *_PAGING,
             ], {"$ref": "#/components/schemas/Observations"}, csv=True),
-            "/laws": _get("Each jurisdiction's legal status on a date, with citation and confidence", [
+            "/laws": _get("Each jurisdiction's legal status on a date: statute, grade, maximum penalty, "
+                          "citations (the statute page first) and confidence; dates as "
+                          "precisely as known (2021, 2021-07 or 2021-07-09)", [
                 _param("topic", "Law topic",
                        schema={"type": "string", "enum": [t for t, _ in LawStatus.TOPICS]}),
                 _param("as_of", "Date (YYYY-MM-DD); default today",

@@ -187,12 +187,21 @@ def _number(value):
 
 
 def _law_json(law: LawStatus) -> dict:
-    return {"jurisdiction": law.jurisdiction.code, "topic": law.topic, "status": law.status,
-            "valid_from": law.valid_from.isoformat() if law.valid_from else None,
-            "valid_to": law.valid_to.isoformat() if law.valid_to else None,
-            "statute": law.statute, "citations": law.citation_list(),
-            "confidence": law.confidence, "note": law.note, "source": law.source_id,
-            "origin": law.origin}
+    """A legal record as the API serves it: the statute first, dates as precisely as known
+    ("2021", "2021-07" or "2021-07-09"), and no empty fields of the statute's (left out)."""
+    out = {"jurisdiction": law.jurisdiction.code, "topic": law.topic, "status": law.status,
+           "valid_from": law.from_text() or None,
+           "valid_from_precision": law.valid_from_precision if law.valid_from else None,
+           "date_basis": law.date_basis if law.valid_from else None,
+           "valid_to": law.to_text() or None,
+           "valid_to_precision": law.valid_to_precision if law.valid_to else None}
+    out.update({name: getattr(law, name) for name in ("statute", "grade", "max_penalty",
+                                                       "statute_url") if getattr(law, name)})
+    out.update({"citations": law.citation_list(),
+                "secondary_citations": law.secondary_citations(),
+                "confidence": law.confidence, "note": law.note, "source": law.source_id,
+                "origin": law.origin})
+    return out
 
 
 @api_view(params=("topic", "as_of", "jurisdiction", "history", *paging.PAGING))
@@ -217,14 +226,23 @@ def laws(request):
                          request, total)
 
 
+BILL_FIELDS = ("official_url", "bill_type", "sponsors", "possession_change", "threshold",
+               "penalty", "diversion", "funding", "other", "note")
+
+
 def _bill_json(bill: Bill) -> dict:
-    return {"id": bill.id, "key": bill.key, "jurisdiction": bill.jurisdiction.code,
-            "number": bill.number, "session": bill.session, "title": bill.title,
-            "summary": bill.summary, "status": bill.status,
-            "status_date": bill.status_date.isoformat() if bill.status_date else None,
-            "citations": bill.citation_list(), "confidence": bill.confidence, "note": bill.note,
-            "events": [{"date": e.date.isoformat() if e.date else None, "action": e.action,
-                        "status": e.status, "url": e.url} for e in bill.events.all()]}
+    """A bill as the API serves it; a field with nothing known is left out."""
+    out = {"id": bill.id, "key": bill.key, "jurisdiction": bill.jurisdiction.code,
+           "number": bill.number, "session": bill.session, "title": bill.title,
+           "summary": bill.summary, "status": bill.status,
+           "status_date": bill.status_date_text() or None,
+           "status_date_precision": bill.status_date_precision if bill.status_date else None,
+           "citations": bill.citation_list(), "confidence": bill.confidence}
+    out.update({name: getattr(bill, name) for name in BILL_FIELDS if getattr(bill, name)})
+    out["events"] = [{"date": e.date_text() or None,
+                      "precision": e.precision if e.date else None, "action": e.action,
+                      "status": e.status, "url": e.url} for e in bill.events.all()]
+    return out
 
 
 @api_view(params=("jurisdiction", "status", "since", *paging.PAGING))

@@ -82,12 +82,17 @@ class LawStatusAdmin(EditorOwnedAdmin):
     list_display = ["jurisdiction", "topic", "status", "valid_from", "valid_to", "confidence",
                     "origin", "updated_at"]
     list_filter = ["topic", "status", "confidence", "origin"]
-    search_fields = ["jurisdiction__name", "jurisdiction__abbr", "statute", "note", "citations"]
+    search_fields = ["jurisdiction__name", "jurisdiction__abbr", "statute", "grade", "note",
+                     "citations"]
     autocomplete_fields = ["jurisdiction", "source"]
     list_select_related = ["jurisdiction"]
     fieldsets = [
-        (None, {"fields": ["jurisdiction", "topic", "status", "valid_from", "valid_to"]}),
-        ("Evidence", {"fields": ["statute", "citations", "confidence", "note", "source"]}),
+        (None, {"fields": ["jurisdiction", "topic", "status", "valid_from",
+                           "valid_from_precision", "date_basis", "valid_to",
+                           "valid_to_precision"]}),
+        ("Statute (the primary citation; docs/codebook.md)",
+         {"fields": ["statute", "grade", "max_penalty", "statute_url"]}),
+        ("Evidence", {"fields": ["citations", "confidence", "note", "research_note", "source"]}),
         ("Change", {"fields": ["change_reason", "origin", "updated_at"]}),
     ]
 
@@ -95,7 +100,7 @@ class LawStatusAdmin(EditorOwnedAdmin):
 class BillEventInline(admin.TabularInline):
     model = BillEvent
     extra = 1
-    fields = ["date", "action", "status", "url"]
+    fields = ["date", "precision", "action", "status", "url"]
     formfield_overrides = {
         **URL_FIELDS,
         # A short action box keeps the timeline readable as a table.
@@ -113,11 +118,14 @@ class BillAdmin(EditorOwnedAdmin):
     list_select_related = ["jurisdiction"]
     inlines = [BillEventInline]
     fieldsets = [
-        (None, {"fields": ["key", "jurisdiction", "number", "session", "title", "summary",
-                           "status", "status_date"]}),
-        ("What it would do (leave blank when not researched)",
-         {"fields": ["threshold", "penalty", "diversion", "funding", "sponsors"]}),
-        ("Evidence", {"fields": ["citations", "confidence", "note", "source"]}),
+        (None, {"fields": ["key", "jurisdiction", "number", "session", "title", "bill_type",
+                           "sponsors", "summary", "status", "status_date",
+                           "status_date_precision"]}),
+        ("What it would do (leave blank when not known: it is left off the page)",
+         {"fields": ["possession_change", "threshold", "penalty", "diversion", "funding",
+                     "other"]}),
+        ("Evidence", {"fields": ["official_url", "citations", "confidence", "note", "source",
+                                 "replaces"]}),
         ("Change", {"fields": ["change_reason", "origin", "updated_at"]}),
     ]
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from drugatlas import laws_vocabulary as vocab
+from drugatlas.formatting import date_text
 
 
 class Jurisdiction(models.Model):
@@ -137,12 +138,28 @@ class LawStatus(models.Model):
     topic = models.CharField(max_length=40, choices=TOPICS, db_index=True)
     status = models.CharField(max_length=40, help_text="class, e.g. felony / misdemeanor / both / "
                                                        "not_criminalized / unknown")
+    PRECISIONS = [("day", "Day"), ("month", "Month"), ("year", "Year")]
     valid_from = models.DateField(null=True, blank=True, help_text="empty = since before our records")
+    valid_from_precision = models.CharField(
+        max_length=5, choices=PRECISIONS, blank=True, default="day",
+        help_text="how precisely the start is known: a year is shown as 2021, a month as 2021-07")
+    BASES = [("effective", "Took effect then"), ("attested", "Attested then (start not known)")]
+    date_basis = models.CharField(max_length=10, choices=BASES, blank=True, default="effective",
+                                  help_text="what the start date is")
     valid_to = models.DateField(null=True, blank=True, help_text="empty = still in force")
-    statute = models.CharField(max_length=300, blank=True)
-    citations = models.TextField(help_text="one URL per line")
+    valid_to_precision = models.CharField(max_length=5, choices=PRECISIONS, blank=True,
+                                          default="day")
+    statute = models.CharField(max_length=300, blank=True,
+                               help_text="the section that sets the class: the primary citation")
+    grade = models.CharField(max_length=300, blank=True, help_text="in the statute's own words")
+    max_penalty = models.CharField(max_length=300, blank=True)
+    statute_url = models.URLField(max_length=500, blank=True,
+                                  help_text="the page where the statute text was seen")
+    citations = models.TextField(help_text="one URL per line: the statute page first, then "
+                                           "secondary pages")
     confidence = models.CharField(max_length=10, choices=CONFIDENCE, default="medium")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="shown to readers")
+    research_note = models.TextField(blank=True, help_text="working notes, never shown")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
     origin = models.CharField(max_length=10, default=BUNDLE,
                               help_text="bundle = loaded from the data bundle; editor = changed here")
@@ -171,6 +188,16 @@ class LawStatus(models.Model):
     def citation_list(self) -> list[str]:
         return [c.strip() for c in self.citations.splitlines() if c.strip()]
 
+    def secondary_citations(self) -> list[str]:
+        """The pages after the statute page (all of them where no statute page was seen)."""
+        return [c for c in self.citation_list() if c != self.statute_url]
+
+    def from_text(self) -> str:
+        return date_text(self.valid_from, self.valid_from_precision or "day")
+
+    def to_text(self) -> str:
+        return date_text(self.valid_to, self.valid_to_precision or "day")
+
 
 class Bill(models.Model):
     STATUSES = [(st.value, st.label) for st in vocab.BILL_STATUSES]
@@ -182,10 +209,19 @@ class Bill(models.Model):
     summary = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=STATUSES, db_index=True)
     status_date = models.DateField(null=True, blank=True)
+    status_date_precision = models.CharField(max_length=5, choices=LawStatus.PRECISIONS,
+                                             blank=True, default="day")
     citations = models.TextField(help_text="one URL per line")
     confidence = models.CharField(max_length=10, choices=LawStatus.CONFIDENCE, default="medium")
     note = models.TextField(blank=True)
-    # What it would do, where known (filled by editors; blank = not researched).
+    official_url = models.URLField(max_length=500, blank=True)
+    bill_type = models.CharField(max_length=30, blank=True,
+                                 choices=[(t.value, t.label) for t in vocab.BILL_TYPES])
+    possession_change = models.TextField(blank=True)
+    other = models.TextField(blank=True, help_text="other provisions")
+    replaces = models.SlugField(max_length=120, blank=True, db_index=True,
+                                help_text="key of an earlier record of this bill (old links)")
+    # What it would do, where known (blank = not known: left off the page).
     threshold = models.TextField(blank=True)
     penalty = models.TextField(blank=True)
     diversion = models.TextField(blank=True)
@@ -212,10 +248,15 @@ class Bill(models.Model):
     def citation_list(self) -> list[str]:
         return [c.strip() for c in self.citations.splitlines() if c.strip()]
 
+    def status_date_text(self) -> str:
+        return date_text(self.status_date, self.status_date_precision or "day")
+
 
 class BillEvent(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="events")
     date = models.DateField(null=True, blank=True)
+    precision = models.CharField(max_length=5, choices=LawStatus.PRECISIONS, blank=True,
+                                 default="day")
     action = models.TextField()
     status = models.CharField(max_length=20, choices=Bill.STATUSES)
     url = models.URLField(max_length=500, blank=True)
@@ -224,6 +265,9 @@ class BillEvent(models.Model):
 
     class Meta:
         ordering = ["bill_id", "date", "id"]
+
+    def date_text(self) -> str:
+        return date_text(self.date, self.precision or "day")
 
     def clean(self):
         if self.url and not self.url.lower().startswith(("http://", "https://")):

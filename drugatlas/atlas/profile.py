@@ -335,11 +335,16 @@ def law_history(place: Jurisdiction) -> list[dict]:
                     and (law.valid_to is None or law.valid_to >= today))
         topics[law.topic].append({
             "status": law.status, "status_label": status_words(law.topic, law.status),
+            "known": law.status != vocab.UNKNOWN,
+            "attested": bool(law.valid_from) and law.date_basis == "attested",
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,
             "valid_to": law.valid_to.isoformat() if law.valid_to else None,
-            "from_label": date_label(law.valid_from, law.note),
-            "to_label": date_label(law.valid_to, law.note),
-            "in_force": in_force, "statute": law.statute, "citations": links(law.citation_list()),
+            # Dates as precisely as they are known: "2021", "2021-07" or "2021-07-09".
+            "from_label": law.from_text(), "to_label": law.to_text(),
+            "in_force": in_force, "statute": law.statute, "grade": law.grade,
+            "max_penalty": law.max_penalty,
+            "statute_link": links([law.statute_url])[0] if law.statute_url else None,
+            "citations": links(law.secondary_citations()),
             "confidence": law.confidence, "note": law.note,
             "source": SourceRef.of(law.source) if law.source else None})
     return [{"topic": t, "label": _topic_label(t), "intervals": intervals,
@@ -354,26 +359,18 @@ def _topic_label(slug: str) -> str:
         return dict(LawStatus.TOPICS).get(slug, slug)
 
 
-def date_label(date: dt.date | None, note: str) -> str:
-    """A date as precisely as the research knows it: the legal records take a date known only
-    to the year as 1 January (and to the month as the 1st) and say so in the note."""
-    if date is None:
-        return ""
-    if date.month == 1 and date.day == 1 and f"known only to the year ({date.year})" in note:
-        return str(date.year)
-    if date.day == 1 and f"known only to the month ({date:%Y-%m})" in note:
-        return f"{date:%Y-%m}"
-    return date.isoformat()
-
-
 def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str, str]]:
-    """(date, label, date as known) for each dated start of a status on the given topics."""
+    """(date, label, date as known) for each change of status on the given topics."""
     marks = []
     for topic in history:
         if topic["topic"] not in topics:
             continue
-        for interval in topic["intervals"]:
-            if interval["valid_from"]:
+        for i, interval in enumerate(topic["intervals"]):
+            # The first date a source attests a class after an unknown period is not a change
+            # of the law: only a known class that follows a known one (or nothing) is marked.
+            before = topic["intervals"][i - 1] if i else None
+            if interval["valid_from"] and interval["known"] and (before is None
+                                                                 or before["known"]):
                 marks.append((dt.date.fromisoformat(interval["valid_from"]),
                               f"{topic['label']}: {interval['status_label']}",
                               interval.get("from_label", "")))
@@ -387,10 +384,10 @@ def bills(place: Jurisdiction) -> list[dict]:
             "key": bill.key, "url": _bill_url(bill), "number": bill.number, "session": bill.session, "title": bill.title,
             "summary": bill.summary, "status": bill.status,
             "status_label": bill_status_words(bill.status),
-            "status_date": bill.status_date.isoformat() if bill.status_date else None,
+            "status_date": bill.status_date_text() or None,
             "citations": links(bill.citation_list()), "confidence": bill.confidence,
             "note": bill.note,
-            "events": [{"date": e.date.isoformat() if e.date else None, "action": e.action,
+            "events": [{"date": e.date_text() or None, "action": e.action,
                         "status": e.status, "status_label": bill_status_words(e.status),
                         "url": e.url} for e in bill.events.all()]})
     return out

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 
 from drugatlas.atlas.models import Bill, LawStatus
 
-LAW_COMPARED = ("status", "valid_to", "statute", "citations", "confidence", "note", "source")
+LAW_COMPARED = ("status", "valid_to", "statute", "grade", "max_penalty", "statute_url",
+                "citations", "confidence", "note", "source")
 BILL_COMPARED = ("jurisdiction", "number", "session", "title", "summary", "status", "status_date",
                  "citations", "confidence", "note", "threshold", "penalty", "diversion", "funding",
-                 "sponsors", "source")
+                 "sponsors", "official_url", "bill_type", "possession_change", "other", "source")
 
 LawKey = tuple[str, str, str]  # (fips, topic, valid_from as ISO date or "")
 
@@ -99,6 +100,7 @@ def _text(value) -> str:
 
 def _law_differs(law: LawStatus, row: dict) -> list[str]:
     current = {"status": law.status, "valid_to": law.valid_to, "statute": law.statute,
+               "grade": law.grade, "max_penalty": law.max_penalty, "statute_url": law.statute_url,
                "citations": law.citations, "confidence": law.confidence, "note": law.note,
                "source": law.source_id}
     return [name for name in LAW_COMPARED if _text(current[name]) != (row.get(name) or "")]

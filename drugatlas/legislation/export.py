@@ -17,22 +17,27 @@ from drugatlas.pipeline import bundle
 def law_rows():
     laws = LawStatus.objects.all()
     rows = [[law.jurisdiction_id, law.topic, law.status, bundle.fmt_date(law.valid_from),
-             bundle.fmt_date(law.valid_to), law.statute, _citations(law.citations),
-             law.confidence, law.note, law.source_id or "", law.origin] for law in laws]
+             law.valid_from_precision if law.valid_from else "",
+             law.date_basis if law.valid_from else "", bundle.fmt_date(law.valid_to),
+             law.valid_to_precision if law.valid_to else "", law.statute, law.grade,
+             law.max_penalty, law.statute_url, _citations(law.citations), law.confidence,
+             law.note, law.research_note, law.source_id or "", law.origin] for law in laws]
     return sorted(rows, key=lambda r: (r[0], r[1], r[3]))
 
 
 def bill_rows():
     return [[b.key, b.jurisdiction_id, b.number, b.session, b.title, b.summary, b.status,
-             bundle.fmt_date(b.status_date), _citations(b.citations), b.confidence, b.note,
-             b.threshold, b.penalty, b.diversion, b.funding, b.sponsors, b.source_id or "",
-             b.origin] for b in Bill.objects.order_by("key")]
+             bundle.fmt_date(b.status_date), b.status_date_precision if b.status_date else "",
+             _citations(b.citations), b.confidence, b.note, b.threshold, b.penalty, b.diversion,
+             b.funding, b.sponsors, b.official_url, b.bill_type, b.possession_change, b.other,
+             b.replaces, b.source_id or "", b.origin] for b in Bill.objects.order_by("key")]
 
 
 def event_rows():
     # Row id order is bundle order (the load inserts events as listed); editors' additions follow.
     events = BillEvent.objects.select_related("bill").order_by("bill__key", "id")
-    return [[e.bill.key, bundle.fmt_date(e.date), e.action, e.status, e.url] for e in events]
+    return [[e.bill.key, bundle.fmt_date(e.date), e.precision if e.date else "", e.action,
+             e.status, e.url] for e in events]
 
 
 def _citations(text: str) -> str:

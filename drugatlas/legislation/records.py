@@ -11,6 +11,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_noop
 
+from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction
 
 # Labels are English in the data (JSON, CSV, cache) and translated where a template shows them.
@@ -23,14 +24,17 @@ STATUS_LABELS = {
 CONFIDENCE_LABELS = {"high": gettext_noop("High"), "medium": gettext_noop("Medium"),
                      "low": gettext_noop("Low"), "unknown": gettext_noop("Unknown")}
 FEDERAL = gettext_noop("Federal (U.S. Congress)")
-# What a bill would do; blank means nobody has researched it yet, not "nothing".
+# What a bill would do. A blank field is not known: it is left off the page, never shown as
+# a research note ("Not researched") or as "nothing".
 PROVISIONS = [
+    ("possession_change", gettext_noop("Possession")),
     ("threshold", gettext_noop("Threshold (amount treated as personal use)")),
-    ("penalty", gettext_noop("Penalty")),
+    ("penalty", gettext_noop("Penalty in place of arrest")),
     ("diversion", gettext_noop("Diversion and treatment")),
     ("funding", gettext_noop("Funding")),
-    ("sponsors", gettext_noop("Sponsors")),
+    ("other", gettext_noop("Other provisions")),
 ]
+BILL_TYPE_LABELS = {t.value: t.label for t in vocab.BILL_TYPES}
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,9 @@ def bill_summary(bill: Bill) -> dict:
         "session": bill.session,
         "title": bill.title,
         "status": bill.status,
-        "status_label": STATUS_LABELS.get(bill.status) or bill.status or CONFIDENCE_LABELS["unknown"],
-        "status_date": bill.status_date,
+        "status_label": STATUS_LABELS.get(bill.status) or bill.status,
+        # As precisely as it is known: "2021", "2021-07" or "2021-07-09".
+        "status_date": bill.status_date_text() or None,
         "confidence": bill.confidence,
     }
 
@@ -155,19 +160,22 @@ def bill_detail(bill: Bill) -> dict:
         **bill_summary(bill),
         "summary": bill.summary,
         "note": bill.note,
-        "confidence_label": (CONFIDENCE_LABELS.get(bill.confidence) or bill.confidence
-                             or CONFIDENCE_LABELS["unknown"]),
+        "bill_type": bill.bill_type,
+        "bill_type_label": BILL_TYPE_LABELS.get(bill.bill_type, ""),
+        "sponsors": bill.sponsors,
+        "official_url": bill.official_url,
+        "confidence_label": CONFIDENCE_LABELS.get(bill.confidence, ""),
         "citations": bill.citation_list(),
-        "provisions": [{"field": name, "label": label, "text": getattr(bill, name),
-                        "researched": bool(getattr(bill, name).strip())}
-                       for name, label in PROVISIONS],
+        "other_citations": [u for u in bill.citation_list() if u != bill.official_url],
+        # Only what is known: a provision with no text is left out.
+        "provisions": [{"field": name, "label": label, "text": getattr(bill, name)}
+                       for name, label in PROVISIONS if getattr(bill, name).strip()],
         "source": ({"id": bill.source.pk, "title": bill.source.title, "url": bill.source.url}
                    if bill.source else None),
         "origin": bill.origin,
         "updated_at": bill.updated_at,
-        "events": [{"date": e.date, "action": e.action, "status": e.status,
-                    "status_label": STATUS_LABELS.get(e.status) or e.status or CONFIDENCE_LABELS["unknown"],
-                    "url": e.url}
+        "events": [{"date": e.date_text() or None, "action": e.action, "status": e.status,
+                    "status_label": STATUS_LABELS.get(e.status) or e.status, "url": e.url}
                    for e in events],
     }
 
@@ -180,6 +188,11 @@ def find_bill(ref: str | int) -> Bill | None:
     if bill is None and str(ref).isdigit():
         bill = bills.filter(pk=int(ref)).first()
     return bill
+
+
+def successor(ref: str) -> Bill | None:
+    """The bill whose record replaced an older one with this key (old permalinks)."""
+    return Bill.objects.filter(replaces=str(ref)).exclude(replaces="").first()
 
 
 def jurisdiction_name(code: str) -> str:

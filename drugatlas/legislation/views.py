@@ -10,7 +10,7 @@ import csv
 from drugatlas.atlas.cache import pages as cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from drugatlas.atlas import cache as data_cache
 from drugatlas.legislation import records
@@ -74,6 +74,9 @@ def bill_detail(request, ref):
     if payload is None:
         bill = records.find_bill(ref)
         if bill is None:
+            newer = records.successor(ref)
+            if newer is not None:  # a key of the first research file: the bill lives on
+                return redirect(newer.get_absolute_url(), permanent=True)
             raise Http404("No bill or ballot measure with that key.")
         payload = records.bill_detail(bill)
         cache.set(key, payload)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drugatlas import laws_vocabulary as vocab
+from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
@@ -125,6 +126,18 @@ class Row:
     sources: list[SourceLink] = field(default_factory=list)
     hatched: bool = False
     confidence: str = ""
+    # Law layers: the statute that sets the class (the primary citation), its grade in the
+    # statute's words, its maximum penalty and the page where its text was seen.
+    statute: str = ""
+    grade: str = ""
+    max_penalty: str = ""
+    statute_link: SourceLink | None = None
+
+    @property
+    def statute_text(self) -> str:
+        """"ORS 475.752 (Class A misdemeanor; up to 364 days)": the statute in one line."""
+        detail = "; ".join(p for p in (self.grade, self.max_penalty) if p)
+        return f"{self.statute} ({detail})" if self.statute and detail else self.statute
 
     @property
     def has_data(self) -> bool:
@@ -223,18 +236,30 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data")))
             continue
         key = law.status if law.status in labels else classify.UNKNOWN
-        sources = [SourceLink(url, _link_label(url)) for url in law.citation_list()]
-        if law.source and law.source.url and not sources:
+        # The statute page is the primary citation; the other pages are secondary.
+        sources = [SourceLink(url, _link_label(url)) for url in law.secondary_citations()]
+        if law.source and law.source.url and not sources and not law.statute_url:
             sources.append(SourceLink(law.source.url, law.source.publisher))
         notes = []
-        if law.confidence in ("low", "unknown"):
+        if law.confidence == "low":
             notes.append(_("confidence: %(c)s") % {"c": _(law.confidence)})
-        period = (_("since %(date)s") % {"date": law.valid_from.isoformat()}
-                  if law.valid_from else _("as of %(date)s") % {"date": as_of.isoformat()})
+        if key == classify.UNKNOWN and law.valid_to:
+            notes.append(_("no dated source before %(date)s")
+                         % {"date": date_text(law.valid_to + dt.timedelta(days=1),
+                                              law.valid_to_precision or "day")})
+        if not law.valid_from:
+            period = _("as of %(date)s") % {"date": as_of.isoformat()}
+        elif law.date_basis == "attested":  # a source shows it then; when it began is not known
+            period = _("known from %(date)s") % {"date": law.from_text()}
+        else:
+            period = _("since %(date)s") % {"date": law.from_text()}
         rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],
                         rank=vocab.rank(layer.topic, key) if key != classify.UNKNOWN else None,
                         period=period, notes=notes, sources=sources,
-                        confidence=law.confidence))
+                        confidence=law.confidence, statute=law.statute, grade=law.grade,
+                        max_penalty=law.max_penalty,
+                        statute_link=SourceLink(law.statute_url, _link_label(law.statute_url))
+                        if law.statute_url else None))
     title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
     return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]),
                    as_of=as_of)
@@ -311,7 +336,8 @@ STAGE_ORDER = ("none", "introduced", "advanced", "enacted", "in_effect")
 
 
 def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date]]]:
-    """Per state FIPS: (stage, bill, latest status, its date) of bills active in the window."""
+    """Per state FIPS: (stage, bill, latest status, its date, the date as known) of bills
+    active in the window."""
     found: dict[str, list] = {}
     bills = (Bill.objects.filter(jurisdiction__kind=Jurisdiction.STATE)
              .prefetch_related("events").select_related("jurisdiction"))
@@ -324,7 +350,8 @@ def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date
         reached = [BILL_STAGE[e.status] for e in events if e.status in BILL_STAGE]
         stage = "none" if latest.status == "repealed" or not reached else max(
             reached, key=STAGE_ORDER.index)
-        found.setdefault(bill.jurisdiction_id, []).append((stage, bill, latest.status, latest.date))
+        found.setdefault(bill.jurisdiction_id, []).append(
+            (stage, bill, latest.status, latest.date, latest.date_text()))
     return found
 
 
@@ -342,14 +369,13 @@ def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
         stage = law.status if law and law.status in STAGE_ORDER else "none"
         sources = [SourceLink(u, _link_label(u)) for u in law.citation_list()] if law else []
         notes = []
-        for bill_stage, bill, status, date in sorted(bills.get(place.fips, []),
-                                                     key=lambda b: b[3], reverse=True):
+        for bill_stage, bill, status, date, when in sorted(bills.get(place.fips, []),
+                                                           key=lambda b: b[3], reverse=True):
             if STAGE_ORDER.index(bill_stage) > STAGE_ORDER.index(stage):
                 stage = bill_stage
-            notes.append(f"{bill.number}: {_(vocab.bill_status_label(status)).lower()} "
-                         f"{date.isoformat()}")
+            notes.append(f"{bill.number}: {_(vocab.bill_status_label(status)).lower()} {when}")
             sources += [SourceLink(u, _link_label(u)) for u in bill.citation_list()[:1]]
-        period = (_("since %(date)s") % {"date": law.valid_from.isoformat()}
+        period = (_("since %(date)s") % {"date": law.from_text()}
                   if law and law.valid_from and law.status == stage
                   else _("as of %(date)s") % {"date": as_of.isoformat()})
         rows.append(Row(place.fips, place.abbr, place.name, stage, labels[stage],

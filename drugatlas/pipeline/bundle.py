@@ -59,12 +59,24 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
                             "syringe_services, overdose_prevention_centers, adult_use_marijuana, "
                             "decriminalization"),
         ("status", "string", "Class or status in force (see docs/data.md)"),
-        ("valid_from", "date", "First day in force; empty = before our records"),
+        ("valid_from", "date", "First day in force (the first day of the year or month where "
+                               "known only to that); empty = before our records"),
+        ("valid_from_precision", "string", "day, month or year: how precisely valid_from is "
+                                           "known (write it as 2021, 2021-07 or 2021-07-09)"),
+        ("date_basis", "string", "effective (the class took effect on valid_from) or attested "
+                                 "(a source shows it holding then; when it began is not known)"),
         ("valid_to", "date", "Last day in force; empty = still in force"),
-        ("statute", "string", "Statute or act"),
-        ("citations", "string", "Source URLs, one per line"),
-        ("confidence", "string", "high, medium, low or unknown"),
-        ("note", "string", "Research note"),
+        ("valid_to_precision", "string", "day, month or year: how precisely valid_to is known"),
+        ("statute", "string", "Statute section that sets the class (the primary citation)"),
+        ("grade", "string", "The grade in the statute's own words"),
+        ("max_penalty", "string", "Maximum penalty of the grade, where shown"),
+        ("statute_url", "string", "Page where the statute text was seen (first of citations); "
+                                  "empty where it was not"),
+        ("citations", "string", "Source URLs, one per line: the statute page first where there "
+                                "is one, secondary pages after it"),
+        ("confidence", "string", "high, medium, low or unknown (docs/codebook.md)"),
+        ("note", "string", "What the record says in plain words"),
+        ("research_note", "string", "The researcher's working notes (for editors)"),
         ("source", "string", "Source id"),
         ("origin", "string", "bundle (research) or editor (changed by an editor)"),
     ]),
@@ -77,20 +89,28 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("summary", "string", "What it would do"),
         ("status", "string", "announced, introduced, advanced, enacted, in_effect, failed, repealed"),
         ("status_date", "date", "Date of the latest status"),
-        ("citations", "string", "Source URLs, one per line"),
+        ("status_date_precision", "string", "day, month or year"),
+        ("citations", "string", "Source URLs, one per line (the official page first)"),
         ("confidence", "string", "high, medium, low"),
-        ("note", "string", "Research note"),
+        ("note", "string", "Note"),
         ("threshold", "string", "Personal-use threshold, where known"),
         ("penalty", "string", "Penalty that replaces arrest, where known"),
         ("diversion", "string", "Diversion or referral, where known"),
         ("funding", "string", "Funding for services, where known"),
         ("sponsors", "string", "Sponsors, where known"),
+        ("official_url", "string", "The legislature's or election office's page, where found"),
+        ("bill_type", "string", "decriminalization, defelonization, recriminalization, study, "
+                                "narrow or proposal_not_introduced"),
+        ("possession_change", "string", "What it would do to possession, where known"),
+        ("other", "string", "Other provisions, where known"),
+        ("replaces", "string", "Key of an earlier record of the same bill (old permalinks)"),
         ("source", "string", "Source id"),
         ("origin", "string", "bundle or editor"),
     ]),
     "bill_events": ("bill_events.csv", [
         ("bill_key", "string", "Bill key (see bills.csv)"),
         ("date", "date", "Date of the action"),
+        ("precision", "string", "day, month or year: how precisely the date is known"),
         ("action", "string", "What happened"),
         ("status", "string", "Status after the action"),
         ("url", "string", "Source of the action"),
@@ -138,8 +158,12 @@ def csv_bytes(header: list[str], rows) -> bytes:
 def law_rows(laws: list[LawInterval], fips_by_abbr: dict[str, str]):
     for law in sorted(laws, key=lambda x: (fips_by_abbr[x.abbr], x.topic, fmt_date(x.valid_from))):
         yield [fips_by_abbr[law.abbr], law.topic, law.status, fmt_date(law.valid_from),
-               fmt_date(law.valid_to), law.statute, "\n".join(law.citations), law.confidence,
-               law.note, law.source, "bundle"]
+               law.valid_from_precision,
+               (law.date_basis or "effective") if law.valid_from else "",
+               fmt_date(law.valid_to), law.valid_to_precision,
+               law.statute, law.grade, law.max_penalty, law.statute_url,
+               "\n".join(law.citations), law.confidence, law.note, law.research_note,
+               law.source, "bundle"]
 
 
 def render(places: list[Place], sources: list[SourceInfo], observations: list[Obs],
@@ -170,10 +194,12 @@ def render(places: list[Place], sources: list[SourceInfo], observations: list[Ob
     legal = {
         "laws": list(law_rows(laws, fips_by_abbr)),
         "bills": [[b.key, fips_by_abbr[b.abbr], b.number, b.session, b.title, b.summary, b.status,
-                   fmt_date(b.status_date), "\n".join(b.citations), b.confidence, b.note,
-                   "", "", "", "", "", b.source, "bundle"] for b in ordered_bills],
-        "bill_events": [[b.key, fmt_date(e.date), e.action, e.status, e.url]
-                        for b in ordered_bills for e in b.events],
+                   fmt_date(b.status_date), b.status_date_precision or _day(b.status_date),
+                   "\n".join(b.citations), b.confidence, b.note, b.threshold, b.penalty, "",
+                   b.funding, b.sponsors, b.official_url, b.bill_type, b.possession_change,
+                   b.other, b.replaces, b.source, "bundle"] for b in ordered_bills],
+        "bill_events": [[b.key, fmt_date(e.date), e.precision or _day(e.date), e.action,
+                         e.status, e.url] for b in ordered_bills for e in b.events],
     }
     if editor_rows:
         legal = with_editor_rows(legal, editor_rows)
@@ -186,22 +212,26 @@ def render(places: list[Place], sources: list[SourceInfo], observations: list[Ob
     return files
 
 
+def _day(date) -> str:
+    return "day" if date else ""
+
+
 def editor_rows(bundle_dir: Path) -> dict[str, list[dict]]:
     """Rows of the bundle's legal tables that came from editors (`data export-laws`)."""
     bundle_dir = Path(bundle_dir)
     if not (bundle_dir / TABLES["laws"][0]).is_file():
         return {}
-    laws = [r for r in read_table(bundle_dir, "laws") if r["origin"] == "editor"]
-    bills = [r for r in read_table(bundle_dir, "bills") if r["origin"] == "editor"]
+    laws = [r for r in read_table(bundle_dir, "laws", False) if r["origin"] == "editor"]
+    bills = [r for r in read_table(bundle_dir, "bills", False) if r["origin"] == "editor"]
     keys = {b["key"] for b in bills}
-    events = [r for r in read_table(bundle_dir, "bill_events") if r["bill_key"] in keys]
+    events = [r for r in read_table(bundle_dir, "bill_events", False) if r["bill_key"] in keys]
     return {"laws": laws, "bills": bills, "bill_events": events}
 
 
 def with_editor_rows(legal: dict[str, list[list]], editor: dict[str, list[dict]]):
     """Research rows with the editors' rows put in place of those with the same identity."""
-    def as_list(table, row):
-        return [row[c] for c in columns(table)]
+    def as_list(table, row):  # a column added since the row was exported is blank
+        return [row.get(c, "") for c in columns(table)]
 
     law_key = lambda r: (r[0], r[1], r[3])  # noqa: E731 - jurisdiction, topic, valid_from
     edited = {law_key(as_list("laws", r)) for r in editor["laws"]}
@@ -273,12 +303,14 @@ def write(bundle_dir: Path, files: dict[str, bytes]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def read_table(bundle_dir: Path, table: str):
-    """Rows of one bundle table as dicts, checking the header is the one TABLES describes."""
+def read_table(bundle_dir: Path, table: str, strict: bool = True):
+    """Rows of one bundle table as dicts, checking the header is the one TABLES describes.
+
+    strict=False takes an older bundle's header too (a rebuild keeping editors' rows)."""
     path = Path(bundle_dir) / TABLES[table][0]
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != columns(table):
+        if strict and reader.fieldnames != columns(table):
             raise ValueError(f"{path}: header {reader.fieldnames} is not {columns(table)}")
         yield from reader
 

@@ -214,8 +214,13 @@ def _upsert_laws(rows: list[dict]) -> None:
         key = (row["jurisdiction"], row["topic"], _date(row["valid_from"]))
         seen.add(key)
         values = {"status": row["status"], "valid_to": _date(row["valid_to"]),
-                  "statute": row["statute"], "citations": row["citations"],
-                  "confidence": row["confidence"], "note": row["note"],
+                  "valid_from_precision": row["valid_from_precision"] or "day",
+                  "valid_to_precision": row["valid_to_precision"] or "day",
+                  "date_basis": row["date_basis"] or "effective",
+                  "statute": row["statute"], "grade": row["grade"],
+                  "max_penalty": row["max_penalty"], "statute_url": row["statute_url"],
+                  "citations": row["citations"], "confidence": row["confidence"],
+                  "note": row["note"], "research_note": row["research_note"],
                   "source_id": row["source"] or None, "origin": row["origin"] or LawStatus.BUNDLE}
         law = current.get(key)
         if law is None:
@@ -236,6 +241,10 @@ def _upsert_bills(rows: list[dict], events: list[dict]) -> None:
         values = {"jurisdiction_id": row["jurisdiction"], "number": row["number"],
                   "session": row["session"], "title": row["title"], "summary": row["summary"],
                   "status": row["status"], "status_date": _date(row["status_date"]),
+                  "status_date_precision": row["status_date_precision"] or "day",
+                  "official_url": row["official_url"], "bill_type": row["bill_type"],
+                  "possession_change": row["possession_change"], "other": row["other"],
+                  "replaces": row["replaces"],
                   "citations": row["citations"], "confidence": row["confidence"],
                   "note": row["note"], "threshold": row["threshold"], "penalty": row["penalty"],
                   "diversion": row["diversion"], "funding": row["funding"],
@@ -260,8 +269,14 @@ def _upsert_bills(rows: list[dict], events: list[dict]) -> None:
         if bill is None:
             continue
         key = (bill.id, _date(row["date"]), row["action"])
-        if existing.pop(key, None) is None:
-            BillEvent.objects.create(bill=bill, date=key[1], action=row["action"],
-                                     status=row["status"], url=row["url"])
+        values = {"status": row["status"], "url": row["url"],
+                  "precision": row["precision"] or "day"}
+        event = existing.pop(key, None)
+        if event is None:
+            BillEvent.objects.create(bill=bill, date=key[1], action=row["action"], **values)
+        elif _changed(event, values):
+            for f, v in values.items():
+                setattr(event, f, v)
+            event.save()
     for event in existing.values():
         event.delete()

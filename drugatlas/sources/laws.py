@@ -1,21 +1,21 @@
 """State drug-law research (raw folder state-laws/): laws as dated intervals, and bills.
 
-Four files, one SourceInfo each:
+Files, one SourceInfo each:
 
 * possession_paraphernalia.csv: each state's lowest-level possession class and paraphernalia
   class as of the cell's ``as_of``, with notes, sources and a confidence.
+* statutes.csv (laws_statutes): the statute, grade and maximum penalty of each class.
 * law_changes.csv: dated changes (read by laws_changes).
+* drugatlas/sources/research/law_changes_supplement.csv (laws_supplement): the project's own
+  cited research on earlier classes.
 * harm_reduction_laws.csv: Good Samaritan, naloxone, OPC, marijuana, test strips, syringe
   services (read by laws_harm_reduction).
-* decrim_bills.csv: decriminalization bills and ballot measures (read by laws_bills).
+* bills_pass3.csv (laws_bills_pass3), which supersedes decrim_bills.csv (laws_bills) bill for
+  bill; decrim_bills.csv still dates the decriminalization layer.
 
-Possession and paraphernalia history per state: the changes law_changes.csv dates for the
-topic split time into intervals. The last interval holds the class the state row gives (law
-as of ``as_of``); each earlier one the class its starting change made. The class before the
-first change is the one that change names ("from felony to misdemeanor"); where it names
-none but a later change re-criminalizes (Oregon HB 4002 after Measure 110), the class that
-change restored; otherwise "unknown". The first interval starts at an unknown date
-(valid_from None). With no change, one open interval holds the state row's class.
+Possession and paraphernalia history per state: laws_history (dated statements, statute
+first; unknown before the earliest). The research notes of every file go to
+``research_note`` (editors only); ``note`` is what a reader may be shown.
 
 The dpa_map_* columns (the DPA map's own values, read or inferred) are not laws of record;
 ``dpa_map_values`` returns them for comparison displays.
@@ -23,7 +23,8 @@ The dpa_map_* columns (the DPA map's own values, read or inferred) are not laws 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drugatlas.laws_vocabulary import CONFIDENCE, UNKNOWN, is_valid
@@ -32,8 +33,7 @@ from .common import read_csv
 from .laws_bills import decriminalization_intervals, read_bills
 from .laws_changes import Change, read_changes
 from .laws_harm_reduction import read_harm_reduction
-from .laws_text import (Segment, abbr_of, add_note, chain, check_unique, citations, join_notes,
-                        merge_citations, parse_date, statutes)
+from .laws_text import abbr_of, check_unique, citations, join_notes, parse_date
 from .records import LawInterval, ReadResult, SourceError, SourceInfo
 
 FOLDER = "state-laws"
@@ -95,16 +95,61 @@ DPA_BASES = ("stated_in_table", "inferred_from_table_sort_order", "not_retrieved
 
 
 def read(raw_dir: Path) -> ReadResult:
+    # Imported here: these modules import this one for its constants.
+    from . import laws_bills_pass3, laws_statutes, laws_supplement
+    from .laws_history import history
+
     folder = Path(raw_dir) / FOLDER
     changes = read_changes(folder / "law_changes.csv")
-    laws = read_classes(folder / "possession_paraphernalia.csv", changes)
+    laws = history(read_cells(folder / "possession_paraphernalia.csv"),
+                   laws_statutes.read_statutes(raw_dir, every_state=False), changes,
+                   laws_supplement.read_supplement(), _implied)
     harm_reduction, used = read_harm_reduction(folder / "harm_reduction_laws.csv", changes,
                                                HARM_REDUCTION.id)
-    bills = read_bills(folder / "decrim_bills.csv", BILLS.id)
-    laws += harm_reduction
-    laws += decriminalization_intervals(folder / "decrim_bills.csv", bills, BILLS.id)
-    laws = _note_unread_changes(laws, changes, used)
-    return ReadResult(sources=list(SOURCES), laws=laws, bills=bills)
+    old_bills = read_bills(folder / "decrim_bills.csv", BILLS.id)
+    laws += [_working_notes(law) for law in harm_reduction]
+    laws += decriminalization_intervals(folder / "decrim_bills.csv", old_bills, BILLS.id)
+    laws = _end_precisions([_with_precision(law)
+                            for law in _note_unread_changes(laws, changes, used)])
+    bills = laws_bills_pass3.bill_records(laws_bills_pass3.read_bills_pass3(raw_dir), old_bills)
+    return ReadResult(sources=[*SOURCES, laws_statutes.SOURCE, laws_supplement.source_info(),
+                               laws_bills_pass3.SOURCE], laws=laws, bills=bills)
+
+
+def _working_notes(law: LawInterval) -> LawInterval:
+    """The harm-reduction file's notes are the researcher's: editors see them, readers don't."""
+    return replace(law, note="", research_note=join_notes(law.research_note, law.note))
+
+
+_KNOWN_TO = re.compile(r"known only to the (year|month) \((\d{4}(?:-\d{2})?)\)")
+
+
+def _with_precision(law: LawInterval) -> LawInterval:
+    """Set the precision of dates the older readers took as 1 January / the 1st (laws_text
+    says so in the note) where the interval does not carry one yet."""
+    text = f"{law.note} {law.research_note}"
+    said = {raw: unit for unit, raw in _KNOWN_TO.findall(text)}
+
+    def precision(day, current):
+        if day is None or current:
+            return current
+        for raw, unit in said.items():
+            if unit == "year" and day == dt.date(int(raw), 1, 1):
+                return "year"
+            if unit == "month" and day == dt.date(int(raw[:4]), int(raw[5:]), 1):
+                return "month"
+        return "day"
+
+    return replace(law, valid_from_precision=precision(law.valid_from, law.valid_from_precision))
+
+
+def _end_precisions(laws: list[LawInterval]) -> list[LawInterval]:
+    """Each interval's end is known as precisely as the start of the one that follows it."""
+    starts = {(law.abbr, law.topic, law.valid_from): law.valid_from_precision for law in laws}
+    return [law if law.valid_to is None or law.valid_to_precision else replace(
+        law, valid_to_precision=starts.get(
+            (law.abbr, law.topic, law.valid_to + dt.timedelta(days=1)), "day"))
+        for law in laws]
 
 
 @dataclass(frozen=True)
@@ -120,22 +165,23 @@ class ClassCell:
     confidence: str
 
 
-def read_classes(path: Path, changes: list[Change]) -> list[LawInterval]:
-    """Possession and paraphernalia intervals for every state row."""
-    laws, seen = [], {}
+def read_cells(path: Path) -> list:
+    """Each state's possession and paraphernalia class as of its row's ``as_of`` (attested)."""
+    from .laws_history import Cell
+
+    cells, seen = [], {}
     for n, row in read_csv(path, COLUMNS):
         abbr = abbr_of(path, n, "state_abbr", row["state_abbr"])
         check_unique(path, n, "state_abbr", abbr, seen)
-        as_of = parse_date(path, n, "as_of", row["as_of"]).raw
+        as_of = parse_date(path, n, "as_of", row["as_of"])
         second_pass = _second_pass_notes(row["second_pass_note"])
         for topic, confidence_column in (("possession", "confidence"),
                                          ("paraphernalia", "paraphernalia_confidence")):
-            cell = _cell(path, n, row, abbr, topic, as_of, confidence_column, second_pass[topic])
-            topic_changes = sorted(
-                (c for c in changes if c.abbr == abbr and _implied(c, topic)),
-                key=lambda c: c.start.date)
-            laws += chain(path, abbr, topic, _segments(cell, topic_changes), CLASSES.id)
-    return laws
+            cell = _cell(path, n, row, abbr, topic, as_of.raw, confidence_column,
+                         second_pass[topic])
+            cells.append(Cell(abbr, topic, cell.status, as_of.date, as_of.precision,
+                              cell.citations, cell.confidence, cell.note, CLASSES.id))
+    return cells
 
 
 def _cell(path, n, row, abbr, topic, as_of, confidence_column, second_pass: str) -> ClassCell:
@@ -172,53 +218,6 @@ def _implied(change: Change, topic: str):
     return next((i for i in change.implies if i.topic == topic), None)
 
 
-def _segments(cell: ClassCell, changes: list[Change]) -> list[Segment]:
-    statute = statutes(cell.note)
-    if not changes:
-        return [Segment(None, cell.status, cell.citations, cell.confidence, cell.note, statute)]
-    segments = [_earliest(cell, changes)]
-    for k, change in enumerate(changes):
-        implied = _implied(change, cell.topic)
-        if k == len(changes) - 1:
-            conflict = (f"The change of {change.raw_date} reads as '{implied.status}', not "
-                        f"'{cell.status}'" if implied.status != cell.status else "")
-            segments.append(Segment(change.start.date, cell.status,
-                                    merge_citations(cell.citations, change.citations),
-                                    cell.confidence,
-                                    join_notes(cell.note, change.describe(), conflict), statute))
-            continue
-        after = changes[k + 1]
-        prior = _implied(after, cell.topic).prior
-        conflict = (f"The change of {after.raw_date} says the class before it was '{prior}'"
-                    if prior and prior != implied.status else "")
-        segments.append(Segment(change.start.date, implied.status,
-                                merge_citations(change.citations, after.citations),
-                                "low" if change.hedged or after.hedged else cell.confidence,
-                                join_notes(change.describe(), conflict), statutes(change.text)))
-    return segments
-
-
-def _earliest(cell: ClassCell, changes: list[Change]) -> Segment:
-    """The class before the first dated change (see the module docstring)."""
-    first = changes[0]
-    implied = _implied(first, cell.topic)
-    confidence = "low" if first.hedged else cell.confidence
-    if implied.prior:
-        return Segment(None, implied.prior, first.citations, confidence, join_notes(
-            f"Class before the change of {first.raw_date}, as that change states it",
-            first.describe()))
-    restoring = next((c for c in changes[1:] if c.recriminalizes), None)
-    if restoring and implied.status == "not_criminalized":
-        status = _implied(restoring, cell.topic).status
-        return Segment(None, status, merge_citations(first.citations, restoring.citations),
-                       "medium" if confidence == "high" else confidence, join_notes(
-                           f"Class before the change of {first.raw_date} taken from the change of "
-                           f"{restoring.raw_date}, which re-criminalized it as a {status}; the "
-                           "earlier grade itself is not stated in the data", first.describe()))
-    return Segment(None, UNKNOWN, first.citations, UNKNOWN, join_notes(
-        f"Class before the change of {first.raw_date} is not stated in the data", first.describe()))
-
-
 def _note_unread_changes(laws: list[LawInterval], changes: list[Change],
                          used: set[tuple[int, str]]) -> list[LawInterval]:
     """Keep each change that set no interval as a note on the interval holding its date."""
@@ -233,7 +232,7 @@ def _note_unread_changes(laws: list[LawInterval], changes: list[Change],
             if i is None:
                 raise SourceError(change.file, f"no {change.abbr} interval to note this change on",
                                   change.row, "change")
-            laws[i] = add_note(laws[i], join_notes(
+            laws[i] = replace(laws[i], research_note=join_notes(laws[i].research_note,
                 f"Recorded change not read as a change of status: {change.describe()}",
                 f"Sources: {', '.join(change.citations)}"))
     return laws

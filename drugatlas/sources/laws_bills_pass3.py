@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -43,7 +44,8 @@ from .laws import BILLS as DECRIM_BILLS
 from .laws import FOLDER, LICENCE, PUBLISHER, RESEARCH_CAVEAT
 from .laws_bills import read_bills
 from .laws_text import abbr_of, check_unique, citations, dated
-from .records import BillRecord, DatedBillEvent, ResearchedBill, SourceError, SourceInfo
+from .records import (BillEventRecord, BillRecord, DatedBillEvent, ResearchedBill, SourceError,
+                      SourceInfo)
 
 FILE = "bills_pass3.csv"
 CONFIDENCE = ("high", "medium", "low")
@@ -231,3 +233,37 @@ def _replaces(path: Path, n: int, text: str, abbr: str,
         raise SourceError(path, f"row {number} of decrim_bills.csv is {old.abbr} {cell!r}, "
                                 f"not {abbr} {quoted!r}", n, "change_from_existing")
     return old.key, note
+
+
+def bill_records(bills: list[ResearchedBill], old: list[BillRecord]) -> list[BillRecord]:
+    """The bills the pipeline loads: every pass-3 bill a page may show, then the first file's
+    bills that no pass-3 bill replaces. A withheld bill (content unconfirmed) is left out, and
+    so is the old record it replaces."""
+    replaced = {b.replaces for b in bills if b.replaces}
+    out = [_record(b) for b in bills if b.listing != "withheld"]
+    return out + [b for b in old if b.key not in replaced]
+
+
+def _record(bill: ResearchedBill) -> BillRecord:
+    first = "announced" if bill.listing == "proposal" else "introduced"
+    urls = ((bill.official_url,) if bill.official_url else ()) + bill.other_urls
+    stage, events = first, []
+    for e in bill.events:  # an event without a stage of its own keeps the stage reached
+        # A proposal never introduced stays a proposal: it cannot advance or fail as a bill.
+        stage = first if bill.listing == "proposal" else (e.stage or stage)
+        events.append(BillEventRecord(e.date, e.action, stage, urls[0], e.precision))
+    last = events[-1]
+    if last.status != bill.status and bill.status_date and bill.status_date >= last.date:
+        # The status the research gives is the outcome of the last recorded action ("held
+        # for further study" in a session that ended: the bill died).
+        events[-1] = replace(last, status=bill.status)
+    return BillRecord(
+        key=bill.key, abbr=bill.abbr, number=bill.numbers, session=bill.session,
+        title=bill.title, status=bill.status, status_date=bill.status_date,
+        summary=bill.summary, citations=tuple(dict.fromkeys(urls)), note="",
+        confidence=bill.confidence, events=tuple(events), source=bill.source,
+        status_date_precision=bill.status_date_precision, official_url=bill.official_url,
+        bill_type=bill.bill_type, sponsors=bill.sponsors,
+        possession_change=bill.possession_change, threshold=bill.threshold,
+        penalty=bill.penalty_replacement, funding=bill.funding, other=bill.other,
+        replaces=bill.replaces)

@@ -230,3 +230,52 @@ def chain(file: Path | str, abbr: str, topic: str, segments: list[Segment],
 
 def add_note(interval: LawInterval, note: str) -> LawInterval:
     return replace(interval, note=join_notes(interval.note, note))
+
+
+# How the research was done, as opposed to what the law says: "not shown in retrieved
+# excerpts", "per Nolo", "(secondary summary)". Readers see the law; editors see both.
+RESEARCH_PROCESS = re.compile(
+    r"excerpt|retriev|mirror|search|not (?:displayed|shown|read|re-?verified|verified|seen|found)"
+    r"|\bper news\b|law-firm pages"
+    r"|text not read|background knowledge|from memory|defense-firm|secondary (?:sources?|pages?"
+    r"|summary)|existing file|DPA map|\bper (?:NORML|Nolo|lawserver|an old|defense"
+    r"|criminaldefenselawyer|a \d{4}|UNC)|as summarized|believed|\bblog\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def _bracketed(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost (...) or [...] group."""
+    spans, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([":
+            start = i if depth == 0 else start
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def public_cell(text: str) -> tuple[str, str]:
+    """A statute, grade or penalty cell without its bracketed research asides, and the asides."""
+    removed = []
+    for start, end in reversed(_bracketed(text or "")):
+        if RESEARCH_PROCESS.search(text[start:end]):
+            removed.append(text[start + 1:end - 1])
+            text = text[:start].rstrip() + text[end:]
+    return (text or "").strip(), "; ".join(reversed(removed))
+
+
+def public_note(text: str) -> tuple[str, str]:
+    """A note's sentences about the law, and those about how it was researched. A sentence
+    naming a narrow exception (the coding rule's carve-outs) is always kept."""
+    text, asides = public_cell(text)
+    keep, drop = [], [asides] if asides else []
+    for sentence in _SENTENCE.split(text.strip()):
+        if sentence and (sentence.startswith("Narrow exception")
+                         or not RESEARCH_PROCESS.search(sentence)):
+            keep.append(sentence)
+        elif sentence:
+            drop.append(sentence)
+    return " ".join(keep), join_notes(*drop)

@@ -95,9 +95,21 @@ class LawInterval:
     valid_to: dt.date | None
     citations: tuple[str, ...]
     confidence: str  # high | medium | low | unknown
-    note: str
+    note: str  # what a reader may be shown ("" where there is nothing to say)
     statute: str = ""
     source: str = ""
+    # Statute-first fields (statutes.csv, the supplement): the grade in the statute's words,
+    # its maximum penalty and the page where its text was seen (also citations[0]).
+    grade: str = ""
+    max_penalty: str = ""
+    statute_url: str = ""
+    # How precisely each end is known: "day", "month", "year" ("" where there is no date).
+    valid_from_precision: str = ""
+    valid_to_precision: str = ""
+    research_note: str = ""  # the researcher's working notes: for editors, never shown
+    # What valid_from is: "effective" (the class took effect then), "attested" (a source shows
+    # it holding then; when it began is not known), "" (older readers: taken as effective).
+    date_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ class BillEventRecord:
     action: str
     status: str
     url: str = ""
+    precision: str = ""  # day | month | year
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,18 @@ class BillRecord:
     confidence: str = "medium"
     events: tuple[BillEventRecord, ...] = ()
     source: str = ""
+    # The third research pass (bills_pass3.csv): official page, what the bill would do, and
+    # the key of the first file's record it replaces (old permalinks redirect to it).
+    status_date_precision: str = ""
+    official_url: str = ""
+    bill_type: str = ""
+    sponsors: str = ""
+    possession_change: str = ""
+    threshold: str = ""
+    penalty: str = ""
+    funding: str = ""
+    other: str = ""
+    replaces: str = ""
 
 
 @dataclass(frozen=True)

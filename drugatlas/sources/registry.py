@@ -1,7 +1,8 @@
 """The readers the pipeline runs, in order. Census comes first: it defines the places.
 
-Readers written but not run yet (statutes, bills pass 3, collateral consequences, the law-change
-supplement, final overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
+The laws reader runs the statute-first readers too (statutes.csv, bills_pass3.csv, the
+law-change supplement). Readers written but not run yet (collateral consequences, final
+overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
 what registering each would change.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ READERS = (
     "ct",  # Connecticut drug arrests by race
     "ny_dcjs",  # New York adult drug felony/misdemeanor arrests by county
     "news21",  # marijuana possession arrest rates by race
-    "laws",  # possession/paraphernalia intervals, harm-reduction laws, bills
+    "laws",  # statutes, possession/paraphernalia history, harm-reduction laws, bills
     "costs",  # reinvestment calculator unit costs
 )
 

@@ -114,7 +114,9 @@ def build() -> dict:
                                  valid_from=start, valid_to=end, confidence=confidence,
                                  citations="https://example.org/law-a\nhttps://www.example.com/b",
                                  statute="Test Code 1-2-3", note=f"Test note {status}",
-                                 source=laws)
+                                 statute_url="https://example.org/law-a",
+                                 grade=f"Class A {status}", max_penalty="up to 1 year",
+                                 research_note=f"Working note {status}", source=laws)
     LawStatus.objects.create(jurisdiction=state, topic="paraphernalia", status="unknown",
                              citations="https://example.org/para", confidence="unknown",
                              source=laws)
@@ -122,10 +124,8 @@ def build() -> dict:
                              valid_from=dt.date(2019, 7, 1), citations="https://example.org/gs",
                              confidence="medium", source=laws)
     LawStatus.objects.create(jurisdiction=state, topic="adult_use_marijuana", status="yes",
-                             valid_from=dt.date(2022, 1, 1), citations="https://example.org/mj",
-                             confidence="medium", source=laws,
-                             note="Date known only to the year (2022); taken as 1 January, "
-                                  "month not known.")
+                             valid_from=dt.date(2022, 1, 1), valid_from_precision="year",
+                             citations="https://example.org/mj", confidence="medium", source=laws)
     bill = Bill.objects.create(key="zz-2020-measure-1", jurisdiction=state, number="Measure 1",
                                session="2020", title="Test Treatment and Recovery Act",
                                status="repealed", status_date=dt.date(2024, 9, 1),

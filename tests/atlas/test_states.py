@@ -76,6 +76,24 @@ def test_law_history_is_a_dated_timeline_with_citations_and_confidence(client, s
     assert "Misdemeanor since 2024-09-01" in glance
 
 
+def test_the_statute_is_the_primary_citation_and_research_notes_stay_hidden(client, sample):
+    response = client.get("/states/zz/")
+    text = text_of(response)
+    glance = text[text.index("At a glance"):text.index("Law history")]
+    # (the statute is a link to its text: the tag leaves a space before the semicolon)
+    assert "Statute: Test Code 1-2-3 ; Class A misdemeanor; maximum penalty: up to 1 year" in glance
+    section = text[text.index("Law history"):]
+    assert ("Statute: Test Code 1-2-3. Grade: Class A misdemeanor. Maximum penalty: up to 1 year. "
+            "Statute text (example.org)") in section
+    # The statute page is not repeated among the secondary sources.
+    assert "Secondary sources: example.com" in section
+    assert "Working note" not in text
+    # An unknown class is said in words, with no "Confidence: unknown" or "Citations: none".
+    assert "Not established: no dated source for this period" in section
+    for shown in ("Confidence: unknown", "Citations: none", "Research file"):
+        assert shown not in text
+
+
 def test_trend_charts_are_accessible_svg_with_law_changes_marked(client, sample):
     html = client.get("/states/zz/").content.decode()
     for chart_id in ("chart-arrests", "chart-coverage", "chart-overdose-rate",

@@ -96,7 +96,8 @@ def test_bill_page_has_timeline_provisions_citations_confidence_and_note(client,
     positions = [html.index(a) for a in ("Passed by voters", "Took effect", "Repealed by HB 1")]
     assert positions == sorted(positions)
     assert "1 g heroin" in html and "$100 civil fine" in html
-    assert html.count("Not researched") == 3  # diversion, funding, sponsors
+    # Only what is known: no "Not researched" for diversion or funding, which are blank.
+    assert "Not researched" not in html and "Diversion and treatment" not in html
     assert 'href="https://example.org/statute/m1"' in html
     assert 'href="https://example.org/news/m1"' in html
     assert "High" in html and "Partly repealed in 2024." in html
@@ -117,14 +118,35 @@ def test_bill_json_twin(client, bills):
     assert data["jurisdiction"] == "OR" and data["status"] == "repealed"
     assert [e["date"] for e in data["events"]] == ["2020-11-03", "2021-02-01", "2024-09-01"]
     assert data["citations"] == ["https://example.org/statute/m1", "https://example.org/news/m1"]
-    provisions = {p["field"]: p for p in data["provisions"]}
-    assert provisions["threshold"]["researched"] and not provisions["funding"]["researched"]
+    provisions = {p["field"]: p["text"] for p in data["provisions"]}
+    assert provisions == {"threshold": "1 g heroin", "penalty": "$100 civil fine"}
 
 
 def test_bill_without_events_or_date_says_so(client, bills):
     html = client.get(f"/legislation/{bills['dc'].key}/").content.decode()
     assert "No actions recorded yet" in html
-    assert "Not researched" in html
+    assert "Not researched" not in html and "What it would do" not in html
+
+
+def test_dates_known_to_the_year_or_month_are_shown_so(client, bills):
+    Bill.objects.filter(pk=bills["vermont"].pk).update(status_date_precision="year")
+    bills["vermont"].events.update(precision="month")
+    html = client.get(f"/legislation/{bills['vermont'].key}/").content.decode()
+    assert '<time datetime="2023">2023</time>' in html
+    assert '<time datetime="2023-01">2023-01</time>' in html
+    assert "2023-05-01" not in html and "2023-01-10" not in html
+    data = client.get(f"/legislation/{bills['vermont'].key}/", {"format": "json"}).json()
+    assert (data["status_date"], data["events"][0]["date"]) == ("2023", "2023-01")
+    listing = client.get("/legislation/", {"format": "json", "jurisdiction": "VT"}).json()
+    (mine,) = [b for b in listing["bills"] if b["key"] == bills["vermont"].key]
+    assert mine["status_date"] == "2023"
+
+
+def test_an_earlier_key_of_a_bill_redirects_to_its_page(client, bills):
+    Bill.objects.filter(pk=bills["measure"].pk).update(replaces="or-2020-old-key")
+    response = client.get("/legislation/or-2020-old-key/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/legislation/{bills['measure'].key}/"
 
 
 def test_text_is_escaped(client, bills):
@@ -153,7 +175,7 @@ def test_pages_in_spanish(client, bills):
     html = client.get("/es/legislation/").content.decode()
     assert "Legislación de despenalización" in html and "Federal (Congreso de EE. UU.)" in html
     html = client.get(f"/es/legislation/{bills['measure'].key}/").content.decode()
-    assert "Qué haría" in html and "No investigado" in html and "Derogado" in html
+    assert "Qué haría" in html and "Derogado" in html and "No investigado" not in html
     # The data twins keep the stable English labels.
     data = client.get("/es/legislation/", {"format": "json"}).json()
     assert "Repealed" in {b["status_label"] for b in data["bills"]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
+from drugatlas.formatting import date_text
 from drugatlas.maps import classify, layers, svg
 
 SORTS = ("name", "-name", "value", "-value")
@@ -129,24 +131,36 @@ def _areas(data: layers.MapData, query: Query) -> list[svg.Area]:
         detail = f"{row.text}" + (f" ({', '.join(row.notes)})" if row.notes else "")
         when = row.period if row.period and data.layer.is_law else data.when
         label = f"{row.name}: {detail}" + (f", {when}" if when else "")
+        if row.statute:  # law layers: the statute that sets the class, with grade and penalty
+            label += f". {row.statute_text}"
         areas.append(svg.Area(
             fips=row.fips, fill=bin_.fill, label=label, hatched=row.hatched,
             href=f"/states/{row.abbr.lower()}/",
             data={"abbr": row.abbr, "name": row.name, "value": row.text,
-                  "note": ", ".join(row.notes), "when": when}))
+                  "note": ", ".join(row.notes), "when": when,
+                  **({"statute": row.statute_text} if row.statute else {})}))
     return areas
 
 
-def _law_changes(layer: layers.Layer) -> list[tuple[dt.date, str]]:
-    """Recent dates on which some state's status on this topic changed, newest first."""
-    changes: dict[dt.date, list[str]] = {}
-    for valid_from, abbr in (LawStatus.objects.filter(topic=layer.topic,
-                                                      jurisdiction__kind=Jurisdiction.STATE,
-                                                      valid_from__isnull=False)
-                             .values_list("valid_from", "jurisdiction__abbr")):
-        changes.setdefault(valid_from, []).append(abbr)
+def _law_changes(layer: layers.Layer) -> list[tuple[dt.date, str, str]]:
+    """Recent dates on which some state's status on this topic changed, newest first.
+
+    A change is a known class following another known class: the date from which a source
+    first attests a class (after an unknown period) is not a change."""
+    changes: dict[tuple[dt.date, str], list[str]] = {}
+    previous: dict[str, str] = {}
+    for valid_from, precision, abbr, status in (LawStatus.objects.filter(
+            topic=layer.topic, jurisdiction__kind=Jurisdiction.STATE)
+            .order_by("jurisdiction_id", F("valid_from").asc(nulls_first=True))
+            .values_list("valid_from", "valid_from_precision", "jurisdiction__abbr", "status")):
+        before = previous.get(abbr)
+        previous[abbr] = status
+        if valid_from and before != vocab.UNKNOWN and status != vocab.UNKNOWN:
+            # Written as precisely as it is known: "2021", "2021-07" or a full date.
+            changes.setdefault((valid_from, date_text(valid_from, precision or "day")),
+                               []).append(abbr)
     recent = sorted(changes.items(), reverse=True)[:8]
-    return [(d, ", ".join(sorted(abbrs))) for d, abbrs in recent]
+    return [(d, text, ", ".join(sorted(abbrs))) for (d, text), abbrs in recent]
 
 
 def map_view_context(query: Query) -> dict:
@@ -183,7 +197,7 @@ def map_view_context(query: Query) -> dict:
                          "current": slug == query.layer}
                         for slug, other in layers.LAYERS.items()],
         "years": data.years,
-        "law_changes": [(d, abbrs, query.url(as_of=d)) for d, abbrs in _law_changes(layer)]
+        "law_changes": [(text, abbrs, query.url(as_of=d)) for d, text, abbrs in _law_changes(layer)]
         if layer.is_law else [],
         "sort_links": sort_links,
         "today": dt.date.today(),
@@ -280,6 +294,8 @@ def _labels() -> dict:
                   "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
                   "Laws in force today": _("Laws in force today"),
                   "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
+                  "statute text": _("statute text"), "Statute": _("Statute"),
+                  "secondary sources": _("secondary sources"),
                   "The summary could not be loaded.": _("The summary could not be loaded."),
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},

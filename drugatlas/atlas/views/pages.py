@@ -175,7 +175,8 @@ def about_context() -> dict:
     """Oregon's possession history from the legal records, to sit beside the narrative."""
     oregon = (LawStatus.objects.filter(jurisdiction__abbr="OR", topic="possession")
               .order_by(F("valid_from").asc(nulls_first=True)))
-    timeline = [{"from": law.valid_from, "to": law.valid_to,
+    # Dates as precisely as they are known ("2011", "2017-08"), as on the state page.
+    timeline = [{"from": law.from_text(), "to": law.to_text(), "known": law.status != "unknown",
                  "status": status_words("possession", law.status), "note": law.note,
                  "citations": law.citation_list()} for law in oregon]
     return {"oregon": timeline}

@@ -124,6 +124,7 @@ function currentFigure(a) {
   p.append(el("strong", heading + ": "), a.dataset.value);
   const extra = [a.dataset.note, a.dataset.when].filter(Boolean).join("; ");
   if (extra) p.append(" (" + extra + ")");
+  if (a.dataset.statute) p.append(". " + w("Statute") + ": " + a.dataset.statute);
   const row = document.querySelector(`#map-table tr[data-abbr="${a.dataset.abbr}"]`);
   const source = row?.querySelector("td:last-child a");
   if (source) {
@@ -160,8 +161,17 @@ function lawsList(laws) {
     const topic = (labels.topics || {})[law.topic] || law.topic;
     const status = ((labels.statuses || {})[law.topic] || {})[law.status] || law.status;
     const li = el("li", `${topic}: ${status}`);
+    // valid_from is served as precisely as it is known: "2021", "2021-07" or a full date.
     if (law.valid_from) li.append(` (${w("since")} ${law.valid_from})`);
-    if (law.citations?.length) li.append(" ", el("a", w("citation"), { href: law.citations[0] }));
+    if (law.statute) {
+      const detail = [law.grade, law.max_penalty].filter(Boolean).join("; ");
+      li.append(`. ${w("Statute")}: ${law.statute}${detail ? " (" + detail + ")" : ""}`);
+      if (law.statute_url) li.append(" ", el("a", w("statute text"), { href: law.statute_url }));
+    }
+    const secondary = law.statute ? law.secondary_citations || [] : law.citations || [];
+    if (secondary.length) {
+      li.append(" ", el("a", law.statute ? w("secondary sources") : w("citation"), { href: secondary[0] }));
+    }
     ul.append(li);
   }
   return ul;
