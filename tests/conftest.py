@@ -49,3 +49,14 @@ def _fresh_data_version():
     from drugatlas.atlas.cache import bump_data_version
 
     bump_data_version()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request to /es/… leaves Spanish active in the thread; code a test calls directly
+    (wording helpers, commands) starts in the default language, as it does in a fresh process."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
