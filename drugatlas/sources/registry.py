@@ -1,7 +1,6 @@
 """The readers the pipeline runs, in order. Census comes first: it defines the places.
 
-Readers written but not run yet (statutes, bills pass 3, collateral consequences, the law-change
-supplement, final overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
+Readers written but not run yet (statutes, bills pass 3, the law-change supplement, final overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
 what registering each would change.
 """
 from __future__ import annotations
@@ -20,6 +19,7 @@ READERS = (
     "news21",  # marijuana possession arrest rates by race
     "laws",  # possession/paraphernalia intervals, harm-reduction laws, bills
     "costs",  # reinvestment calculator unit costs
+    "consequences",  # collateral consequences of a drug conviction (SNAP, TANF, licence, vote, relief)
 )
 
 

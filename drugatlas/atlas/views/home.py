@@ -173,6 +173,7 @@ def map_view_context(query: Query) -> dict:
                                          no_data_label=_("No data")),
         "legend_entries": data.legend.entries(),
         "low_coverage": data.legend.low_coverage,
+        "hatch_label": data.hatch_label,
         "with_data": with_data,
         "layer_links": [{"slug": slug, "title": other.title,
                          # The year is kept where the other layer has it: no link to a 400.
@@ -180,7 +181,7 @@ def map_view_context(query: Query) -> dict:
                                       and query.year in layers.years(other) else None,
                                       query.as_of if other.is_law else None,
                                       query.sort).url(),
-                         "current": slug == query.layer}
+                         "current": slug == query.layer, "group": other.group}
                         for slug, other in layers.LAYERS.items()],
         "years": data.years,
         "law_changes": [(d, abbrs, query.url(as_of=d)) for d, abbrs in _law_changes(layer)]
@@ -284,9 +285,9 @@ def _labels() -> dict:
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},
         "measures": {slug: _(measure_list.get(slug).label) for slug in PANEL_MEASURES},
-        "topics": {slug: _(t.label) for slug, t in vocab.TOPICS.items()},
+        "topics": {slug: _(t.label) for slug, t in vocab.LAW_TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
-                     for slug, t in vocab.TOPICS.items()},
+                     for slug, t in vocab.LAW_TOPICS.items()},
     }
 
 
