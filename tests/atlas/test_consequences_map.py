@@ -122,3 +122,14 @@ def test_sources_page_describes_the_layers(client):
     html = get(client, "/sources/")
     assert "Consequences of a first possession conviction" in html
     assert "Driver&#x27;s license and drug convictions" in html
+
+
+def test_spanish_map_layers(client):
+    with clock.frozen(DAY):
+        html = client.get("/?layer=consequences", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Consecuencias de una condena" in html
+    assert "al menos 3 de 4" in row_of(html, "AL")
+    assert "posesión: Delito grave" in row_of(html, "AL")
+    html = client.get(f"/?layer=snap_drug_felony_ban&as_of={DAY}",
+                      HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "No se encontró fuente" in row_of(html, "ID")
