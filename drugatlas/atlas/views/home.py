@@ -280,6 +280,7 @@ def _labels() -> dict:
         "words": {"Source": _("Source"), "source": _("source"), "Close": _("Close"),
                   "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
                   "Laws in force today": _("Laws in force today"),
+                  "in force at least since": _("in force at least since"),
                   "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
                   "The summary could not be loaded.": _("The summary could not be loaded."),
                   "Full state profile: law history, trends, bills":
@@ -288,6 +289,7 @@ def _labels() -> dict:
         "topics": {slug: _(t.label) for slug, t in vocab.LAW_TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
                      for slug, t in vocab.LAW_TOPICS.items()},
+        "consequences": list(vocab.CONSEQUENCE_TOPICS),
     }
 
 

@@ -160,7 +160,11 @@ function lawsList(laws) {
     const topic = (labels.topics || {})[law.topic] || law.topic;
     const status = ((labels.statuses || {})[law.topic] || {})[law.status] || law.status;
     const li = el("li", `${topic}: ${status}`);
-    if (law.valid_from) li.append(` (${w("since")} ${law.valid_from})`);
+    // The consequences of a conviction are known to the year at best (docs/codebook.md).
+    const yearOnly = (labels.consequences || []).includes(law.topic);
+    if (yearOnly && law.valid_from && law.status !== "unknown") {
+      li.append(` (${w("in force at least since")} ${law.valid_from.slice(0, 4)})`);
+    } else if (law.valid_from && !yearOnly) li.append(` (${w("since")} ${law.valid_from})`);
     if (law.citations?.length) li.append(" ", el("a", w("citation"), { href: law.citations[0] }));
     ul.append(li);
   }
