@@ -76,6 +76,8 @@ def test_a_known_value_cites_its_source_and_year(client):
     assert "in force at least since 2021" in row
     assert "prisonpolicy.org" in row
     assert 'data-key="yes"' in html
+    # The dates are when a source saw the rule, not changes of it: none is listed as one.
+    assert "Changes on this layer" not in html
 
 
 def test_before_the_sources_date_the_value_is_not_known():

@@ -184,8 +184,9 @@ def map_view_context(query: Query) -> dict:
                          "current": slug == query.layer, "group": other.group}
                         for slug, other in layers.LAYERS.items()],
         "years": data.years,
+        # A consequence's dates are when a source saw it, not changes: none are listed.
         "law_changes": [(d, abbrs, query.url(as_of=d)) for d, abbrs in _law_changes(layer)]
-        if layer.is_law else [],
+        if layer.is_law and layer.topic not in vocab.CONSEQUENCE_TOPICS else [],
         "sort_links": sort_links,
         "today": dt.date.today(),
     }
