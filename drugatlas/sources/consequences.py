@@ -63,9 +63,10 @@ AS_OF_PART = re.compile(r"(?P<key>[a-z]+)=(?P<date>\d{4}(?:-\d{2})?)(?P<later>\+
 
 SOURCE = SourceInfo(
     id="collateral-consequences",
-    publisher="Drug Policy Atlas research (from compiled 50-state tables: NCSL, The Sentencing "
-              "Project, Prison Policy Initiative, CCRC, CLASP, CBCF; and state statutes, agency "
-              "pages and legislative documents, as cited per cell)",
+    # At most 200 characters (Source.publisher).
+    publisher="Drug Policy Atlas research (from NCSL, The Sentencing Project, Prison Policy "
+              "Initiative, CCRC, CLASP and CBCF tables, and state statutes and agency pages, "
+              "cited per cell)",
     title="Collateral consequences of a drug conviction, 50 states and DC: SNAP and TANF "
           "drug-felony bans, driver's license suspension, voting after a felony, record relief "
           "for a first possession conviction",

@@ -105,3 +105,15 @@ def test_an_editor_must_use_the_questions_vocabulary():
     law.status = "felony"
     with pytest.raises(ValidationError, match="status"):
         law.full_clean()
+
+
+def test_every_bundle_source_fits_the_database_columns():
+    # PostgreSQL refuses what SQLite stores: check the lengths here, on either database.
+    from django.conf import settings
+
+    from drugatlas.atlas.models import Source
+
+    for row in bundle.read_table(settings.BUNDLE_DIR, "sources"):
+        for column in ("id", "publisher", "title", "url", "file", "retrieved", "sha256"):
+            limit = Source._meta.get_field(column).max_length
+            assert len(row[column]) <= limit, (row["id"], column, len(row[column]), limit)
