@@ -34,3 +34,12 @@ def test_the_digest_in_spanish(client, subscriber):
     [message] = mail.outbox
     assert "Licencia de conducir suspendida por un delito de drogas: sin suspensión obligatoria" \
         in message.body
+
+
+def test_no_source_found_is_not_news(client, subscriber):
+    ohio = Jurisdiction.objects.get(abbr="OH", kind="state")
+    LawStatus.objects.create(jurisdiction=ohio, topic="tanf_drug_felony_ban", status="unknown",
+                             valid_from=dt.date(2027, 1, 1), confidence="unknown",
+                             citations="https://example.org/ohio-tanf")
+    assert digest.run().composed == 0
+    assert not mail.outbox
