@@ -128,10 +128,9 @@ def test_sources_page_describes_the_layers(client):
 
 def test_spanish_map_layers(client):
     with clock.frozen(DAY):
-        html = client.get("/?layer=consequences", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        html = client.get("/es/?layer=consequences").content.decode()
     assert "Consecuencias de una condena" in html
     assert "al menos 3 de 4" in row_of(html, "AL")
     assert "posesión: Delito grave" in row_of(html, "AL")
-    html = client.get(f"/?layer=snap_drug_felony_ban&as_of={DAY}",
-                      HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = client.get(f"/es/?layer=snap_drug_felony_ban&as_of={DAY}").content.decode()
     assert "No se encontró fuente" in row_of(html, "ID")

@@ -79,7 +79,7 @@ def test_state_json_carries_the_section(client):
 
 
 def test_spanish_state_page(client):
-    html = section(get(client, "/states/al/", HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    html = section(get(client, "/es/states/al/").content.decode())
     assert "Después de una condena" in html
     assert "Licencia suspendida por delitos de drogas" in html
     assert "suspende la licencia de conducir" in html and "vigente al menos desde 2021" in html
@@ -110,7 +110,7 @@ def test_national_counts_add_up_to_every_state():
 
 
 def test_spanish_national_counts(client):
-    html = get(client, "/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = get(client, "/es/").content.decode()
     assert "Después de una condena: lo que quitan los estados" in html
 
 

@@ -58,5 +58,5 @@ def test_the_admin_refuses_a_status_outside_the_questions_vocabulary(editor_clie
 def test_changes_page_in_spanish_names_the_question(client, editor_client):
     edit_in_admin(editor_client, alabama_tanf(), status="full_ban",
                   citations="https://example.org/alabama-tanf-rule")
-    html = client.get("/changes/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = client.get("/es/changes/").content.decode()
     assert "Alabama: Asistencia en efectivo (TANF) tras un delito grave de drogas" in html
