@@ -7,11 +7,20 @@ import json
 import re
 
 import pytest
+from django.utils import translation
 
 from drugatlas import clock
 from drugatlas.atlas import consequences
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request to an /es/ page leaves Spanish active in this thread: later tests expect the
+    default."""
+    yield
+    translation.deactivate()
 DAY = dt.date(2026, 12, 5)
 QUESTIONS = consequences.QUESTIONS
 
