@@ -102,14 +102,16 @@ CONFIDENCE = ("high", "medium", "low", UNKNOWN)
 
 # What a drug conviction costs beyond the sentence (collateral-consequences/): one topic per
 # question of the research file, with the file's own values. "unknown" means no source was
-# found: it is never drawn or counted as the mildest value ("no ban"). Kept apart from TOPICS,
-# the layers the atlas serves today, until the map and the LawStatus choices take them in.
+# found: it is never drawn or counted as the mildest value ("no ban"), and readers see it as
+# "No source found". Kept apart from TOPICS (the law layers of the first map, the ones the
+# possession story is told with); LawStatus takes both as its topics (LAW_TOPICS below).
 # Legend order runs from the mildest consequence to the harshest, "unknown" last.
+NO_SOURCE_LABEL = gettext_noop("No source found")
 _BAN_STATUSES = _statuses(
     ("no_ban", gettext_noop("No ban (the state opted out)")),
     ("modified_ban", gettext_noop("Modified ban (eligible on conditions)")),
     ("full_ban", gettext_noop("Lifetime ban (federal default)")),
-    (UNKNOWN, UNKNOWN_LABEL),
+    (UNKNOWN, NO_SOURCE_LABEL),
 )
 CONSEQUENCE_TOPICS: dict[str, Topic] = {t.slug: t for t in (
     Topic("snap_drug_felony_ban", gettext_noop("Food assistance (SNAP) after a drug felony"),
@@ -120,7 +122,7 @@ CONSEQUENCE_TOPICS: dict[str, Topic] = {t.slug: t for t in (
           gettext_noop("Driver's license suspended for a drug offense"), _statuses(
               ("no", gettext_noop("No mandatory suspension")),
               ("yes", gettext_noop("License suspended for drug offenses")),
-              (UNKNOWN, UNKNOWN_LABEL),
+              (UNKNOWN, NO_SOURCE_LABEL),
           )),
     Topic("felony_voting", gettext_noop("Voting after a felony conviction"), _statuses(
         ("never_lose", gettext_noop("Never lost")),
@@ -129,7 +131,7 @@ CONSEQUENCE_TOPICS: dict[str, Topic] = {t.slug: t for t in (
         ("restored_after_sentence_plus",
          gettext_noop("Restored after the sentence, with further conditions")),
         ("permanent_for_some", gettext_noop("Lost permanently for some convictions")),
-        (UNKNOWN, UNKNOWN_LABEL),
+        (UNKNOWN, NO_SOURCE_LABEL),
     )),
     Topic("possession_record_relief",
           gettext_noop("Clearing a first possession conviction"), _statuses(
@@ -137,9 +139,12 @@ CONSEQUENCE_TOPICS: dict[str, Topic] = {t.slug: t for t in (
               ("petition", gettext_noop("Cleared on petition")),
               ("limited", gettext_noop("Limited relief")),
               ("none", gettext_noop("No relief")),
-              (UNKNOWN, UNKNOWN_LABEL),
+              (UNKNOWN, NO_SOURCE_LABEL),
           )),
 )}
+
+# Every topic a LawStatus may hold: the law layers' and the consequences'.
+LAW_TOPICS: dict[str, Topic] = {**TOPICS, **CONSEQUENCE_TOPICS}
 
 # bills_pass3.csv's own status words, and the bill status (BILL_STATUSES) each is shown as.
 # A bill in committee has been introduced and no further; a bill that passed both chambers but

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from drugatlas.atlas.cache import pages as django_cache
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -219,6 +219,10 @@ def laws(request):
     if as_of or not g.get("history"):
         as_of = as_of or dt.date.today()
         qs = qs.as_of(as_of)
+    # History in time order on every database: the interval with no start date comes first
+    # (PostgreSQL would put it last).
+    qs = qs.order_by("jurisdiction_id", "topic", F("valid_from").asc(nulls_first=True),
+                     "id")
     total = qs.count()
     return page.annotate(_json({"as_of": as_of.isoformat() if as_of else None, "topic": topic,
                                 "count": total, "limit": page.limit, "offset": page.offset,

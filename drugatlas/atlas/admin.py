@@ -27,7 +27,7 @@ def law_status_help() -> str:
     from drugatlas import laws_vocabulary
 
     by_values: dict[tuple[str, ...], list[str]] = {}
-    for slug, topic in laws_vocabulary.TOPICS.items():
+    for slug, topic in laws_vocabulary.LAW_TOPICS.items():
         by_values.setdefault(topic.values(), []).append(slug)
     return "; ".join(f"{', '.join(slugs)}: {' / '.join(values)}" for values, slugs in by_values.items())
 

@@ -130,7 +130,7 @@ class LawStatus(models.Model):
     """A legal status held over a dated interval. "As of D" is a query, not a column."""
 
     # The one list of topics and statuses is drugatlas/laws_vocabulary.py.
-    TOPICS = [(t.slug, t.label) for t in vocab.TOPICS.values()]
+    TOPICS = [(t.slug, t.label) for t in vocab.LAW_TOPICS.values()]
     CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
     BUNDLE, EDITOR = "bundle", "editor"
 
@@ -180,7 +180,7 @@ class LawStatus(models.Model):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "The interval ends before it starts."})
         # Maps and legends know only the vocabulary's classes: an editor must use one of them.
-        if self.topic in vocab.TOPICS and not vocab.is_valid(self.topic, self.status):
+        if self.topic in vocab.LAW_TOPICS and not vocab.is_valid(self.topic, self.status):
             allowed = ", ".join(vocab.topic(self.topic).values())
             raise ValidationError({"status": f"For {self.get_topic_display().lower()} use one of: "
                                              f"{allowed}."})

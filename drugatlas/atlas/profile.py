@@ -15,9 +15,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
+from drugatlas import clock
 from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
+from drugatlas.atlas import consequences
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
 
 NATION_FIPS = "00"
@@ -329,7 +331,9 @@ def law_history(place: Jurisdiction) -> list[dict]:
     order = {topic: i for i, (topic, _) in enumerate(LawStatus.TOPICS)}
     today = dt.date.today()
     topics: dict[str, list] = defaultdict(list)
-    rows = LawStatus.objects.filter(jurisdiction=place).select_related("source")
+    # The consequences of a conviction have their own section (after_conviction below).
+    rows = (LawStatus.objects.filter(jurisdiction=place).select_related("source")
+            .exclude(topic__in=list(vocab.CONSEQUENCE_TOPICS)))
     for law in sorted(rows, key=lambda l: (order.get(l.topic, 99), l.valid_from or dt.date.min)):
         in_force = ((law.valid_from is None or law.valid_from <= today)
                     and (law.valid_to is None or law.valid_to >= today))
@@ -357,6 +361,39 @@ def _topic_label(slug: str) -> str:
         return _(vocab.topic(slug).label)
     except KeyError:
         return dict(LawStatus.TOPICS).get(slug, slug)
+
+
+def after_conviction(place: Jurisdiction) -> dict:
+    """The "After a conviction" section: the possession class, then one plain statement per
+    question with its sources, year and confidence, and what the conviction costs in all."""
+    found = consequences.for_state(place, clock.today())
+    if not found.has_data:
+        return {}
+    questions = []
+    for topic in consequences.QUESTIONS:
+        law = found.laws.get(topic)
+        known = bool(law) and law.status != vocab.UNKNOWN
+        questions.append({
+            "topic": topic, "label": _(vocab.topic(topic).label), "known": known,
+            "status": law.status if law else vocab.UNKNOWN,
+            "status_label": status_words(topic, law.status if law else vocab.UNKNOWN),
+            "statement": consequences.statement(topic, law, place.name),
+            "year": law.valid_from.year if known and law.valid_from else None,
+            "citations": links(law.citation_list()) if law else [],
+            "confidence": law.confidence if known else "",
+            "source": SourceRef.of(law.source) if law and law.source else None,
+            "layer": f"/?layer={topic}"})
+    possession = found.possession
+    felony = bool(possession) and possession.status in consequences.FELONY_CLASSES
+    return {
+        "possession": status_words("possession", possession.status) if possession else "",
+        "possession_status": possession.status if possession else "",
+        "felony": felony,
+        "questions": questions,
+        "count": found.count, "parts": len(consequences.PARTS),
+        "lost": [_(p.part.short) for p in found.parts if p.state == consequences.IMPOSED],
+        "unknown": [_(p.part.short) for p in found.unknown],
+    }
 
 
 def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.date, str, str]]:
@@ -416,6 +453,7 @@ def build(place: Jurisdiction) -> dict:
         "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
         "laws": _plain(history),
         "bills": bills(place),
+        "after_conviction": _plain(after_conviction(place)),
         "trends": {slug: {str(y): v for y, v in obs.series(slug).items()}
                    for slug in PROFILE_MEASURES if slug != "population" and obs.series(slug)},
         "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())
@@ -423,8 +461,15 @@ def build(place: Jurisdiction) -> dict:
                         for slug, years in obs.by_measure.items() if slug != "population"},
         "trend_sources": {slug: sorted({o.source_id for o in years.values()})
                           for slug, years in obs.by_measure.items()},
-        "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history),
+        "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history)
+        + _consequence_sources(place),
     }
+
+
+def _consequence_sources(place: Jurisdiction) -> list[dict]:
+    sources = Source.objects.filter(lawstatus__jurisdiction=place,
+                                    lawstatus__topic__in=list(vocab.CONSEQUENCE_TOPICS)).distinct()
+    return [asdict(SourceRef.of(s)) for s in sources.order_by("id")]
 
 
 def _law_sources(history: list[dict]) -> list[dict]:

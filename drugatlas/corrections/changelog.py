@@ -4,6 +4,8 @@ Nothing here names a person: no reporter email, no editor account.
 """
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from drugatlas.atlas import releases as release_words
 from drugatlas.atlas.models import Bill, DataRelease, LawStatus
 from drugatlas.corrections.models import Correction
@@ -31,7 +33,7 @@ def _law_edit(record) -> dict:
     return {
         "date": record.history_date,
         "kind": "law",
-        "item": f"{_place_name(record)}: {TOPIC_LABELS.get(record.topic, record.topic)}",
+        "item": f"{_place_name(record)}: {_(TOPIC_LABELS.get(record.topic, record.topic))}",
         "url": "",
         "action": {"+": "added", "~": "changed", "-": "removed"}[record.history_type],
         "fields": _changed_fields(record) if record.history_type == "~" else [],

@@ -150,6 +150,8 @@ CRIMINAL_CLASS_COLOURS = {
     "felony": "#8c1d04",
 }
 YES_NO_COLOURS = {"yes": "#2166ac", "no": "#fdb863"}
+# Benefit bans after a drug felony, from none (blue) to the lifetime ban (dark red).
+BAN_COLOURS = {"no_ban": "#2166ac", "modified_ban": "#fdb863", "full_ban": "#8c1d04"}
 # Stages of a reform, light to dark.
 STAGE_COLOURS = SEQUENTIAL["blues"]
 

@@ -6,6 +6,11 @@ Two kinds of layer:
   date; statuses and labels come from drugatlas.laws_vocabulary.
 - rate layers (arrests, overdose) show one year of an Observation measure; legend breaks come
   from every year of the measure, so a colour means the same rate in every year.
+- the "Consequences of a conviction" family: one law layer per question of the collateral-
+  consequences research (laws_vocabulary.CONSEQUENCE_TOPICS), and "consequences", which counts
+  how many of four consequences a first possession conviction carries in each state, read
+  against the state's possession class (the felony-only ones apply where possession can be a
+  felony). A question with no source found is drawn and counted as unknown, never as "no".
 
 `build(layer, year=..., as_of=...)` returns a MapData: one Row per state (always 51: a state
 with nothing to show is a "No data" row, never a zero), and the legend with counts.
@@ -20,6 +25,7 @@ from drugatlas.atlas.cache import pages as django_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from drugatlas import clock
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
@@ -42,6 +48,7 @@ class Layer:
     measures: tuple[str, ...] = ()  # rate layers: preferred measure first, then the fallback
     ramp: str = "orange_red"
     unit: object = ""
+    group: object = ""  # the heading the layer is listed under ("" = the main layers)
 
     @property
     def is_law(self) -> bool:
@@ -88,6 +95,42 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
     Layer("adult_use_marijuana", gettext_lazy("Adult-use marijuana"), "law",
           gettext_lazy("Whether marijuana is legal for adults' use under state law."),
           topic="adult_use_marijuana"),
+    # Consequences of a conviction (collateral-consequences research).
+    Layer("consequences", gettext_lazy("Consequences of a first possession conviction"), "law",
+          gettext_lazy("How many of four consequences a first conviction for possessing a small "
+                       "amount carries: losing food assistance (SNAP) and cash assistance "
+                       "(TANF), a lifetime or a conditional ban; a suspended driver's license; "
+                       "losing the vote. The benefit bans and the loss of the vote follow a "
+                       "felony, so they count only where possession can be a felony (the "
+                       "possession class is read on the same date). Voting follows the state's "
+                       "rule for felonies; a few states exempt simple possession. A part with no "
+                       "source found is listed and the count reads “at least”."),
+          ramp="orange_red", group=gettext_lazy("Consequences of a conviction")),
+    Layer("snap_drug_felony_ban", gettext_lazy("Food assistance (SNAP) after a drug felony"),
+          "law", gettext_lazy("Whether the state applies the federal lifetime ban on food "
+                              "assistance for a drug felony, applies it with conditions "
+                              "(treatment, testing, a waiting period), or opted out."),
+          topic="snap_drug_felony_ban", group=gettext_lazy("Consequences of a conviction")),
+    Layer("tanf_drug_felony_ban", gettext_lazy("Cash assistance (TANF) after a drug felony"),
+          "law", gettext_lazy("Whether the state applies the federal lifetime ban on cash "
+                              "assistance for a drug felony, applies it with conditions, or "
+                              "opted out."),
+          topic="tanf_drug_felony_ban", group=gettext_lazy("Consequences of a conviction")),
+    Layer("license_suspension_drug", gettext_lazy("Driver's license and drug convictions"),
+          "law", gettext_lazy("Whether state law still suspends the driver's license of a person "
+                              "convicted of a drug offense unrelated to driving (mandatory "
+                              "adult suspension; in some states only for some offenses)."),
+          topic="license_suspension_drug", group=gettext_lazy("Consequences of a conviction")),
+    Layer("felony_voting", gettext_lazy("Voting after a felony conviction"), "law",
+          gettext_lazy("When a person convicted of a felony can vote again: never loses the "
+                       "vote, on release from prison, after parole and probation, after the "
+                       "sentence with further conditions, or never for some convictions."),
+          topic="felony_voting", group=gettext_lazy("Consequences of a conviction")),
+    Layer("possession_record_relief", gettext_lazy("Clearing a possession conviction"), "law",
+          gettext_lazy("How a first conviction for possession can be cleared from a person's "
+                       "record: automatically, on petition to a court or agency, only in "
+                       "limited cases, or not at all."),
+          topic="possession_record_relief", group=gettext_lazy("Consequences of a conviction")),
 )}
 DEFAULT_LAYER = "possession"
 
@@ -99,6 +142,16 @@ LAW_COLOURS = {
     "adult_use_marijuana": classify.YES_NO_COLOURS,
     "overdose_prevention_centers": {"authorized": "#2166ac", "operating": "#92c5de",
                                     "none": "#fdb863"},
+    # Consequences: blue where the conviction costs nothing, darker orange to red as it costs more.
+    "snap_drug_felony_ban": classify.BAN_COLOURS,
+    "tanf_drug_felony_ban": classify.BAN_COLOURS,
+    "license_suspension_drug": {"no": "#2166ac", "yes": "#b2182b"},
+    "felony_voting": {"never_lose": "#2166ac", "restored_on_release": "#fdb863",
+                      "restored_after_parole_probation": "#f4a582",
+                      "restored_after_sentence_plus": "#d6604d",
+                      "permanent_for_some": "#8c1d04"},
+    "possession_record_relief": {"automatic": "#2166ac", "petition": "#92c5de",
+                                 "limited": "#fdb863", "none": "#8c1d04"},
 }
 
 # Words for the flags a value may carry, as a reader should see them.
@@ -152,6 +205,7 @@ class MapData:
     year: int | None = None  # rate layers
     as_of: dt.date | None = None  # law layers
     years: list[int] = field(default_factory=list)  # rate layers: years with data
+    hatch_label: str = ""  # what hatching means on this map, where some row is hatched
 
     @property
     def when(self) -> str:
@@ -165,6 +219,14 @@ def _states() -> list[Jurisdiction]:
 def _link_label(url: str) -> str:
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
+
+
+def status_label(topic: str, status: str) -> str:
+    """A status as the topic's legend says it, in the reader's language."""
+    try:
+        return _(vocab.label(topic, status))
+    except KeyError:
+        return status.replace("_", " ")
 
 
 def flag_notes(flags) -> list[str]:
@@ -207,6 +269,9 @@ def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -
     layer = LAYERS[slug]
     if slug == "decriminalization":
         return _decriminalization_layer(layer, as_of or dt.date.today())
+    if slug == "consequences":
+        from .consequences import consequences_layer
+        return consequences_layer(layer, as_of or clock.today())
     if layer.is_law:
         return _law_layer(layer, as_of or dt.date.today())
     available = years(layer)
@@ -241,13 +306,17 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
         if law.source and law.source.url and not sources and not law.statute_url:
             sources.append(SourceLink(law.source.url, law.source.publisher))
         notes = []
+        consequence = layer.topic in vocab.CONSEQUENCE_TOPICS
         if law.confidence == "low":
             notes.append(_("confidence: %(c)s") % {"c": _(law.confidence)})
         if key == classify.UNKNOWN and law.valid_to:
             notes.append(_("no dated source before %(date)s")
                          % {"date": date_text(law.valid_to + dt.timedelta(days=1),
                                               law.valid_to_precision or "day")})
-        if not law.valid_from:
+        if consequence and law.valid_from and key != classify.UNKNOWN:
+            # The research knows these dates to the year at best (docs/codebook.md).
+            period = _("in force at least since %(year)s") % {"year": law.valid_from.year}
+        elif not law.valid_from:
             period = _("as of %(date)s") % {"date": as_of.isoformat()}
         elif law.date_basis == "attested":  # a source shows it then; when it began is not known
             period = _("known from %(date)s") % {"date": law.from_text()}

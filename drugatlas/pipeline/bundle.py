@@ -57,7 +57,9 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("jurisdiction", "string", "FIPS code"),
         ("topic", "string", "possession, paraphernalia, good_samaritan, naloxone, test_strips, "
                             "syringe_services, overdose_prevention_centers, adult_use_marijuana, "
-                            "decriminalization"),
+                            "decriminalization; consequences of a drug conviction: "
+                            "snap_drug_felony_ban, tanf_drug_felony_ban, "
+                            "license_suspension_drug, felony_voting, possession_record_relief"),
         ("status", "string", "Class or status in force (see docs/data.md)"),
         ("valid_from", "date", "First day in force (the first day of the year or month where "
                                "known only to that); empty = before our records"),

@@ -49,7 +49,7 @@ def validate(results: dict[str, ReadResult]) -> None:
             file = files.get(law.source, law.source)
             if law.abbr not in abbrs:
                 raise SourceError(file, f"unknown state {law.abbr!r}", None, "state_abbr")
-            if law.topic not in vocab.TOPICS or not vocab.is_valid(law.topic, law.status):
+            if law.topic not in vocab.LAW_TOPICS or not vocab.is_valid(law.topic, law.status):
                 raise SourceError(file, f"{law.abbr} {law.topic}: status {law.status!r} is not "
                                         "in the vocabulary (drugatlas/laws_vocabulary.py)")
             if law.confidence not in vocab.CONFIDENCE:

@@ -18,6 +18,12 @@ state and question, its topic and statuses from drugatlas.laws_vocabulary.CONSEQ
   ``research_note`` is the ``notes`` column, the researcher's working notes, for editors only
   (the PROVENANCE says so).
 * A value other than unknown needs at least one source URL.
+
+``read`` (the pipeline's entry point) turns each record into law intervals: ``unknown`` before
+the record's date, the value from it on; an unknown record is one open ``unknown`` interval.
+The interval's note keeps the relief detail and says how far the date is known ("Date known
+only to the year (2017)..."), the wording drugatlas.atlas.profile.date_label reads. The
+research notes stay out: they are for editors.
 """
 from __future__ import annotations
 
@@ -28,8 +34,8 @@ from pathlib import Path
 from drugatlas.laws_vocabulary import CONSEQUENCE_TOPICS, UNKNOWN, is_valid
 
 from .common import STATES, read_csv
-from .laws_text import abbr_of, check_unique, citations, dated
-from .records import DatedLegalRecord, SourceError, SourceInfo
+from .laws_text import Segment, abbr_of, chain, check_unique, citations, dated, join_notes
+from .records import DatedLegalRecord, LawInterval, ReadResult, SourceError, SourceInfo
 
 FILE = "collateral-consequences/collateral_consequences.csv"
 CONFIDENCE = ("high", "medium", "low")
@@ -57,9 +63,10 @@ AS_OF_PART = re.compile(r"(?P<key>[a-z]+)=(?P<date>\d{4}(?:-\d{2})?)(?P<later>\+
 
 SOURCE = SourceInfo(
     id="collateral-consequences",
-    publisher="Drug Policy Atlas research (from compiled 50-state tables: NCSL, The Sentencing "
-              "Project, Prison Policy Initiative, CCRC, CLASP, CBCF; and state statutes, agency "
-              "pages and legislative documents, as cited per cell)",
+    # At most 200 characters (Source.publisher).
+    publisher="Drug Policy Atlas research (from NCSL, The Sentencing Project, Prison Policy "
+              "Initiative, CCRC, CLASP and CBCF tables, and state statutes and agency pages, "
+              "cited per cell)",
     title="Collateral consequences of a drug conviction, 50 states and DC: SNAP and TANF "
           "drug-felony bans, driver's license suspension, voting after a felony, record relief "
           "for a first possession conviction",
@@ -77,6 +84,41 @@ SOURCE = SourceInfo(
         "differs (AL, MS: not disenfranchising) the notes say so. Virginia's November 2026 "
         "voting amendment result was not in the sources."),
     retrieved="2026-12-05")
+
+
+def read(raw_dir: Path) -> ReadResult:
+    """The pipeline's reader: the source and every record as dated law intervals."""
+    laws = [i for r in read_consequences(raw_dir) for i in intervals(r)]
+    return ReadResult(sources=[SOURCE], laws=laws)
+
+
+def intervals(record: DatedLegalRecord) -> list[LawInterval]:
+    """Unknown until the record's date, its value from then on (one interval if undated)."""
+    cited = record.citations
+    if record.valid_from is None:
+        return chain(FILE, record.abbr, record.topic, [
+            Segment(None, record.status, cited, record.confidence, record.note)], SOURCE.id)
+    return chain(FILE, record.abbr, record.topic, [
+        Segment(None, UNKNOWN, cited, UNKNOWN, ""),
+        Segment(record.valid_from, record.status, cited, record.confidence,
+                join_notes(record.note, _date_note(record)))], SOURCE.id)
+
+
+def _date_note(record: DatedLegalRecord) -> str:
+    d = record.valid_from
+    shown = {"year": f"{d:%Y}", "month": f"{d:%Y-%m}"}.get(record.precision, d.isoformat())
+    if record.date_basis == "effective":
+        known = ""
+    elif record.as_of.endswith("+"):
+        known = (f"A source published after {shown} shows this in force; when it began is "
+                 "not known")
+    else:
+        known = f"A source of {shown} shows this in force; when it began is not known"
+    precision = {"year": f"Date known only to the year ({shown}); taken as 1 January, month "
+                         "not known",
+                 "month": f"Date known only to the month ({shown}); taken as the 1st, day not "
+                          "known"}.get(record.precision, "")
+    return join_notes(known, precision)
 
 
 def read_consequences(raw_dir: Path, every_state: bool = True) -> list[DatedLegalRecord]:

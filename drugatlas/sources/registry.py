@@ -1,8 +1,8 @@
 """The readers the pipeline runs, in order. Census comes first: it defines the places.
 
 The laws reader runs the statute-first readers too (statutes.csv, bills_pass3.csv, the
-law-change supplement). Readers written but not run yet (collateral consequences, final
-overdose rates after 2018, FBI Table 43A) are listed in docs/readers.md with
+law-change supplement). Readers written but not run yet (final overdose rates after 2018,
+FBI Table 43A) are listed in docs/readers.md with
 what registering each would change.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ READERS = (
     "news21",  # marijuana possession arrest rates by race
     "laws",  # statutes, possession/paraphernalia history, harm-reduction laws, bills
     "costs",  # reinvestment calculator unit costs
+    "consequences",  # collateral consequences of a drug conviction (SNAP, TANF, licence, vote, relief)
 )
 
 

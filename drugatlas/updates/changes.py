@@ -13,6 +13,7 @@ import hashlib
 from django.db.models import Min
 
 from drugatlas import formatting
+from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas import releases
 from drugatlas.atlas.models import BillEvent, DataRelease, Jurisdiction, LawStatus
 
@@ -56,7 +57,11 @@ def _law_first_seen() -> dict:
 
 def _law_changes(known: set[str]):
     first_seen = None
-    for law in LawStatus.objects.select_related("jurisdiction__parent"):
+    # "No source found" for a consequence of a conviction is a gap in the research, not a
+    # change in the law: it is not news.
+    laws = LawStatus.objects.exclude(topic__in=list(vocab.CONSEQUENCE_TOPICS),
+                                     status=vocab.UNKNOWN)
+    for law in laws.select_related("jurisdiction__parent"):
         key = law_key(law)
         if key in known:
             continue

@@ -71,7 +71,9 @@ def _describe(change: Change) -> dict:
         title = releases.figure_text(change.state_name, change.data)
     else:
         title = change.subject
-    return {"change": change, "title": title, "status": labels.status(change.status),
+    status = (labels.law_status(change.subject, change.status) if change.kind == Change.LAW
+              else labels.status(change.status))
+    return {"change": change, "title": title, "status": status,
             "url": settings.SITE_URL.rstrip("/") + change.url}
 
 

@@ -1,5 +1,8 @@
 """Translatable words for the codes that appear in alerts (law topics, classes, bill statuses)."""
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from drugatlas import laws_vocabulary as vocab
 
 LAW_TOPICS = {
     "possession": _("Drug possession"),
@@ -35,7 +38,19 @@ STATUSES = {
 
 
 def law_topic(code: str) -> str:
+    if code in vocab.CONSEQUENCE_TOPICS:  # the consequences of a conviction: the question
+        return gettext(vocab.topic(code).label)
     return str(LAW_TOPICS.get(code, code.replace("_", " ")))
+
+
+def law_status(topic: str, code: str) -> str:
+    """A law's status in an alert: a consequence's answer as its legend says it."""
+    if topic in vocab.CONSEQUENCE_TOPICS:
+        try:
+            return gettext(vocab.label(topic, code)).lower()
+        except KeyError:
+            pass
+    return status(code)
 
 
 def status(code: str) -> str:

@@ -35,8 +35,9 @@ def test_vocabulary_of_the_five_questions():
         "restored_after_sentence_plus", "permanent_for_some", "unknown"]
     assert [s.value for s in vocab.legend("possession_record_relief")] == [
         "automatic", "petition", "limited", "none", "unknown"]
-    # The map's topics are unchanged until the consequences layer is built.
+    # Kept apart from the law layers; LawStatus takes both (LAW_TOPICS).
     assert not set(vocab.CONSEQUENCE_TOPICS) & set(vocab.TOPICS)
+    assert set(vocab.LAW_TOPICS) == set(vocab.TOPICS) | set(vocab.CONSEQUENCE_TOPICS)
 
 
 def test_unknown_stays_unknown_with_the_sources_checked(fixture_records):

@@ -187,6 +187,7 @@ def map_view_context(query: Query) -> dict:
                                          no_data_label=_("No data")),
         "legend_entries": data.legend.entries(),
         "low_coverage": data.legend.low_coverage,
+        "hatch_label": data.hatch_label,
         "with_data": with_data,
         "layer_links": [{"slug": slug, "title": other.title,
                          # The year is kept where the other layer has it: no link to a 400.
@@ -194,11 +195,12 @@ def map_view_context(query: Query) -> dict:
                                       and query.year in layers.years(other) else None,
                                       query.as_of if other.is_law else None,
                                       query.sort).url(),
-                         "current": slug == query.layer}
+                         "current": slug == query.layer, "group": other.group}
                         for slug, other in layers.LAYERS.items()],
         "years": data.years,
+        # A consequence's dates are when a source saw it, not changes: none are listed.
         "law_changes": [(text, abbrs, query.url(as_of=d)) for d, text, abbrs in _law_changes(layer)]
-        if layer.is_law else [],
+        if layer.is_law and layer.topic not in vocab.CONSEQUENCE_TOPICS else [],
         "sort_links": sort_links,
         "today": dt.date.today(),
     }
@@ -293,6 +295,7 @@ def _labels() -> dict:
         "words": {"Source": _("Source"), "source": _("source"), "Close": _("Close"),
                   "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
                   "Laws in force today": _("Laws in force today"),
+                  "in force at least since": _("in force at least since"),
                   "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
                   "statute text": _("statute text"), "Statute": _("Statute"),
                   "secondary sources": _("secondary sources"),
@@ -300,9 +303,10 @@ def _labels() -> dict:
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},
         "measures": {slug: _(measure_list.get(slug).label) for slug in PANEL_MEASURES},
-        "topics": {slug: _(t.label) for slug, t in vocab.TOPICS.items()},
+        "topics": {slug: _(t.label) for slug, t in vocab.LAW_TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
-                     for slug, t in vocab.TOPICS.items()},
+                     for slug, t in vocab.LAW_TOPICS.items()},
+        "consequences": list(vocab.CONSEQUENCE_TOPICS),
     }
 
 

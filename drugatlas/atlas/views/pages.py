@@ -19,6 +19,7 @@ from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, releases
 from drugatlas.atlas.views.counties import COUNTY_LAYERS
+from drugatlas.maps import classify
 from drugatlas.maps.layers import LAYERS
 from drugatlas.atlas.models import (Bill, CostAssumption, DataRelease, LawStatus, Measure,
                                     Observation, Source)
@@ -147,7 +148,13 @@ def layer_methods() -> list[dict]:
     for layer in LAYERS.values():
         entry = {"layer": layer.slug, "label": str(layer.title), "method": str(layer.method),
                  "measures": [measure_list.get(m) for m in layer.measures], "classes": []}
-        if layer.is_law:
+        if layer.slug == "consequences":
+            from drugatlas.maps.consequences import count_bins
+            entry["classes"] = [str(b.label) for b in count_bins()
+                                if b.key not in (classify.UNKNOWN, classify.NO_DATA)]
+            entry["counts"] = _("Each state's consequence records and possession class on the "
+                                "date shown; each part cites its sources (see its own layer).")
+        elif layer.is_law:
             entry["classes"] = [_(status.label) for status in vocab.legend(layer.topic)]
             entry["counts"] = _("Each state's status on the date shown, from our dated legal "
                                 "records; every status carries citations and a confidence.")

@@ -161,8 +161,12 @@ function lawsList(laws) {
     const topic = (labels.topics || {})[law.topic] || law.topic;
     const status = ((labels.statuses || {})[law.topic] || {})[law.status] || law.status;
     const li = el("li", `${topic}: ${status}`);
-    // valid_from is served as precisely as it is known: "2021", "2021-07" or a full date.
-    if (law.valid_from) li.append(` (${w("since")} ${law.valid_from})`);
+    // The consequences of a conviction are known to the year at best (docs/codebook.md);
+    // other dates are served as precisely as known: "2021", "2021-07" or a full date.
+    const yearOnly = (labels.consequences || []).includes(law.topic);
+    if (yearOnly && law.valid_from && law.status !== "unknown") {
+      li.append(` (${w("in force at least since")} ${law.valid_from.slice(0, 4)})`);
+    } else if (law.valid_from && !yearOnly) li.append(` (${w("since")} ${law.valid_from})`);
     if (law.statute) {
       const detail = [law.grade, law.max_penalty].filter(Boolean).join("; ");
       li.append(`. ${w("Statute")}: ${law.statute}${detail ? " (" + detail + ")" : ""}`);

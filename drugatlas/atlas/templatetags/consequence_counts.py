@@ -1,0 +1,27 @@
+"""`{% consequence_counts %}`: the national counts of the consequences of a conviction.
+
+A small include any page can place (the home page does; a national page may): per question,
+how many states give each answer, and states by how many of the four consequences a first
+possession conviction carries. Cached under the data version, the day and the language.
+"""
+from __future__ import annotations
+
+from django import template
+from django.core.cache import cache as django_cache
+from django.utils.translation import get_language
+
+from drugatlas import clock
+from drugatlas.atlas import cache, consequences
+
+register = template.Library()
+
+
+@register.inclusion_tag("atlas/_consequence_counts.html")
+def consequence_counts():
+    today = clock.today()
+    key = cache.key("consequence-counts", today.isoformat(), get_language())
+    counts = django_cache.get(key)
+    if counts is None:
+        counts = consequences.national_counts(today)
+        django_cache.set(key, counts)
+    return {"counts": counts}
