@@ -28,7 +28,7 @@ research notes stay out: they are for editors.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drugatlas.laws_vocabulary import CONSEQUENCE_TOPICS, UNKNOWN, is_valid
@@ -98,10 +98,16 @@ def intervals(record: DatedLegalRecord) -> list[LawInterval]:
     if record.valid_from is None:
         return chain(FILE, record.abbr, record.topic, [
             Segment(None, record.status, cited, record.confidence, record.note)], SOURCE.id)
-    return chain(FILE, record.abbr, record.topic, [
+    before, known = chain(FILE, record.abbr, record.topic, [
         Segment(None, UNKNOWN, cited, UNKNOWN, ""),
         Segment(record.valid_from, record.status, cited, record.confidence,
                 join_notes(record.note, _date_note(record)))], SOURCE.id)
+    # Precision is data (day, month or year): the unknown time ends as precisely as the
+    # record's date is known.
+    precision = record.precision or "day"
+    return [replace(before, valid_to_precision=precision),
+            replace(known, valid_from_precision=precision,
+                    date_basis=record.date_basis or "effective")]
 
 
 def _date_note(record: DatedLegalRecord) -> str:
@@ -114,11 +120,7 @@ def _date_note(record: DatedLegalRecord) -> str:
                  "not known")
     else:
         known = f"A source of {shown} shows this in force; when it began is not known"
-    precision = {"year": f"Date known only to the year ({shown}); taken as 1 January, month "
-                         "not known",
-                 "month": f"Date known only to the month ({shown}); taken as the 1st, day not "
-                          "known"}.get(record.precision, "")
-    return join_notes(known, precision)
+    return known
 
 
 def read_consequences(raw_dir: Path, every_state: bool = True) -> list[DatedLegalRecord]:

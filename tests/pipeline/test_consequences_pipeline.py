@@ -55,7 +55,7 @@ def test_a_known_value_is_unknown_before_its_date_and_cites_its_sources():
         ("unknown", "", "2021-09-30", "unknown"), ("yes", "2021-10-01", "", "medium")]
     assert "https://www.prisonpolicy.org/driving/" in al[1]["citations"].splitlines()
     assert al[1]["source"] == consequences.SOURCE.id
-    assert "Date known only to the month (2021-10)" in al[1]["note"]
+    assert (al[0]["valid_to_precision"], al[1]["valid_from_precision"]) == ("month", "month")
 
 
 def test_unknown_stays_one_open_unknown_interval_and_never_a_value():
