@@ -31,6 +31,7 @@ from drugatlas.fetch import manifest
 from . import bundle
 
 BATCH = 5000
+PROGRESS_ROWS = 250_000
 
 
 @dataclass
@@ -69,6 +70,7 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
                                    summary=_summary(counts, kept), changes=changes or {},
                                    bundle_dir=str(bundle_dir.resolve()),
                                    sources=_release_sources(bundle_dir, fetch_folders))
+    _analyze(progress)
     cache.bump_data_version()
     return LoadReport(version, counts, time.perf_counter() - started, kept)
 
@@ -134,9 +136,9 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
                                                                  if k != "slug"})
 
     progress("observations")
-    n_obs = _insert_observations(
-        (row["jurisdiction"], row["measure"], row["period"], _float(row["value"]), row["flags"],
-         row["source"]) for row in bundle.read_table(bundle_dir, "observations"))
+    n_obs = _insert_observations(_checked(
+        ((row["jurisdiction"], row["measure"], row["period"], _float(row["value"]), row["flags"],
+          row["source"]) for row in bundle.read_table(bundle_dir, "observations")), progress))
 
     progress("laws and bills")
     kept = _load_legal_records(bundle_dir)
@@ -153,6 +155,43 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
     counts = {"places": len(places), "sources": len(sources), "observations": n_obs,
               "laws": LawStatus.objects.count(), "bills": Bill.objects.count(), "costs": len(costs)}
     return counts, kept
+
+
+def _checked(rows, progress):
+    """Rows whose place, measure and source exist, checked here in bulk (the database does not
+    check an observation's references: see Observation); progress every PROGRESS_ROWS rows.
+
+    The known keys are read now, not when the rows are first pulled: that happens inside the
+    COPY, when the connection can run no other query.
+    """
+    known = (set(Jurisdiction.objects.values_list("fips", flat=True)),
+             set(Measure.objects.values_list("slug", flat=True)),
+             set(Source.objects.values_list("id", flat=True)))
+
+    def check():
+        places, measures, sources = known
+        for n, row in enumerate(rows, start=1):
+            for value, keys, what in ((row[0], places, "place"), (row[1], measures, "measure"),
+                                      (row[5], sources, "source")):
+                if value not in keys:
+                    raise ValueError(f"observations.csv line {n + 1}: unknown {what} {value!r}")
+            if n % PROGRESS_ROWS == 0:
+                progress(f"observations: {n:,} rows")
+            yield row
+    return check()
+
+
+def _analyze(progress) -> None:
+    """Fresh planner statistics for the tables a load rewrites (PostgreSQL leaves them to
+    autovacuum, which may come minutes later: until then plans are guessed)."""
+    if connection.vendor != "postgresql":
+        return
+    progress("analyzing")
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
+                       for m in (Observation, Jurisdiction, Source, Measure, LawStatus, Bill,
+                                 BillEvent, CostAssumption))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _insert_observations(rows) -> int:
