@@ -1,4 +1,4 @@
-"""Large API answers, streamed at flat memory: a whole measure as CSV, long JSON row lists.
+"""Large API answers, streamed at flat memory: observations as CSV, up to a whole measure.
 
 On PostgreSQL the CSV comes from `COPY (…) TO STDOUT`, formatted by the database exactly as
 `csv_row` formats it in Python; elsewhere (SQLite) rows come from a chunked iterator. A streamed
@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from django.db import connection
-from django.http import StreamingHttpResponse
 
-# JSON answers with more rows than this stream instead of being built (and cached) in memory.
-STREAM_ROWS = 5000
 CHUNK_BYTES = 64 * 1024
 FETCH_ROWS = 2000
 
@@ -74,10 +70,10 @@ def _python_csv(slug: str, rows_qs):
     yield buf.getvalue().encode()
 
 
-# Each column as text the way csv_row writes it. Empty text becomes NULL, which COPY writes
-# unquoted (it quotes empty strings); whole numbers lose their ".0", others print as the
-# shortest text that reads back the same float (PostgreSQL 12+), as Python's repr does.
-_COPY_SELECT = """
+# Each column as csv_row writes it. Empty text becomes NULL, which COPY writes unquoted (it
+# quotes empty strings); whole numbers lose their ".0", others print as the shortest text that
+# reads back the same float (PostgreSQL 12+), as Python's repr does.
+_CSV_SELECT = """
 SELECT %s, COALESCE(NULLIF(t.abbr, ''), t.fips), NULLIF(t.fips, ''), NULLIF(t.name, ''),
        NULLIF(t.period, ''),
        CASE WHEN t.value IS NULL THEN NULL
@@ -90,32 +86,11 @@ ORDER BY t.fips, t.period
 
 
 def _copy_csv(slug: str, rows_qs):
+    """Rows of the COPY, one at a time (libpq's unit), around rows_qs's own query (its order
+    and page included)."""
     inner, params = rows_qs.query.sql_with_params()
-    sql = "COPY (" + _COPY_SELECT.replace("<inner>", inner) + ") TO STDOUT (FORMAT csv)"
+    sql = f"COPY ({_CSV_SELECT.replace('<inner>', inner)}) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor:
         # Leaving the block early (a client gone) cancels the COPY and frees the connection.
         with cursor.connection.cursor().copy(sql, (slug, *params)) as copy:
-            for data in copy:
-                yield data
-
-
-def json_response(head: dict, rows, row_json, tail) -> StreamingHttpResponse:
-    """`{**head, "rows": [row_json(r) for r in rows], **tail()}` written as it is read.
-
-    The same bytes as json.dumps(..., ensure_ascii=False, separators=(",", ":")) of the whole.
-    tail() is called after the last row (e.g. the sources the rows cite).
-    """
-    def parts():
-        yield _dumps(head)[:-1].encode() + (b',"rows":[' if head else b'{"rows":[')
-        sep = b""
-        for row in rows:
-            yield sep + _dumps(row_json(row)).encode()
-            sep = b","
-        rest = tail()
-        yield b"]" + (b"," + _dumps(rest)[1:].encode() if rest else b"}")
-
-    return StreamingHttpResponse(_chunks(b"", parts()), content_type="application/json")
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            yield from copy

@@ -72,19 +72,20 @@ def test_names_with_commas_and_accents_are_quoted_alike(client):
 
 
 def test_long_json_answer_streams_the_same_json(client):
-    url = "/api/v1/observations?measure=population"
+    # Quotes, a backslash, a comma and accents in a name; flags, empty values and decimals.
+    Jurisdiction.objects.filter(fips="48201").update(name='Harris "the" \\ county,\tDoña')
+    url = "/api/v1/observations?measure=drug_arrests&kind=county"
     response = client.get(url)
     assert isinstance(response, StreamingHttpResponse)
-    rows = reference_rows("population")
+    rows = reference_rows("drug_arrests", jurisdiction__kind="county")
     assert len(rows) > stream.STREAM_ROWS
+    assert any("," in r[5] for r in rows) and any(r[4] is None for r in rows)
     streamed = body(response)
     answer = json.loads(streamed)
-    assert answer["count"] == len(rows) == len(answer["rows"])
+    assert answer["count"] == len(rows)
+    assert answer["rows"] == [stream.row_json(r) for r in rows]
+    assert 'Harris "the" \\ county,\tDoña' in {r["name"] for r in answer["rows"]}
     assert answer["data_version"] == DataRelease.objects.latest().version[:12]
-    assert answer["rows"][0] == {
-        "jurisdiction": rows[0][0] or rows[0][1], "fips": rows[0][1], "name": rows[0][2],
-        "period": rows[0][3], "value": stream.number(rows[0][4]),
-        "flags": [f for f in rows[0][5].split(",") if f], "source": rows[0][6]}
     cited = sorted({r[6] for r in rows})
     assert answer["sources"] == {s.id: _source_json(s) for s in Source.objects.filter(id__in=cited)}
     # Byte for byte what json.dumps writes for the whole answer.
