@@ -55,8 +55,7 @@ def test_observations_csv(client):
     response = get(client, "/api/v1/observations?measure=drug_arrests&kind=state"
                            "&start=2022&end=2022&format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    content = b"".join(response.streaming_content)  # streamed, whatever its size
-    table = list(csv.DictReader(io.StringIO(content.decode())))
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
     texas = next(r for r in table if r["jurisdiction"] == "TX")
     assert texas["period"] == "2022" and texas["source"] and int(texas["value"]) > 0
 

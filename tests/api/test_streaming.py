@@ -1,20 +1,19 @@
-"""Large answers stream: the bytes are those of the answer built whole, memory stays flat,
+"""Large CSV answers stream: the bytes are those of the answer built whole, memory stays flat,
 and nothing large is stored in the application cache."""
 from __future__ import annotations
 
 import csv
 import io
-import json
 import tracemalloc
 
 import pytest
-from django.core.cache import cache as django_cache
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 
 from drugatlas.api import stream
-from drugatlas.api.views import OBSERVATION_COLUMNS, _source_json
-from drugatlas.atlas import cache
-from drugatlas.atlas.models import DataRelease, Jurisdiction, Observation, Source
+from drugatlas.api.views import CACHE_MAX_BYTES, OBSERVATION_COLUMNS
+from drugatlas.atlas.models import Jurisdiction, Observation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,40 +23,61 @@ def reference_rows(slug, **filters):
                 .order_by("jurisdiction_id", "period").values_list(*stream.COLUMNS))
 
 
-def reference_csv(slug, **filters) -> bytes:
+def reference_csv(slug, rows=slice(None), **filters) -> bytes:
     """The CSV as the API wrote it before streaming: the whole body built with csv.writer."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(OBSERVATION_COLUMNS)
-    for row in reference_rows(slug, **filters):
+    for row in reference_rows(slug, **filters)[rows]:
         writer.writerow(stream.csv_row(slug, row))
     return buf.getvalue().encode()
 
 
 def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def answered_from_cache(client, url) -> bool:
+    """Whether a repeated request is answered without reading observations again."""
+    body(client.get(url))
+    with CaptureQueriesContext(connection) as ctx:
+        body(client.get(url))
+    return not [q for q in ctx.captured_queries if "atlas_observation" in q["sql"]]
 
 
 # Counts and rates with decimals, empty values with flags, ranges, county and state rows.
 @pytest.mark.parametrize("slug", ["drug_arrests", "drug_arrest_rate", "population",
-                                  "overdose_death_rate_age_adjusted",
                                   "overdose_death_rate_county_bin",
                                   "overdose_deaths_12mo_provisional"])
 def test_whole_measure_csv_streams_the_same_bytes(client, slug):
     url = f"/api/v1/observations?measure={slug}&format=csv"
     response = client.get(url)
     assert response.status_code == 200
-    assert isinstance(response, StreamingHttpResponse)
+    assert isinstance(response, StreamingHttpResponse)  # over 5,000 rows
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{slug}.csv"'
     assert body(response) == reference_csv(slug)
-    assert django_cache.get(cache.key("api", url)) is None  # not pickled into the app cache
+    assert not answered_from_cache(client, url)  # not pickled into the app cache
 
 
-def test_filtered_csv_streams_the_same_bytes(client):
+def test_a_page_of_a_long_csv_streams_that_page(client):
+    response = client.get("/api/v1/observations?measure=population&format=csv"
+                          "&limit=100&offset=50")
+    assert response.streaming
+    assert body(response) == reference_csv("population", rows=slice(50, 150))
+
+
+def test_short_whole_measure_csv_is_the_same_bytes(client):
+    response = client.get("/api/v1/observations?measure=overdose_death_rate_age_adjusted"
+                          "&format=csv")
+    assert not response.streaming
+    assert body(response) == reference_csv("overdose_death_rate_age_adjusted")
+
+
+def test_short_csv_is_the_same_bytes(client):
     response = client.get("/api/v1/observations?measure=drug_arrests&jurisdiction=TX,48201,US"
                           "&start=2000&end=2016&format=csv")
-    assert isinstance(response, StreamingHttpResponse)
+    assert not response.streaming  # a short answer is sent (and cached) whole
     assert body(response) == reference_csv(
         "drug_arrests", jurisdiction_id__in=["48", "48201", "00"], period__gte="2000",
         period__lt="2017")
@@ -71,33 +91,18 @@ def test_names_with_commas_and_accents_are_quoted_alike(client):
     assert body(response) == reference_csv("population", jurisdiction__kind="county")
 
 
-def test_long_json_answer_streams_the_same_json(client):
-    # Quotes, a backslash, a comma and accents in a name; flags, empty values and decimals.
-    Jurisdiction.objects.filter(fips="48201").update(name='Harris "the" \\ county,\tDoña')
-    url = "/api/v1/observations?measure=drug_arrests&kind=county"
+def test_json_pages_stay_small_and_cached(client):
+    url = "/api/v1/observations?measure=population"
     response = client.get(url)
-    assert isinstance(response, StreamingHttpResponse)
-    rows = reference_rows("drug_arrests", jurisdiction__kind="county")
-    assert len(rows) > stream.STREAM_ROWS
-    assert any("," in r[5] for r in rows) and any(r[4] is None for r in rows)
-    streamed = body(response)
-    answer = json.loads(streamed)
-    assert answer["count"] == len(rows)
-    assert answer["rows"] == [stream.row_json(r) for r in rows]
-    assert 'Harris "the" \\ county,\tDoña' in {r["name"] for r in answer["rows"]}
-    assert answer["data_version"] == DataRelease.objects.latest().version[:12]
-    cited = sorted({r[6] for r in rows})
-    assert answer["sources"] == {s.id: _source_json(s) for s in Source.objects.filter(id__in=cited)}
-    # Byte for byte what json.dumps writes for the whole answer.
-    assert streamed == json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
-    assert django_cache.get(cache.key("api", url)) is None
+    assert not response.streaming and len(response.json()["rows"]) == 1000
+    assert answered_from_cache(client, url)
 
 
-def test_short_json_answer_is_built_and_cached(client):
-    url = "/api/v1/observations?measure=drug_arrests&kind=state&start=2020&end=2022"
+def test_bodies_over_the_size_limit_stay_out_of_the_app_cache(client):
+    url = "/api/v1/observations?measure=population&limit=10000"
     response = client.get(url)
-    assert not response.streaming
-    assert django_cache.get(cache.key("api", url)) is not None
+    assert len(response.content) > CACHE_MAX_BYTES
+    assert not answered_from_cache(client, url)
 
 
 def streamed_size_and_peak(client, url) -> tuple[int, int]:
