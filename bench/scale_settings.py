@@ -1,7 +1,7 @@
-"""Settings for bench/scale.py's servers: the site's own, with the cache chosen by the bench.
+"""Settings for bench/scale.py's servers: the site's own, except with BENCH_CACHE=none.
 
-BENCH_CACHE=none serves every request uncached (Django's dummy cache), so repeated requests
-measure the uncached cost; otherwise a file cache in BENCH_CACHE_DIR, empty at each start.
+BENCH_CACHE=none gives every cache alias Django's dummy cache, so every request does the whole
+work and repeated requests measure the uncached cost; otherwise the site's caches as configured.
 """
 import os
 
@@ -9,9 +9,5 @@ from drugatlas.settings import *  # noqa: F403
 from drugatlas.settings import CACHES
 
 if os.environ.get("BENCH_CACHE") == "none":
-    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-elif os.environ.get("BENCH_CACHE_DIR"):
-    CACHES = {**CACHES, "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ["BENCH_CACHE_DIR"], "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 20000}}}
+    CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+              for alias in CACHES}
