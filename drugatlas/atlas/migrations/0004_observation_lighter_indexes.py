@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('atlas', '0002_release_record'),
+        ('atlas', '0003_statute_first'),
     ]
 
     operations = [
