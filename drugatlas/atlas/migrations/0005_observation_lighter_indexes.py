@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('atlas', '0003_statute_first'),
+        ('atlas', '0004_consequence_topics'),
     ]
 
     operations = [
