@@ -9,8 +9,8 @@ PORT   ?= 8000
 WORKERS ?= 2
 MANAGE  = $(PY) manage.py
 
-.PHONY: run serve dev test test-sqlite test-pg test-browser bench bench-data data data-check \
-        migrate lint geometry clean setup
+.PHONY: run serve dev test test-sqlite test-pg test-browser bench bench-data bench-scale data \
+        data-check migrate lint geometry clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -72,6 +72,13 @@ bench: load
 
 bench-data: setup
 	$(PY) bench/data_build.py
+
+# 1× and N× (FACTOR, default 10) the data on PostgreSQL, side by side (bench/scale.py). Needs a
+# server that lets BENCH_DATABASE_URL's user create databases; the N× bundle goes to var/.
+FACTOR ?= 10
+bench-scale: setup
+	$(MANAGE) collectstatic --noinput -v 0
+	$(PY) bench/scale.py --factor $(FACTOR)
 
 lint: setup
 	$(PY) -m pyflakes drugatlas tests bench 2>/dev/null || $(PY) -m compileall -q drugatlas tests bench

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
 from drugatlas import measures
 from drugatlas.atlas.models import Jurisdiction, LawStatus
 
@@ -22,22 +24,30 @@ def measure(value: str | None, required: bool = True) -> str | None:
 
 
 def jurisdictions(value: str | None) -> list[Jurisdiction] | None:
-    """Comma-separated USPS codes ("WV"), "US", or FIPS codes ("54", "54047")."""
+    """Comma-separated USPS codes ("WV"), "US", or FIPS codes ("54", "54047"), in one query."""
     if not value:
         return None
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    if not codes:
+        return None
+    fips = {c for c in codes if c.isdigit() and len(c) <= 5}
+    abbrs = {c.upper() for c in codes if not c.isdigit() and len(c) <= 5}
+    by_code = {}
+    for place in Jurisdiction.objects.filter(
+            Q(fips__in=fips) | (Q(abbr__in=abbrs) & ~Q(kind=Jurisdiction.COUNTY))):
+        if place.fips in fips:
+            by_code[place.fips] = place
+        if place.abbr in abbrs and place.kind != Jurisdiction.COUNTY:
+            by_code[place.abbr] = place
     found = []
-    for code in (c.strip() for c in value.split(",")):
-        if not code:
-            continue
+    for code in codes:
         if len(code) > 5:
             raise BadRequest(f"unknown jurisdiction {code[:20]!r}")
-        q = (Jurisdiction.objects.filter(fips=code) if code.isdigit()
-             else Jurisdiction.objects.filter(abbr=code.upper()).exclude(kind=Jurisdiction.COUNTY))
-        place = q.first()
+        place = by_code.get(code if code.isdigit() else code.upper())
         if place is None:
             raise BadRequest(f"unknown jurisdiction {code!r}; use a USPS code (WV), US, or a FIPS code")
         found.append(place)
-    return found or None
+    return found
 
 
 def year(value: str | None, name: str) -> int | None:

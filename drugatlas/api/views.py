@@ -1,10 +1,8 @@
 """The public JSON/CSV API, v1. See openapi.py for the contract and docs/api.md."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import json
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
-from . import openapi, paging, params
+from . import openapi, paging, params, stream
 from .params import BadRequest
 
 
@@ -31,6 +29,11 @@ def _bundle_version() -> str:
 def _json(payload, status=200) -> HttpResponse:
     return HttpResponse(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
                         status=status, content_type="application/json")
+
+
+# Larger answers are not kept in the application cache (a hit would unpickle and copy them
+# on every request); a reverse proxy or the static export can cache them.
+CACHE_MAX_BYTES = 512 * 1024
 
 
 def api_view(view=None, *, params=()):
@@ -63,7 +66,8 @@ def api_view(view=None, *, params=()):
                 response = _json({"error": str(e)}, status=400)
             except Http404 as e:
                 response = _json({"error": str(e) or "not found"}, status=404)
-            if response.status_code in (200, 400, 404) and not response.streaming:
+            if (response.status_code in (200, 400, 404) and not response.streaming
+                    and len(response.content) <= CACHE_MAX_BYTES):
                 headers = [(h, response[h]) for h in ("Link", "X-Total-Count",
                                                       "Content-Disposition") if h in response]
                 django_cache.set(key, (response.status_code, response["Content-Type"],
@@ -141,12 +145,10 @@ def observations(request):
     if end is not None:
         qs = qs.filter(period__lt=str(end + 1))
     total = qs.count()
-    rows = page.slice(qs.order_by("jurisdiction_id", "period").values_list(
-        "jurisdiction__abbr", "jurisdiction_id", "jurisdiction__name", "period", "value", "flags",
-        "source_id"))
+    rows = page.slice(qs.order_by("jurisdiction_id", "period").values_list(*stream.COLUMNS))
     if fmt == "csv":
-        # Small answers are sent (and cached) whole; large ones stream row by row.
-        lines = _csv_lines(slug, rows.iterator(chunk_size=5000))
+        # Small answers are sent (and cached) whole; large ones stream (COPY on PostgreSQL).
+        lines = stream.csv_lines(slug, OBSERVATION_COLUMNS, rows)
         content_type = "text/csv; charset=utf-8"
         response = (HttpResponse(b"".join(lines), content_type=content_type)
                     if total <= STREAM_ABOVE else StreamingHttpResponse(lines, content_type=content_type))
@@ -167,23 +169,7 @@ def observations(request):
     }), request, total)
 
 
-def _csv_lines(slug: str, rows):
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(OBSERVATION_COLUMNS)
-    for i, (abbr, fips, name, period, value, flags, source) in enumerate(rows):
-        writer.writerow([slug, abbr or fips, fips, name, period,
-                         "" if value is None else _number(value), flags, source])
-        if i % 1000 == 999:
-            yield buf.getvalue().encode()
-            buf.seek(0), buf.truncate()
-    yield buf.getvalue().encode()
-
-
-def _number(value):
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+_number = stream.number
 
 
 def _law_json(law: LawStatus) -> dict:

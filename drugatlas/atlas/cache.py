@@ -102,3 +102,15 @@ def key(*parts) -> str:
     """A cache key for these parts under the current versions (hashed: URLs can be long)."""
     digest = hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:32]
     return f"drugatlas:{version()}:{digest}"
+
+
+def remember(compute, *parts):
+    """compute() once per data and code version, under these parts (small derived lists: a
+    layer's years, legend breaks). Pages ask for these on every request, cached page or not;
+    the data only change on a load."""
+    name = key("remember", *parts)
+    found = pages.get(name)
+    if found is None:
+        found = compute()
+        pages.set(name, found)
+    return found

@@ -76,17 +76,38 @@ class Measure(models.Model):
 
 
 class Observation(models.Model):
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE)
+    """One value of one measure for one place and period. Millions of rows, written only by
+    `data load`, so the table carries only the indexes queries use, and its references are
+    checked by the loader in bulk (every row against the places, measures and sources it has
+    just written, before the load commits) instead of by a database trigger per row at commit.
+    Deleting a place, measure or source through Django still cascades or protects as declared.
+    """
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE,
+                                     db_index=False, db_constraint=False)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE,
+                                db_index=False, db_constraint=False)
     period = models.CharField(max_length=7, help_text='"2017" or "2021-12" (12 months ending)')
     value = models.FloatField(null=True, blank=True, help_text="empty = no data, never zero")
     flags = models.CharField(max_length=120, blank=True, help_text="comma-separated")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT,
+                               db_index=False, db_constraint=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["measure", "jurisdiction", "period"],
-                                               name="one_value_per_measure_place_period")]
-        indexes = [models.Index(fields=["jurisdiction", "measure", "period"])]
+        constraints = [
+            # One measure's values (API observations and CSV, map layers, county pages, a
+            # measure's span): read in (place, period) order without a sort.
+            models.UniqueConstraint(fields=["measure", "jurisdiction", "period"],
+                                    name="one_value_per_measure_place_period")]
+        indexes = [
+            # One place's values (state pages and their JSON, the state API, the digest); also
+            # finds a place's rows when a place is deleted.
+            models.Index(fields=["jurisdiction", "measure", "period"]),
+            # A source's rows: the PROTECT check when a source is deleted, the load's sweep of
+            # sources nothing cites. (No single-column place or measure index: the two above
+            # lead with those columns. No text-pattern "_like" index: no query uses LIKE on them.)
+            models.Index(fields=["source"], name="atlas_observation_source_idx"),
+        ]
 
     def flag_list(self) -> list[str]:
         return [f for f in self.flags.split(",") if f]

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -126,19 +127,39 @@ class Statement:
         return list({f.source.id: f.source for f in self.figures}.values())
 
 
+class Value:
+    """One observation as the profile reads it: plain columns, the source shared, no model row."""
+
+    __slots__ = ("measure_id", "period", "value", "flags", "source_id", "source")
+
+    def __init__(self, measure_id, period, value, flags, source_id, source):
+        self.measure_id, self.period, self.value = measure_id, period, value
+        self.flags, self.source_id, self.source = flags, source_id, source
+
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]
+
+
+# Yearly periods only ("YYYY", or 12 months ending December "YYYY-12"), chosen by the database:
+# monthly periods can outnumber yearly ones ten to one.
+YEARLY = ~Q(period__contains="-") | Q(period__endswith="-12")
+
+
 class Observations:
     """A place's observations by measure and year (periods "YYYY" or "YYYY-12")."""
 
     def __init__(self, place: Jurisdiction, slugs=PROFILE_MEASURES):
-        self.by_measure: dict[str, dict[int, Observation]] = defaultdict(dict)
-        rows = (Observation.objects.filter(jurisdiction=place, measure_id__in=slugs)
-                .select_related("source"))
-        for obs in rows:
-            year = year_of(obs.period)
+        self.by_measure: dict[str, dict[int, Value]] = defaultdict(dict)
+        rows = list(Observation.objects.filter(YEARLY, jurisdiction=place, measure_id__in=slugs)
+                    .values_list("measure_id", "period", "value", "flags", "source_id"))
+        sources = Source.objects.in_bulk({r[4] for r in rows})
+        for measure_id, period, value, flags, source_id in rows:
+            year = year_of(period)
             if year is not None:
-                self.by_measure[obs.measure_id][year] = obs
+                self.by_measure[measure_id][year] = Value(measure_id, period, value, flags,
+                                                          source_id, sources[source_id])
 
-    def get(self, slug: str, year: int) -> Observation | None:
+    def get(self, slug: str, year: int) -> Value | None:
         return self.by_measure.get(slug, {}).get(year)
 
     def value(self, slug: str, year: int) -> float | None:

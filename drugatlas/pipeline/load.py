@@ -13,11 +13,14 @@ source covers) and, from `drugatlas data load`, the diff against the release bef
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
@@ -31,6 +34,8 @@ from drugatlas.fetch import manifest
 from . import bundle
 
 BATCH = 5000
+PROGRESS_ROWS = 250_000
+PROGRESS_BYTES = 16 * 1024 * 1024  # COPY is fed, and progress shown, in these steps
 
 
 @dataclass
@@ -69,6 +74,7 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
                                    summary=_summary(counts, kept), changes=changes or {},
                                    bundle_dir=str(bundle_dir.resolve()),
                                    sources=_release_sources(bundle_dir, fetch_folders))
+    _analyze(progress)
     cache.bump_data_version()
     return LoadReport(version, counts, time.perf_counter() - started, kept)
 
@@ -134,9 +140,7 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
                                                                  if k != "slug"})
 
     progress("observations")
-    n_obs = _insert_observations(
-        (row["jurisdiction"], row["measure"], row["period"], _float(row["value"]), row["flags"],
-         row["source"]) for row in bundle.read_table(bundle_dir, "observations"))
+    n_obs = _insert_observations(bundle_dir, progress)
 
     progress("laws and bills")
     kept = _load_legal_records(bundle_dir)
@@ -155,34 +159,119 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
     return counts, kept
 
 
-def _insert_observations(rows) -> int:
-    """Insert observation tuples fast: COPY on PostgreSQL, executemany on SQLite.
-
-    The ORM's bulk_create builds a model object per row, which is most of a load's time at
-    600,000 rows; these are the same INSERTs without that.
-    """
-    table = connection.ops.quote_name(Observation._meta.db_table)
-    fields = ("jurisdiction", "measure", "period", "value", "flags", "source")
-    columns = ", ".join(connection.ops.quote_name(Observation._meta.get_field(f).column)
-                        for f in fields)
-    n = 0
+def _analyze(progress) -> None:
+    """Fresh planner statistics for the tables a load rewrites (PostgreSQL leaves them to
+    autovacuum, which may come minutes later: until then plans are guessed)."""
+    if connection.vendor != "postgresql":
+        return
+    progress("analyzing")
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table)
+                       for m in (Observation, Jurisdiction, Source, Measure, LawStatus, Bill,
+                                 BillEvent, CostAssumption))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            return n
-        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-        cursor.executemany(sql, batch)
-        return n + len(batch)
+        cursor.execute(f"ANALYZE {tables}")
+
+
+def _insert_observations(bundle_dir: Path, progress) -> int:
+    """Insert the bundle's observations, checking every row's place, measure and source.
+
+    The database does not check an observation's references row by row (see Observation):
+    this load checks them in bulk, and a row that fails stops the load (nothing is changed).
+    PostgreSQL reads the CSV file itself (COPY, no Python per row); SQLite gets executemany.
+    """
+    with _observations_file(bundle_dir).open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    if header != bundle.columns("observations"):
+        raise ValueError(f"observations.csv: header {header} is not {bundle.columns('observations')}")
+    table = _table(Observation)
+    # The bundle's columns are named as the model's fields, in the file's order.
+    columns = [connection.ops.quote_name(Observation._meta.get_field(c).column) for c in header]
+    if connection.vendor == "postgresql":
+        return _copy_observations(bundle_dir, table, columns, progress)
+    return _execute_observations(bundle_dir, table, columns, progress)
+
+
+def _observations_file(bundle_dir: Path) -> Path:
+    return Path(bundle_dir) / bundle.TABLES["observations"][0]
+
+
+def _copy_observations(bundle_dir, table, columns, progress) -> int:
+    flags = connection.ops.quote_name(Observation._meta.get_field("flags").column)
+    sql = (f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+           f"(FORMAT csv, HEADER true, FORCE_NOT_NULL ({flags}))")  # empty flags are '', not NULL
+    path = _observations_file(bundle_dir)
+    size, done = path.stat().st_size, 0
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        try:
+            with raw.copy(sql) as copy, path.open("rb") as f:
+                while data := f.read(PROGRESS_BYTES):
+                    copy.write(data)
+                    done += len(data)
+                    progress(f"observations: {done / size:.0%} of {size / 1e6:,.0f} MB")
+        except (psycopg.errors.DataError, psycopg.errors.IntegrityError) as e:
+            raise ValueError(f"observations.csv: {str(e).strip()}") from None
+        count = raw.rowcount
+        progress("observations: checking places, measures and sources")
+        # One pass over the table; each NOT IN is a hashed lookup of a small table.
+        cursor.execute(f"""
+            SELECT o.jurisdiction_id, o.measure_id, o.source_id FROM {table} o
+            WHERE o.jurisdiction_id NOT IN (SELECT fips FROM {_table(Jurisdiction)})
+               OR o.measure_id NOT IN (SELECT slug FROM {_table(Measure)})
+               OR o.source_id NOT IN (SELECT id FROM {_table(Source)})
+            LIMIT 1""")
+        bad = cursor.fetchone()
+    if bad:
+        _check_references([bad], _known_keys())
+    return count
+
+
+def _execute_observations(bundle_dir, table, columns, progress) -> int:
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s, %s, %s)"
+    known = _known_keys()
+    n = 0
+    with connection.cursor() as cursor, _observations_file(bundle_dir).open(
+            encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        while batch := _typed(itertools.islice(rows, BATCH), first_line=n + 2):
+            _check_references([(j, m, s) for m, j, _p, _v, _fl, s in batch], known, n)
+            cursor.executemany(sql, batch)
+            n += len(batch)
+            if n % PROGRESS_ROWS < BATCH:
+                progress(f"observations: {n:,} rows")
+    return n
+
+
+def _typed(rows, first_line: int) -> list[tuple]:
+    out = []
+    for line, row in enumerate(rows, start=first_line):
+        try:
+            m, j, p, v, fl, s = row
+            out.append((m, j, p, _float(v), fl, s))
+        except ValueError:
+            raise ValueError(f"observations.csv line {line}: not a measure, place, period, "
+                             f"number, flags and source: {row}") from None
+    return out
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _known_keys() -> tuple[set, set, set]:
+    return (set(Jurisdiction.objects.values_list("fips", flat=True)),
+            set(Measure.objects.values_list("slug", flat=True)),
+            set(Source.objects.values_list("id", flat=True)))
+
+
+def _check_references(refs, known, first_line: int | None = None) -> None:
+    """Stop on the first (place, measure, source) the load did not write."""
+    for i, ref in enumerate(refs):
+        for value, keys, what in zip(ref, known, ("place", "measure", "source")):
+            if value not in keys:
+                where = f" line {first_line + i + 2}" if first_line is not None else ""
+                raise ValueError(f"observations.csv{where}: unknown {what} {value!r}")
 
 
 def _load_legal_records(bundle_dir: Path) -> list[str]:

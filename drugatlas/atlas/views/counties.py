@@ -8,8 +8,8 @@ Two layers, each honest about what it is:
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from drugatlas.atlas.cache import pages as django_cache
 from django.http import JsonResponse
@@ -90,35 +90,50 @@ class Row:
     notes: list[str] = field(default_factory=list)  # the flags in words
 
 
-def _county_values(state: Jurisdiction, slug: str) -> dict[str, dict[str, Observation]]:
-    """{period: {county fips: observation}} for the state's counties."""
-    out: dict[str, dict[str, Observation]] = defaultdict(dict)
-    rows = Observation.objects.filter(jurisdiction__parent=state,
+class Value(NamedTuple):
+    """One county's value for one period: the columns the page uses, not a model row."""
+
+    value: float | None
+    flags: str
+    source_id: str
+
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]
+
+
+def _county_rows(state: Jurisdiction, slug: str):
+    return Observation.objects.filter(jurisdiction__parent=state,
                                       jurisdiction__kind=Jurisdiction.COUNTY, measure_id=slug)
-    for obs in rows.only("jurisdiction_id", "period", "value", "flags", "source_id"):
-        out[obs.period][obs.jurisdiction_id] = obs
-    return out
+
+
+def _county_values(state: Jurisdiction, slug: str, period: str) -> dict[str, Value]:
+    """{county fips: value} for the state's counties in one period (one query)."""
+    rows = _county_rows(state, slug).filter(period=period)
+    return {fips: Value(*rest) for fips, *rest in
+            rows.values_list("jurisdiction_id", "value", "flags", "source_id")}
 
 
 def years_for(state: Jurisdiction, layer: str) -> list[int]:
-    if layer == "overdose":
-        periods = set(_periods(state, BIN_MEASURE))
-    else:  # a crude rate needs the count and the population of the same year
-        periods = set(_periods(state, "drug_arrests")) & set(_periods(state, "population"))
-    return sorted(int(p) for p in periods if len(p) == 4 and p.isdigit())
+    """Years with data for a layer, computed once per data release (every request asks)."""
+    def compute():
+        if layer == "overdose":
+            periods = set(_periods(state, BIN_MEASURE))
+        else:  # a crude rate needs the count and the population of the same year
+            periods = set(_periods(state, "drug_arrests")) & set(_periods(state, "population"))
+        return sorted(int(p) for p in periods if len(p) == 4 and p.isdigit())
+    return cache.remember(compute, "county-years", state.abbr, layer)
 
 
 def _periods(state: Jurisdiction, slug: str) -> list[str]:
-    return list(Observation.objects.filter(
-        jurisdiction__parent=state, jurisdiction__kind=Jurisdiction.COUNTY, measure_id=slug,
-        value__isnull=False).values_list("period", flat=True).distinct())
+    return list(_county_rows(state, slug).filter(value__isnull=False)
+                .exclude(period__contains="-").values_list("period", flat=True).distinct())
 
 
 def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
     counties = Jurisdiction.objects.filter(parent=state, kind=Jurisdiction.COUNTY).order_by("name")
     period = str(year)
     if layer == "overdose":
-        values = _county_values(state, BIN_MEASURE).get(period, {})
+        values = _county_values(state, BIN_MEASURE, period)
         rows = []
         for c in counties:
             obs = values.get(c.fips)
@@ -126,8 +141,8 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
             rows.append(Row(c.fips, c.name, value, bin_label(value),
                             obs.flag_list() if obs else [], obs.source_id if obs else ""))
         return rows
-    arrests = _county_values(state, "drug_arrests").get(period, {})
-    population = _county_values(state, "population").get(period, {})
+    arrests = _county_values(state, "drug_arrests", period)
+    population = _county_values(state, "population", period)
     rows = []
     for c in counties:
         a, p = arrests.get(c.fips), population.get(c.fips)
@@ -240,22 +255,22 @@ def county_legend(state: Jurisdiction, layer: str,
     else:
         # Breaks from every year of the state's county rates: a colour means the same rate
         # whichever year is shown.
-        breaks = classify.nice_breaks(_all_arrest_rates(state))
+        breaks = cache.remember(lambda: classify.nice_breaks(_all_arrest_rates(state)),
+                                "county-breaks", state.abbr)
         title = _("Drug arrests per 100,000 residents (crude)")
     bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "purple_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
 
 
 def _all_arrest_rates(state: Jurisdiction) -> list[float]:
-    arrests = _county_values(state, "drug_arrests")
-    population = _county_values(state, "population")
-    rates = []
-    for period, by_county in arrests.items():
-        for fips, obs in by_county.items():
-            pop = population.get(period, {}).get(fips)
-            if obs.value is not None and pop and pop.value:
-                rates.append(obs.value / pop.value * 100_000)
-    return rates
+    """Every yearly county rate of the state (counts and populations: two queries)."""
+    def by_place_year(slug):
+        rows = (_county_rows(state, slug).filter(value__isnull=False)
+                .exclude(period__contains="-").values_list("jurisdiction_id", "period", "value"))
+        return {(fips, period): value for fips, period, value in rows}
+    population = by_place_year("population")
+    return [count / population[key] * 100_000
+            for key, count in by_place_year("drug_arrests").items() if population.get(key)]
 
 
 def county_map(state: Jurisdiction, layer: str, year: int, rows: list[Row],
