@@ -37,7 +37,7 @@ run: load
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Drug Policy Atlas on http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --forwarded-allow-ips '*'
+	    --access-logfile -
 
 # Django's development server with DEBUG on.
 dev: load

@@ -47,6 +47,10 @@ FORMS_ORIGIN = os.environ.get("FORMS_ORIGIN", SITE_URL).rstrip("/")
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "300"))
 PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "600"))
 PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_STALE_WHILE_REVALIDATE", "3600"))
+# The reverse proxies in front of the app (addresses or networks, comma-separated). Only
+# requests from these have their X-Forwarded-For and X-Forwarded-Proto believed
+# (drugatlas/clientip.py); with none, REMOTE_ADDR is the visitor.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,9 +66,11 @@ INSTALLED_APPS = [
     "drugatlas.corrections",
     "drugatlas.updates",
     "drugatlas.reinvest",
+    "drugatlas.ratelimit",
 ]
 
 MIDDLEWARE = [
+    "drugatlas.clientip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control, ETag/304, HEAD and 405 on public URLs; outside GZip so the ETag names
@@ -141,6 +147,10 @@ CACHES["pages"] = ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
                     "LOCATION": "drugatlas-pages", "TIMEOUT": 86400,
                     "OPTIONS": {"MAX_ENTRIES": 5000}})
 
+# Rate-limit counters (drugatlas/ratelimit): in Redis when REDIS_URL is set, else in the
+# database; never in the page cache, which culls. RATE_LIMITS overrides DEFAULTS there.
+RATE_LIMIT_REDIS_URL = os.environ.get("REDIS_URL", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -214,6 +224,8 @@ CSRF_FAILURE_VIEW = "drugatlas.corrections.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "same-origin"
+# X-Forwarded-Proto reaches Django only from TRUSTED_PROXIES (clientip.TrustedProxyMiddleware).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG and env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True

@@ -95,18 +95,45 @@ def test_honeypot_is_hidden_from_people(client):
 def test_rate_limit_per_address(client):
     for _ in range(5):
         assert post(client, address="192.0.2.1").status_code == 302
-    response = post(client, address="192.0.2.1")
+    response = post(client, address="192.0.2.1", subject="The sixth report")
     assert response.status_code == 429
-    assert "which is our limit" in response.content.decode()
+    html = response.content.decode()
+    assert "which is our limit" in html and "UTC" in html and 'value="The sixth report"' in html
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert Correction.objects.count() == 5
     # Another address is not held back by the first one.
     assert post(client, address="192.0.2.2").status_code == 302
 
 
-@override_settings(CORRECTIONS_RATE_LIMIT=1)
+@override_settings(RATE_LIMITS={"corrections": (1, 3600)})
 def test_rate_limit_is_a_setting(client):
     assert post(client).status_code == 302
     assert post(client).status_code == 429
+
+
+def test_refused_posts_spend_no_allowance(client):
+    """Invalid posts, honeypot posts and cross-site posts do not count."""
+    for _ in range(6):
+        assert post(client, problem="").status_code == 400
+        assert post(client, website="x").status_code == 400
+    forged = Client(enforce_csrf_checks=True)
+    for _ in range(6):
+        assert forged.post("/corrections/new/", GOOD).status_code == 403
+    assert post(client).status_code == 302
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_clients_behind_the_proxy_have_their_own_limits(client):
+    def via_proxy(visitor, **changes):
+        return client.post("/corrections/new/", {**GOOD, **changes}, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}, 10.1.1.1")
+    for _ in range(5):
+        assert via_proxy("198.51.100.7").status_code == 302
+    assert via_proxy("198.51.100.7").status_code == 429
+    # another visitor behind the same proxy, and the first one lying about its address
+    assert via_proxy("198.51.100.8").status_code == 302
+    assert client.post("/corrections/new/", GOOD, REMOTE_ADDR="10.0.0.2",
+                       HTTP_X_FORWARDED_FOR="198.51.100.9, 198.51.100.7").status_code == 429
 
 
 @pytest.mark.parametrize("field, value, message", [
