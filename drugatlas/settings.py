@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "drugatlas.updates",
     "drugatlas.reinvest",
     "drugatlas.ratelimit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login with 429
 ]
 
 ROOT_URLCONF = "drugatlas.urls"
@@ -150,6 +152,19 @@ CACHES["pages"] = ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
 # Rate-limit counters (drugatlas/ratelimit): in Redis when REDIS_URL is set, else in the
 # database; never in the page cache, which culls. RATE_LIMITS overrides DEFAULTS there.
 RATE_LIMIT_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Admin sign-in: django-axes locks out an address, and separately a username, after
+# ADMIN_LOGIN_FAILURES failed attempts, for ADMIN_LOCKOUT_MINUTES (a success resets the count).
+# `manage.py axes_reset` lifts every lock. The admin lives at /ADMIN_URL (default "admin/").
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "60")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "drugatlas.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
