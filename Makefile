@@ -36,7 +36,7 @@ load: migrate
 run: load
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Drug Policy Atlas on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	DRUGATLAS_DEVELOPMENT=1 $(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile -
 
 # Django's development server with DEBUG on.
