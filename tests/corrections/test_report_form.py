@@ -39,10 +39,16 @@ def _page_input(html: str) -> str:
 
 
 def test_prefill_ignores_other_sites(client):
-    for page in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)"):
+    for page in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)",
+                 "/\\evil.example/", "/\t/evil.example/"):
         html = client.get("/corrections/new/", {"page": page}).content.decode()
         field = _page_input(html)
         assert "evil.example" not in field and "javascript" not in field
+
+
+def test_pages_of_this_site_are_accepted(client):
+    for page in ("/", "/states/or/?year=2020", "/legislation/", "/es/states/or/"):
+        assert post(client, page=page).status_code == 302, page
 
 
 def test_a_report_is_saved_as_new(client):
@@ -149,6 +155,9 @@ def test_clients_behind_the_proxy_have_their_own_limits(client):
     ("source_url", "ftp://example.org/file", "starting with http:// or https://"),
     ("email", "not an email", "does not look right"),
     ("page", "https://elsewhere.example/", "a path on this site"),
+    ("page", "/\\evil.example/", "a path on this site"),  # browsers read it as //evil.example/
+    ("page", "/\\/evil.example/x", "a path on this site"),
+    ("page", "/no-such-page/", "a path on this site"),
     ("problem", "  ab ", "in a few words"),
 ])
 def test_each_rejection_says_why(client, field, value, message):
