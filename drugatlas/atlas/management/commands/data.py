@@ -29,6 +29,10 @@ from drugatlas.sources.records import SourceError
 # `data update` exit codes (deploy/drugatlas-update and docs/operations.md rely on them).
 UPDATED, FAILED, NEEDS_REVIEW = 0, 1, 3
 
+# What a failed action leaves as it was, in its one-line error.
+KEPT = {"load": "nothing was changed (the data loaded before keep serving)",
+        "update": "the live data were not changed"}
+
 
 class Command(BaseCommand):
     help = "Build the data bundle from raw files, load it into the database, or export edits."
@@ -99,10 +103,19 @@ class Command(BaseCommand):
                 from drugatlas.legislation.export import export_legal_records
                 n = export_legal_records(bundle_dir)
                 self.stdout.write(f"wrote {n} legal records into {bundle_dir}")
-        except SourceError as e:
-            raise CommandError(f"data {action} failed, nothing was changed: {e}") from None
-        except (FileNotFoundError, ValueError) as e:
-            raise CommandError(f"data {action} failed, nothing was changed: {e}") from None
+        except CommandError:
+            raise
+        except (SourceError, FileNotFoundError, ValueError) as e:
+            if options.get("traceback"):
+                raise
+            raise CommandError(f"data {action} failed, {KEPT.get(action, 'nothing was changed')}: "
+                               f"{e}") from None
+        except Exception as e:  # noqa: BLE001 - said in one line; --traceback shows where
+            if options.get("traceback"):
+                raise
+            raise CommandError(f"data {action} failed, {KEPT.get(action, 'nothing was changed')}: "
+                               f"{type(e).__name__}: {e} (run with --traceback for the details)"
+                               ) from None
 
     def _build(self, console, raw, bundle_dir):
         if not Path(raw).is_dir():
