@@ -9,8 +9,8 @@ PORT   ?= 8000
 WORKERS ?= 2
 MANAGE  = $(PY) manage.py
 
-.PHONY: run serve dev test test-sqlite test-pg test-browser bench bench-data data data-check \
-        migrate lint geometry clean setup
+.PHONY: run dev test test-sqlite test-pg test-browser test-one bench bench-data data data-check \
+        migrate load lint fuzz geometry clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,14 @@ dev: load
 test: setup
 	$(PY) -m pytest -q -p no:cacheprovider
 
+test-sqlite: setup
+	env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider
+
+# One test file, or one test: make test-one T=tests/api/test_api.py::test_california_2019_table69
+test-one: setup
+	@test -n "$(T)" || { echo "usage: make test-one T=tests/<area>/test_<file>.py[::test_name]"; exit 2; }
+	$(PY) -m pytest -q -p no:cacheprovider $(T)
+
 test-pg: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/drugatlas} $(PY) -m pytest -q -p no:cacheprovider
 
@@ -73,8 +81,9 @@ bench: load
 bench-data: setup
 	$(PY) bench/data_build.py
 
+# ruff (pinned in the test extra, configured in pyproject.toml); fails on any finding.
 lint: setup
-	$(PY) -m pyflakes drugatlas tests bench 2>/dev/null || $(PY) -m compileall -q drugatlas tests bench
+	$(PY) -m ruff check drugatlas tests bench manage.py
 
 clean:
 	rm -rf var .pytest_cache
