@@ -78,6 +78,11 @@ bench: load
 	$(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/run.py
 
+# schemathesis against /api/v1/openapi.json, bounded (FUZZ_EXAMPLES per operation, default 50).
+fuzz: load
+	$(PY) -m pip install --quiet -e ".[test,fuzz]"
+	$(PY) bench/fuzz.py
+
 bench-data: setup
 	$(PY) bench/data_build.py
 
