@@ -125,3 +125,14 @@ def test_an_embeddable_view_may_be_framed_by_any_site():
     response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
     assert "frame-ancestors *" in response["Content-Security-Policy"]
     assert getattr(response, "xframe_options_exempt", False)  # no X-Frame-Options either
+
+
+def test_every_make_target_does_something():
+    """No .PHONY target without a recipe (`make serve` used to print nothing and exit 0)."""
+    makefile = (ROOT / "Makefile").read_text()
+    phony = re.search(r"^\.PHONY:(.*?)(?<!\\)\n", makefile, re.S | re.M).group(1)
+    for target in phony.replace("\\\n", " ").split():
+        rule = re.search(rf"^{re.escape(target)}:([^\n]*)\n((?:\t[^\n]*\n)*)", makefile, re.M)
+        assert rule and (rule.group(1).strip() or rule.group(2)), f"make {target} does nothing"
+    assert "\t$(PY) -m ruff check" in makefile  # make lint runs the linter, failing on findings
+    assert "make lint" in (ROOT / ".ci/run").read_text()
