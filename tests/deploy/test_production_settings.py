@@ -136,3 +136,15 @@ def test_every_make_target_does_something():
         assert rule and (rule.group(1).strip() or rule.group(2)), f"make {target} does nothing"
     assert "\t$(PY) -m ruff check" in makefile  # make lint runs the linter, failing on findings
     assert "make lint" in (ROOT / ".ci/run").read_text()
+
+
+def test_gunicorn_believes_forwarded_headers_only_from_trusted_proxies(settings):
+    from drugatlas.serve import gunicorn_arguments
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.1.2.3/8"]
+    args = gunicorn_arguments("127.0.0.1:8000", 2)
+    assert args[args.index("--forwarded-allow-ips") + 1] == "127.0.0.1/32,10.0.0.0/8"
+    settings.TRUSTED_PROXIES = []
+    args = gunicorn_arguments("127.0.0.1:8000", 2)
+    assert args[args.index("--forwarded-allow-ips") + 1] == ""  # nobody
+    assert "forwarded-allow-ips '*'" not in (ROOT / "Makefile").read_text()
