@@ -107,3 +107,15 @@ def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(client):
     assert spoofed.status_code == 301 and spoofed["Location"].startswith("https://")
     proxied = client.get("/about/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="10.0.0.1")
     assert proxied.status_code == 200
+
+
+@pytest.mark.django_db
+def test_counters_hold_no_address(settings):
+    settings.RATE_LIMIT_REDIS_URL = ""
+    ratelimit.hit("email_address", "ana.person@example.org")
+    ratelimit.hit("signup_ip", "198.51.100.77")
+    from drugatlas.ratelimit.models import Counter
+
+    keys = " ".join(Counter.objects.values_list("key", flat=True))
+    assert keys.count("email_address:") == 1 and keys.count("signup_ip:") == 1
+    assert "ana" not in keys and "example" not in keys and "198.51" not in keys
