@@ -8,6 +8,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 MANAGE  = $(PY) manage.py
+# A developer's checkout: a generated secret key in var/, a local SITE_URL, mail to files
+# (docs/configuration.md). Production runs `drugatlas serve` with its own environment.
+export DRUGATLAS_DEVELOPMENT ?= 1
 
 .PHONY: run dev test test-sqlite test-pg test-browser test-one bench bench-data data data-check \
         migrate load lint fuzz geometry clean setup
@@ -36,7 +39,7 @@ load: migrate
 run: load
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Drug Policy Atlas on http://$(HOST):$(PORT)/"
-	DRUGATLAS_DEVELOPMENT=1 $(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	$(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	    --access-logfile -
 
 # Django's development server with DEBUG on.
