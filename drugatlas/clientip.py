@@ -35,7 +35,8 @@ def is_trusted_proxy(address: str) -> bool:
 
 
 def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address; "" when the server gave none (e.g. a Unix socket with no proxy)."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
     if not is_trusted_proxy(remote):
         return remote
     forwarded = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -98,6 +98,8 @@ def test_client_address_rules():
     # the proxy got no header, or garbage: the proxy's own address counts
     assert address("10.0.0.5", None, ["10.0.0.0/8"]) == "10.0.0.5"
     assert address("10.0.0.5", "junk", ["10.0.0.0/8"]) == "10.0.0.5"
+    # no address at all: empty, which the admin lockout's inet column stores as NULL
+    assert clientip.client_ip(RequestFactory().get("/", REMOTE_ADDR="")) == ""
 
 
 @pytest.mark.django_db
