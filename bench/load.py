@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, free_port, save, server, table, wrk  # noqa: E402
+from common import PY, ROOT, free_port, save, server, table, wrk  # noqa: E402
 
 PAGES = {
     "map": "/",
