@@ -4,8 +4,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from drugatlas.corrections.models import Correction
@@ -31,10 +33,11 @@ def clean_page_path(value: str) -> str:
 
 
 def _resolves(path: str) -> bool:
-    for candidate in (path, "/" + path[4:] if path.startswith("/es/") else None):
-        if candidate:
+    """A URL of this site in any of its languages (English at /..., Spanish at /es/...)."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
             try:
-                resolve(candidate)
+                resolve(path)
                 return True
             except Resolver404:
                 pass

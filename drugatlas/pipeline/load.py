@@ -54,7 +54,7 @@ def _float(text: str):
 
 def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: bool = False,
                 changes: dict | None = None, fetch_folders: list[Path] | None = None,
-                progress=lambda step: None) -> LoadReport:
+                progress=lambda step: None, verified: bool = False) -> LoadReport:
     """Load the bundle; `changes` is the release summary to record (diff.release_summary()),
     `fetch_folders` the fetch folders whose manifests date the sources (default: var/raw's)."""
     bundle_dir = Path(bundle_dir or settings.BUNDLE_DIR)
@@ -65,8 +65,9 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
     latest = DataRelease.objects.order_by("-loaded_at", "-id").first()
     if latest and latest.version == version and not force:
         return LoadReport(version, latest.counts, time.perf_counter() - started, skipped=True)
-    progress("checking the bundle")
-    verify.verify(bundle_dir)  # the whole bundle or nothing, before the database is touched
+    if not verified:  # (`data load` checks first, before it compares with the live release)
+        progress("checking the bundle")
+        verify.verify(bundle_dir)  # the whole bundle or nothing, before the database is touched
     with transaction.atomic():
         counts, kept = _load(bundle_dir, progress)
         DataRelease.objects.create(version=version, counts=counts,

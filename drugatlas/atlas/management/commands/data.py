@@ -140,15 +140,22 @@ class Command(BaseCommand):
         self.stdout.write("bundle matches the raw files")
 
     def _load(self, console, bundle_dir, force, raw, options, diff=None):
+        from drugatlas.atlas import loaded_release
         from drugatlas.fetch import manifest
+        from drugatlas.pipeline import bundle, verify
 
+        release = loaded_release.latest()
+        if force or release is None or release.version != bundle.version(bundle_dir):
+            with console.status("checking the bundle"):
+                verify.verify(bundle_dir)  # before the comparison reads any value
         changes = self._release_changes(console, bundle_dir, options, diff)
         folders = manifest.fetch_folders(Path(settings.VAR_DIR) / "raw")
         if raw and manifest.is_fetch_folder(raw):
             folders.insert(0, Path(raw))  # the fetch this bundle was built from, first
         with console.status("loading") as status:
             report = pipeline_load.load_bundle(bundle_dir, force=force, progress=status.update,
-                                               changes=changes, fetch_folders=folders)
+                                               changes=changes, fetch_folders=folders,
+                                               verified=True)
         if report.skipped:
             self.stdout.write(f"bundle {report.version[:12]} is already loaded (use --force to reload)")
             return
