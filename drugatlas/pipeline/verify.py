@@ -126,7 +126,7 @@ def _verify_values(bundle_dir: Path) -> None:
     for path, n, row in _rows(bundle_dir, "laws"):
         if row["jurisdiction"] not in places:
             raise BundleError(path, f"unknown place {row['jurisdiction']!r}", n, "jurisdiction")
-        if row["topic"] not in vocab.TOPICS or not vocab.is_valid(row["topic"], row["status"]):
+        if row["topic"] not in vocab.LAW_TOPICS or not vocab.is_valid(row["topic"], row["status"]):
             raise BundleError(path, f"status {row['status']!r} is not in the vocabulary for "
                                     f"{row['topic']!r}", n, "status")
         _date(path, n, "valid_from", row["valid_from"])
