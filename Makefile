@@ -8,9 +8,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 MANAGE  = $(PY) manage.py
+# A developer's checkout: a generated secret key in var/, a local SITE_URL, mail to files
+# (docs/configuration.md). Production runs `drugatlas serve` with its own environment.
+export DRUGATLAS_DEVELOPMENT ?= 1
 
-.PHONY: run serve dev test test-sqlite test-pg test-browser bench bench-data bench-scale data \
-        data-check migrate lint geometry clean setup
+.PHONY: run dev test test-sqlite test-pg test-browser test-one bench bench-data bench-scale data \
+        data-check migrate load lint fuzz geometry clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -37,7 +40,7 @@ run: load
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Drug Policy Atlas on http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn drugatlas.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --forwarded-allow-ips '*'
+	    --access-logfile -
 
 # Django's development server with DEBUG on.
 dev: load
@@ -47,6 +50,14 @@ dev: load
 # where Chromium is installed (`apt-get install -y chromium`).
 test: setup
 	$(PY) -m pytest -q -p no:cacheprovider
+
+test-sqlite: setup
+	env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider
+
+# One test file, or one test: make test-one T=tests/api/test_api.py::test_california_2019_table69
+test-one: setup
+	@test -n "$(T)" || { echo "usage: make test-one T=tests/<area>/test_<file>.py[::test_name]"; exit 2; }
+	$(PY) -m pytest -q -p no:cacheprovider $(T)
 
 test-pg: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/drugatlas} $(PY) -m pytest -q -p no:cacheprovider
@@ -70,6 +81,11 @@ bench: load
 	$(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/run.py
 
+# schemathesis against /api/v1/openapi.json, bounded (FUZZ_EXAMPLES per operation, default 50).
+fuzz: load
+	$(PY) -m pip install --quiet -e ".[test,fuzz]"
+	$(PY) bench/fuzz.py
+
 bench-data: setup
 	$(PY) bench/data_build.py
 
@@ -80,8 +96,9 @@ bench-scale: setup
 	$(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/scale.py --factor $(FACTOR)
 
+# ruff (pinned in the test extra, configured in pyproject.toml); fails on any finding.
 lint: setup
-	$(PY) -m pyflakes drugatlas tests bench 2>/dev/null || $(PY) -m compileall -q drugatlas tests bench
+	$(PY) -m ruff check drugatlas tests bench manage.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,20 +1,19 @@
-"""Settings, one file. Secrets and deployment choices come from the environment.
+"""Settings, one file. Secrets and deployment choices come from the environment; every
+variable is listed with its default and production value in docs/configuration.md.
 
-DATABASE_URL   default sqlite:///<project>/var/drugatlas.sqlite3; postgres://... for PostgreSQL
-SECRET_KEY     default: a random key kept in var/secret_key
-DEBUG          "1" for development
-ALLOWED_HOSTS  comma-separated
-EMAIL_*, UPDATES_*, ANYMAIL_*   mail: see docs/configuration.md
+With DEBUG off the settings fail loudly rather than guess: no SECRET_KEY, no SITE_URL or an
+email backend that writes files stops the app with a message saying what to set. A developer's
+checkout (manage.py, `make run`) sets DRUGATLAS_DEVELOPMENT=1, which allows a generated key
+in DRUGATLAS_VAR_DIR, a local SITE_URL and mail written to files.
 """
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(os.environ.get("DRUGATLAS_VAR_DIR", PROJECT_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -22,12 +21,43 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
+# A developer's checkout (set by manage.py and the Makefile), never a production server.
+DEVELOPMENT = DEBUG or env_bool("DRUGATLAS_DEVELOPMENT")
+
+
+def _var_dir() -> Path:
+    """Database, secret key, cache, mail files, collected static files. A checkout keeps them in
+    its own var/; an installed package never writes inside itself (docs/configuration.md)."""
+    if os.environ.get("DRUGATLAS_VAR_DIR"):
+        return Path(os.environ["DRUGATLAS_VAR_DIR"])
+    if (PROJECT_DIR / "manage.py").exists():  # a source checkout
+        return PROJECT_DIR / "var"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "drugatlas"
+
+
+VAR_DIR = _var_dir()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _required(name: str, why: str) -> None:
+    raise ImproperlyConfigured(f"{name} is not set. {why} (A development checkout may set "
+                               "DRUGATLAS_DEVELOPMENT=1 or DEBUG=1 instead; see "
+                               "docs/configuration.md.)")
 
 
 def _secret_key() -> str:
-    """$SECRET_KEY, else a random key made once and kept in var/ (never committed)."""
+    """$SECRET_KEY or the file named by $SECRET_KEY_FILE; in development, a random key made once
+    and kept in var/. In production a generated key would differ between hosts and deploys and
+    void every emailed link, so the app refuses to start without one."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if os.environ.get("SECRET_KEY_FILE"):
+        return Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
+    if not DEVELOPMENT:
+        _required("SECRET_KEY", "Set SECRET_KEY to a long random string, the same on every host "
+                  "and kept across deploys (e.g. the output of `python -c \"import secrets; "
+                  "print(secrets.token_urlsafe(50))\"`), or SECRET_KEY_FILE to a file holding "
+                  "one.")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         from django.core.management.utils import get_random_secret_key
@@ -40,13 +70,20 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "")
+if not SITE_URL:
+    _required("SITE_URL", "Set SITE_URL to the site's public origin, e.g. "
+              "https://atlas.example.org: emailed links are built from it.")
 # Where the static export's forms post and its links to live-only pages go (docs/deploy.md).
 FORMS_ORIGIN = os.environ.get("FORMS_ORIGIN", SITE_URL).rstrip("/")
 # Cache-Control of public pages and API answers, in seconds (drugatlas/atlas/http_cache.py).
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "300"))
 PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "600"))
 PUBLIC_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_STALE_WHILE_REVALIDATE", "3600"))
+# The reverse proxies in front of the app (addresses or networks, comma-separated). Only
+# requests from these have their X-Forwarded-For and X-Forwarded-Proto believed
+# (drugatlas/clientip.py); with none, REMOTE_ADDR is the visitor.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,10 +99,14 @@ INSTALLED_APPS = [
     "drugatlas.corrections",
     "drugatlas.updates",
     "drugatlas.reinvest",
+    "drugatlas.ratelimit",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "drugatlas.clientip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "drugatlas.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control, ETag/304, HEAD and 405 on public URLs; outside GZip so the ETag names
     # the encoding sent, outside sessions so a page that touched one is never marked public.
@@ -79,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login with 429
 ]
 
 ROOT_URLCONF = "drugatlas.urls"
@@ -141,6 +183,23 @@ CACHES["pages"] = ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
                     "LOCATION": "drugatlas-pages", "TIMEOUT": 86400,
                     "OPTIONS": {"MAX_ENTRIES": 5000}})
 
+# Rate-limit counters (drugatlas/ratelimit): in Redis when REDIS_URL is set, else in the
+# database; never in the page cache, which culls. RATE_LIMITS overrides DEFAULTS there.
+RATE_LIMIT_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Admin sign-in: django-axes locks out an address, and separately a username, after
+# ADMIN_LOGIN_FAILURES failed attempts, for ADMIN_LOCKOUT_MINUTES (a success resets the count).
+# `manage.py axes_reset` lifts every lock. The admin lives at /ADMIN_URL (default "admin/").
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("ADMIN_LOCKOUT_MINUTES", "60")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "drugatlas.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -169,7 +228,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Mail: the updates list (docs/configuration.md lists each setting, docs/operations.md
 # how to wire a relay or an email service). Every EMAIL_* and UPDATES_* setting comes from
 # the environment; `check --deploy` refuses a file/console backend and a localhost From.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+                               if DEVELOPMENT else "django.core.mail.backends.smtp.EmailBackend")
+if (EMAIL_BACKEND.startswith(("django.core.mail.backends.filebased.",
+                              "django.core.mail.backends.console."))
+        and not DEVELOPMENT and not env_bool("EMAIL_FILE_BACKEND_ALLOWED")):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND is {EMAIL_BACKEND}: it sends nothing and keeps addresses in files. Set "
+        "EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST) or an "
+        "anymail backend, or EMAIL_FILE_BACKEND_ALLOWED=1 if this is really wanted.")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -212,11 +279,21 @@ CSRF_COOKIE_HTTPONLY = False
 # A page that says what to do (reload and resend) instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "drugatlas.corrections.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # views meant for embedding say so (drugatlas/security.py)
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and env_bool("HTTPS"):
+CONTENT_SECURITY_POLICY = env_bool("CONTENT_SECURITY_POLICY", True)
+# X-Forwarded-Proto reaches Django only from TRUSTED_PROXIES (clientip.TrustedProxyMiddleware).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HTTPS = not DEBUG and env_bool("HTTPS")
+if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+# HSTS: a year by default once the site is served over HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+# Asking browsers to preload the domain is the operator's choice (HSTS_PRELOAD), not a flaw.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # The committed data bundle, and the raw files it is built from.
 BUNDLE_DIR = Path(os.environ.get("DRUGATLAS_BUNDLE_DIR", BASE_DIR / "bundle"))

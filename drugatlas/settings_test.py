@@ -1,6 +1,11 @@
 """Settings for the test suite: the real settings, with a cache private to the test process
 (the shared file cache would let parallel test runs see each other's pages) and fast hashing."""
-from .settings import *  # noqa: F403
+import os
+
+# The suite is a development run: a generated key, a local SITE_URL, mail to memory or files.
+os.environ.setdefault("DRUGATLAS_DEVELOPMENT", "1")
+
+from .settings import *  # noqa: E402, F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "LOCATION": "drugatlas-tests", "TIMEOUT": None},

@@ -1,6 +1,7 @@
 """URLs. Pages people read are under i18n_patterns: English at /…, Spanish at /es/…
 (drugatlas/atlas/language.py). The API, the data files, the admin and the mail webhooks have
 one URL for every language."""
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -8,7 +9,7 @@ from django.urls import include, path
 from drugatlas.api.views import bundle_file
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("drugatlas.api.urls")),
     path("data/<str:name>", bundle_file, name="bundle-file"),
     path("mail/", include("drugatlas.updates.webhook_urls")),  # email services' webhooks

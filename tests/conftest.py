@@ -60,3 +60,12 @@ def _english_outside_requests():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Database counters roll back with each test; Redis ones are cleared for it."""
+    if settings.RATE_LIMIT_REDIS_URL:
+        from drugatlas import ratelimit
+
+        ratelimit.clear()

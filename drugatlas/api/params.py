@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from drugatlas import measures
+from drugatlas import formatting, measures
 from drugatlas.atlas.models import Jurisdiction, LawStatus
 
 
@@ -13,8 +13,16 @@ class BadRequest(ValueError):
     """A client error; the message is shown to the client as is."""
 
 
+def _absent(value: str | None, name: str) -> bool:
+    """True when the parameter was not given; `?name=` (given, empty) is an error, since
+    quietly reading it as "not given" answers a different question than the one asked."""
+    if value == "":
+        raise BadRequest(f"{name} is empty; give a value or leave the parameter out")
+    return value is None
+
+
 def measure(value: str | None, required: bool = True) -> str | None:
-    if not value:
+    if _absent(value, "measure"):
         if required:
             raise BadRequest("measure is required, e.g. ?measure=drug_arrests; see /api/v1/measures")
         return None
@@ -23,9 +31,9 @@ def measure(value: str | None, required: bool = True) -> str | None:
     return value
 
 
-def jurisdictions(value: str | None) -> list[Jurisdiction] | None:
+def jurisdictions(value: str | None, name: str = "jurisdiction") -> list[Jurisdiction] | None:
     """Comma-separated USPS codes ("WV"), "US", or FIPS codes ("54", "54047"), in one query."""
-    if not value:
+    if _absent(value, name):
         return None
     codes = [c.strip() for c in value.split(",") if c.strip()]
     if not codes:
@@ -51,7 +59,7 @@ def jurisdictions(value: str | None) -> list[Jurisdiction] | None:
 
 
 def year(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
+    if _absent(value, name):
         return None
     if not (len(value) == 4 and value.isdigit()):
         raise BadRequest(f"{name} must be a four-digit year, got {value[:20]!r}")
@@ -66,17 +74,18 @@ def year_range(start: str | None, end: str | None) -> tuple[int | None, int | No
 
 
 def date(value: str | None, name: str = "as_of") -> dt.date | None:
-    if not value:
+    """Exactly YYYY-MM-DD (docs/api.md): not 20220101, not 2022-W01-1."""
+    if _absent(value, name):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return formatting.strict_date(value)
     except ValueError:
         raise BadRequest(f"{name} must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
 
 
 def topic(value: str | None, required: bool = False) -> str | None:
     topics = [t for t, _ in LawStatus.TOPICS]
-    if not value:
+    if _absent(value, "topic"):
         if required:
             raise BadRequest("topic is required; one of " + ", ".join(topics))
         return None
@@ -86,7 +95,7 @@ def topic(value: str | None, required: bool = False) -> str | None:
 
 
 def choice(value: str | None, name: str, options) -> str | None:
-    if not value:
+    if _absent(value, name):
         return None
     if value not in options:
         raise BadRequest(f"unknown {name} {value[:40]!r}; one of " + ", ".join(options))

@@ -96,7 +96,7 @@ def jurisdictions(request):
     kind = params.choice(request.GET.get("kind"), "kind", ("nation", "state", "county"))
     qs = Jurisdiction.objects.all()
     qs = qs.filter(kind=kind) if kind else qs.exclude(kind=Jurisdiction.COUNTY)
-    state = params.jurisdictions(request.GET.get("state"))
+    state = params.jurisdictions(request.GET.get("state"), "state")
     if state:
         qs = qs.filter(parent__in=state)
     return _json({"jurisdictions": [_place_json(j) for j in qs]})

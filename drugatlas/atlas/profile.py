@@ -355,7 +355,7 @@ def law_history(place: Jurisdiction) -> list[dict]:
     # The consequences of a conviction have their own section (after_conviction below).
     rows = (LawStatus.objects.filter(jurisdiction=place).select_related("source")
             .exclude(topic__in=list(vocab.CONSEQUENCE_TOPICS)))
-    for law in sorted(rows, key=lambda l: (order.get(l.topic, 99), l.valid_from or dt.date.min)):
+    for law in sorted(rows, key=lambda r: (order.get(r.topic, 99), r.valid_from or dt.date.min)):
         in_force = ((law.valid_from is None or law.valid_from <= today)
                     and (law.valid_to is None or law.valid_to >= today))
         topics[law.topic].append({
@@ -439,7 +439,8 @@ def bills(place: Jurisdiction) -> list[dict]:
     out = []
     for bill in Bill.objects.filter(jurisdiction=place).prefetch_related("events"):
         out.append({
-            "key": bill.key, "url": _bill_url(bill), "number": bill.number, "session": bill.session, "title": bill.title,
+            "key": bill.key, "url": _bill_url(bill), "number": bill.number, "session": bill.session,
+            "title": bill.title,
             "summary": bill.summary, "status": bill.status,
             "status_label": bill_status_words(bill.status),
             "status_date": bill.status_date_text() or None,

@@ -4,7 +4,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from drugatlas.corrections.models import Correction
@@ -13,14 +16,32 @@ HONEYPOT_FIELD = "website"
 
 
 def clean_page_path(value: str) -> str:
-    """A path on this site ("/legislation/x/?a=b"), never another site's address."""
+    """A path of a page on this site ("/legislation/x/?a=b"), never another site's address.
+
+    Browsers read a backslash as a slash (so "/\\evil.example/" is "//evil.example/") and drop
+    tabs and newlines inside URLs; a path with either, or one no URL of this site matches, is
+    refused rather than repaired."""
     value = (value or "").strip()
     if not value:
         return ""
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+    if (parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//")
+            or "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value)
+            or not _resolves(parts.path)):
         return ""
     return value[:Correction.PAGE_MAX]
+
+
+def _resolves(path: str) -> bool:
+    """A URL of this site in any of its languages (English at /..., Spanish at /es/...)."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                resolve(path)
+                return True
+            except Resolver404:
+                pass
+    return False
 
 
 class CorrectionForm(forms.ModelForm):

@@ -1,18 +1,28 @@
 """Report a problem (/corrections/new/) and the public changelog (/changes/)."""
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from drugatlas import clientip, ratelimit
 from drugatlas.atlas import form_origin
-from drugatlas.corrections import changelog, ratelimit
+from drugatlas.corrections import changelog
 from drugatlas.corrections.forms import CorrectionForm, clean_page_path
 from drugatlas.corrections.models import Correction
 
-RATE_SCOPE = "corrections"
+RATE_BUCKET = "corrections"
+
+
+def client_hash(address: str) -> str:
+    """A salted hash of the sender's address: enough to spot abuse in the admin, no more."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
 def _initial_from_query(request) -> dict:
@@ -33,14 +43,6 @@ def new_correction(request):
         return csrf_failure(request, "origin")
 
     form = CorrectionForm(request.POST)
-    if ratelimit.over_limit(RATE_SCOPE, request):
-        limit = ratelimit.rate_limit()
-        minutes = max(1, ratelimit.window_seconds() // 60)
-        rejection = _("This address has sent %(limit)d reports in the last %(minutes)d minutes, "
-                      "which is our limit. Please try again later, or wait and send one report "
-                      "listing several problems.") % {"limit": limit, "minutes": minutes}
-        return render(request, "corrections/new.html",
-                      {"form": form, "rejection": rejection}, status=429)
     if form.honeypot_filled():
         rejection = _("The report was not saved because the field “Leave this field empty” was "
                       "filled in; automated senders fill it. If you are a person, clear that field "
@@ -49,9 +51,20 @@ def new_correction(request):
                       {"form": form, "rejection": rejection}, status=400)
     if not form.is_valid():
         return render(request, "corrections/new.html", {"form": form}, status=400)
+    # Counted only now: a post that CSRF or validation refused spends nobody's allowance.
+    address = clientip.client_ip(request)
+    verdict = ratelimit.hit(RATE_BUCKET, address)
+    if not verdict.allowed:
+        rejection = _("This address has sent %(limit)d reports in %(minutes)d minutes, which is "
+                      "our limit. You can send this one %(when)s; what you typed is kept below. "
+                      "Or send one report listing several problems.") % {
+            "limit": verdict.limit, "minutes": max(1, verdict.window // 60),
+            "when": ratelimit.wait_text(verdict)}
+        return ratelimit.refused(render(request, "corrections/new.html",
+                                        {"form": form, "rejection": rejection}), verdict)
 
     correction = form.save(commit=False)
-    correction.client_hash = ratelimit.client_hash(request)
+    correction.client_hash = client_hash(address)
     correction.save()
     request.session["last_correction_page"] = correction.page
     return redirect("corrections:thanks")

@@ -64,10 +64,11 @@ def get(url: str, dest: Path, settings: Settings, *, etag: str = "",
     address = mirrored(url, settings.base_url)
     host = urllib.parse.urlsplit(address).netloc
     problem = ""
+    delay = settings.backoff  # before the second attempt; doubles, or a Retry-After's
     for attempt in range(1, max(1, settings.attempts) + 1):
         if attempt > 1:
             time.sleep(delay)
-        delay = settings.backoff * 2 ** (attempt - 1)
+            delay = settings.backoff * 2 ** (attempt - 1)
         try:
             return _get_once(address, dest, settings.timeout, etag, last_modified)
         except urllib.error.HTTPError as e:

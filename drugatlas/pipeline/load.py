@@ -4,7 +4,9 @@ Observations, places, sources, measures and costs are replaced wholesale. Laws, 
 events are upserted by their natural keys so their history records only real changes, and rows
 an editor changed (origin "editor") are kept, never silently overwritten: the load reports them
 and `drugatlas data export-laws` writes them into the bundle. A failure anywhere rolls back
-everything, so the previous data keep serving.
+everything, so the previous data keep serving; before that, pipeline/verify.py refuses a
+bundle whose files do not match datapackage.json's hashes or whose values break the build's
+rules, naming the file, row and column.
 
 Each load records a `DataRelease`: the bundle version, its sources (when each file was
 retrieved, from the fetch manifests that hold the very bytes built, and the newest period each
@@ -31,7 +33,7 @@ from drugatlas.atlas.models import (Bill, BillEvent, CostAssumption, DataRelease
 
 from drugatlas.fetch import manifest
 
-from . import bundle
+from . import bundle, verify
 
 BATCH = 5000
 PROGRESS_ROWS = 250_000
@@ -57,7 +59,7 @@ def _float(text: str):
 
 def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: bool = False,
                 changes: dict | None = None, fetch_folders: list[Path] | None = None,
-                progress=lambda step: None) -> LoadReport:
+                progress=lambda step: None, verified: bool = False) -> LoadReport:
     """Load the bundle; `changes` is the release summary to record (diff.release_summary()),
     `fetch_folders` the fetch folders whose manifests date the sources (default: var/raw's)."""
     bundle_dir = Path(bundle_dir or settings.BUNDLE_DIR)
@@ -68,6 +70,9 @@ def load_bundle(bundle_dir: Path | None = None, *, quiet: bool = False, force: b
     latest = DataRelease.objects.order_by("-loaded_at", "-id").first()
     if latest and latest.version == version and not force:
         return LoadReport(version, latest.counts, time.perf_counter() - started, skipped=True)
+    if not verified:  # (`data load` checks first, before it compares with the live release)
+        progress("checking the bundle")
+        verify.verify(bundle_dir)  # the whole bundle or nothing, before the database is touched
     with transaction.atomic():
         counts, kept = _load(bundle_dir, progress)
         DataRelease.objects.create(version=version, counts=counts,

@@ -67,14 +67,30 @@ def read_csv(path: Path, required: list[str] | tuple[str, ...] = ()) -> Iterator
         raise SourceError(path, "file not found") from None
     except UnicodeDecodeError as e:
         raise SourceError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
         raise SourceError(path, f"missing column(s) {', '.join(map(repr, missing))}; "
                                 f"header is {header}", 0, missing[0])
-    for n, row in enumerate(reader, start=1):
+    rows = enumerate(reader, start=1)
+    n = 0
+    while True:
+        try:
+            n, row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:  # e.g. a quoted field the end of the file cuts off
+            raise SourceError(path, f"not readable as CSV: {e} (a file cut short?)", n + 1) from None
+        if None in row.values() or None in row:
+            # DictReader fills a short row with None and files extra fields under None: a file
+            # cut short ends so, and blaming whatever later misses these rows would mislead.
+            short = [c for c in header if row.get(c) is None]
+            fields = len(header) - len(short) + len(row.get(None) or [])
+            raise SourceError(path, f"the row has {fields} fields where the header has "
+                                    f"{len(header)} (a file cut short?)", n,
+                              short[0] if short else None)
         yield n, row
 
 

@@ -38,7 +38,8 @@ STATE_FINAL = _nchs_file(
             "Rates from 20 or fewer deaths are unreliable but are not flagged in this export. "
             "NCHS notes undercounts in some state-years (New Jersey 2009, West Virginia "
             "2005 and 2009), flagged partial. The file's population column (Census-based "
-            "estimates NCHS divided by) supplies state populations for 1999-2009. Copy from GitHub manjunath5496/CSV-Datasets_4 at commit c75f370c.")
+            "estimates NCHS divided by) supplies state populations for 1999-2009. Copy from GitHub "
+            "manjunath5496/CSV-Datasets_4 at commit c75f370c.")
 SOSMAP = _nchs_file(
     id="cdc-sosmap-drug-overdose-state",
     title="Drug Overdose Mortality by State (Stats of the States), 2014-2018",

@@ -5,9 +5,9 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from drugatlas import clock
+from drugatlas import clock, ratelimit
 
-from . import mailfiles, outbox, ratelimit, suppression
+from . import mailfiles, outbox, suppression
 from .forms import CONSENT_VERSION
 from .models import OutboxMessage, Subscriber, Suppression, new_nonce
 
@@ -63,8 +63,8 @@ def queue_signup_email(subscriber: Subscriber, which: str) -> OutboxMessage | No
     Limited per address, so nobody can flood an inbox through our form. The caller shows
     the same page either way, and never waits for the relay.
     """
-    if not (ratelimit.hit("email_address", subscriber.email_key)
-            and ratelimit.hit("email_address_day", subscriber.email_key)):
+    if not (ratelimit.hit("email_address", subscriber.email_key).allowed
+            and ratelimit.hit("email_address_day", subscriber.email_key).allowed):
         log.info("updates: sign-up email to subscriber %s held back by the rate limit", subscriber.pk)
         return None
     if which == SEND_CONFIRMATION:

@@ -22,9 +22,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from drugatlas import clientip, ratelimit
 from drugatlas.atlas import form_origin
 
-from . import outbox, ratelimit, subscriptions, tokens
+from . import outbox, subscriptions, tokens
 from .forms import CONSENT_VERSION, PreferencesForm, SignupForm, state_codes_from_query
 from .models import Subscriber
 
@@ -50,8 +51,6 @@ def signup(request):
         states = request.GET.getlist("states") + request.GET.getlist("state")
         return _signup_page(request, SignupForm(initial={"states": state_codes_from_query(states)}))
 
-    if not ratelimit.hit("signup_ip", ratelimit.client_ip(request)):
-        return render(request, "updates/rate_limited.html", status=429)
     form = SignupForm(request.POST)
     if not _csrf_passes(request):
         # E.g. a page kept in a cache with someone else's token. Nothing is stored; the
@@ -61,6 +60,11 @@ def signup(request):
         return HttpResponseRedirect(reverse("updates:thanks"), status=303)
     if not form.is_valid():
         return _signup_page(request, form, status=400)
+    # Counted only now, so cross-site or malformed posts cannot lock anyone out.
+    verdict = ratelimit.hit("signup_ip", clientip.client_ip(request))
+    if not verdict.allowed:
+        return ratelimit.refused(render(request, "updates/rate_limited.html",
+                                        {"when": ratelimit.wait_text(verdict)}), verdict)
 
     subscriber, which = subscriptions.subscribe(form.cleaned_data)
     message = subscriptions.queue_signup_email(subscriber, which)

@@ -178,3 +178,27 @@ def test_laws_and_bills_are_paged(client):
     assert len(laws["laws"]) == 5 and laws["count"] >= 51
     bills = client.get("/api/v1/bills?limit=2")
     assert len(bills.json()["bills"]) <= 2 and "X-Total-Count" in bills
+
+
+@pytest.mark.parametrize("query, message", [
+    ("/api/v1/laws?topic=possession&as_of=20220101", "as_of must be a date as YYYY-MM-DD"),
+    ("/api/v1/laws?topic=possession&as_of=2022-W01-1", "as_of must be a date as YYYY-MM-DD"),
+    ("/api/v1/laws?topic=possession&as_of=2022-1-1", "as_of must be a date as YYYY-MM-DD"),
+    ("/api/v1/laws?topic=possession&as_of=", "as_of is empty"),
+    ("/api/v1/laws?topic=", "topic is empty"),
+    ("/api/v1/bills?since=2024-02-30", "since must be a date as YYYY-MM-DD"),
+    ("/api/v1/bills?since=", "since is empty"),
+    ("/api/v1/observations?measure=drug_arrests&start=", "start is empty"),
+    ("/api/v1/observations?measure=drug_arrests&jurisdiction=", "jurisdiction is empty"),
+    ("/api/v1/observations?measure=", "measure is empty"),
+    ("/api/v1/jurisdictions?kind=", "kind is empty"),
+])
+def test_dates_exactly_as_documented_and_no_empty_values(client, query, message):
+    response = client.get(query)
+    assert response.status_code == 400, query
+    assert message in response.content.decode()
+
+
+def test_the_map_page_takes_only_documented_dates(client):
+    assert client.get("/?layer=possession&as_of=2022-01-01").status_code == 200
+    assert client.get("/?layer=possession&as_of=20220101").status_code == 400

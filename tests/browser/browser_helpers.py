@@ -1,7 +1,10 @@
 """Helpers for browser tests: Debian's Chromium through Playwright, screenshots, axe-core.
 
 `launch_chromium(playwright)` starts /usr/bin/chromium (`apt-get install -y chromium`);
-`new_page(browser)` opens a page in a fresh context and collects page errors in `page.errors`;
+`new_page(browser)` opens a page in a fresh context and collects page errors in `page.errors`
+(the test tooling, axe and string predicates, is inline script: pages opened with
+`enforce_csp=True` keep the site's Content-Security-Policy and record its violations in
+`page.csp_violations`);
 `screenshot(page, name)` saves tests/artifacts/<name>.png (look at them);
 `run_axe(page)` injects axe-core from node_modules (`npm ci`) and returns its violations.
 """
@@ -30,12 +33,15 @@ def launch_chromium(playwright, **options):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)
 
 
-def new_page(browser, javascript: bool = True, width: int = 1280, height: int = 900):
-    context = browser.new_context(java_script_enabled=javascript,
+def new_page(browser, javascript: bool = True, width: int = 1280, height: int = 900,
+             enforce_csp: bool = False):
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=not enforce_csp,
                                   viewport={"width": width, "height": height})
     page = context.new_page()
-    page.errors = []
+    page.errors, page.csp_violations = [], []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     return page
 
 

@@ -2,15 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
 from drugatlas.legislation.editors import sync_editor_group
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    """Rate-limit counters live in the cache; each test starts with none used."""
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from drugatlas.corrections.models import Correction
@@ -38,10 +39,16 @@ def _page_input(html: str) -> str:
 
 
 def test_prefill_ignores_other_sites(client):
-    for page in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)"):
+    for page in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)",
+                 "/\\evil.example/", "/\t/evil.example/"):
         html = client.get("/corrections/new/", {"page": page}).content.decode()
         field = _page_input(html)
         assert "evil.example" not in field and "javascript" not in field
+
+
+def test_pages_of_this_site_are_accepted(client):
+    for page in ("/", "/states/or/?year=2020", "/legislation/", "/es/states/or/"):
+        assert post(client, page=page).status_code == 302, page
 
 
 def test_a_report_is_saved_as_new(client):
@@ -89,24 +96,53 @@ def test_honeypot_is_hidden_from_people(client):
     html = client.get("/corrections/new/").content.decode()
     start = html.index('class="hp"')
     assert 'aria-hidden="true"' in html[start - 40:start + 40]
-    assert 'tabindex="-1"' in html and ".hp{position:absolute;left:-10000px" in html
+    assert 'tabindex="-1"' in html
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    assert ".hp{position:absolute;left:-10000px" in css  # a file: the CSP allows no inline style
 
 
 def test_rate_limit_per_address(client):
     for _ in range(5):
         assert post(client, address="192.0.2.1").status_code == 302
-    response = post(client, address="192.0.2.1")
+    response = post(client, address="192.0.2.1", subject="The sixth report")
     assert response.status_code == 429
-    assert "which is our limit" in response.content.decode()
+    html = response.content.decode()
+    assert "which is our limit" in html and "UTC" in html and 'value="The sixth report"' in html
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert Correction.objects.count() == 5
     # Another address is not held back by the first one.
     assert post(client, address="192.0.2.2").status_code == 302
 
 
-@override_settings(CORRECTIONS_RATE_LIMIT=1)
+@override_settings(RATE_LIMITS={"corrections": (1, 3600)})
 def test_rate_limit_is_a_setting(client):
     assert post(client).status_code == 302
     assert post(client).status_code == 429
+
+
+def test_refused_posts_spend_no_allowance(client):
+    """Invalid posts, honeypot posts and cross-site posts do not count."""
+    for _ in range(6):
+        assert post(client, problem="").status_code == 400
+        assert post(client, website="x").status_code == 400
+    forged = Client(enforce_csrf_checks=True)
+    for _ in range(6):
+        assert forged.post("/corrections/new/", GOOD).status_code == 403
+    assert post(client).status_code == 302
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_clients_behind_the_proxy_have_their_own_limits(client):
+    def via_proxy(visitor, **changes):
+        return client.post("/corrections/new/", {**GOOD, **changes}, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}, 10.1.1.1")
+    for _ in range(5):
+        assert via_proxy("198.51.100.7").status_code == 302
+    assert via_proxy("198.51.100.7").status_code == 429
+    # another visitor behind the same proxy, and the first one lying about its address
+    assert via_proxy("198.51.100.8").status_code == 302
+    assert client.post("/corrections/new/", GOOD, REMOTE_ADDR="10.0.0.2",
+                       HTTP_X_FORWARDED_FOR="198.51.100.9, 198.51.100.7").status_code == 429
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -119,6 +155,9 @@ def test_rate_limit_is_a_setting(client):
     ("source_url", "ftp://example.org/file", "starting with http:// or https://"),
     ("email", "not an email", "does not look right"),
     ("page", "https://elsewhere.example/", "a path on this site"),
+    ("page", "/\\evil.example/", "a path on this site"),  # browsers read it as //evil.example/
+    ("page", "/\\/evil.example/x", "a path on this site"),
+    ("page", "/no-such-page/", "a path on this site"),
     ("problem", "  ab ", "in a few words"),
 ])
 def test_each_rejection_says_why(client, field, value, message):

@@ -99,7 +99,7 @@ def test_email_addresses_are_never_public(client):
 
 
 def test_script_and_sql_in_every_field_are_stored_as_text_and_escaped(client, editor_client):
-    fields = {"page": "/x/" + SCRIPT, "subject": SCRIPT + SQL, "problem": SCRIPT + SQL,
+    fields = {"page": "/states/or/?q=" + SCRIPT, "subject": SCRIPT + SQL, "problem": SCRIPT + SQL,
               "suggestion": SCRIPT + SQL, "source_url": "https://example.org/?q=%3Cscript%3E",
               "email": "a@example.org", "website": ""}
     response = client.post("/corrections/new/", fields)

@@ -8,7 +8,7 @@ import pytest
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
-from drugatlas.sources import laws, laws_bills_pass3 as pass3
+from drugatlas.sources import laws_bills_pass3 as pass3
 from drugatlas.sources.laws_bills import read_bills
 from drugatlas.sources.records import SourceError
 

@@ -23,7 +23,7 @@ SPELLINGS = ["ana@example.org", "ANA@Example.org", "  ana@EXAMPLE.ORG ", "Ana@ex
 
 @pytest.fixture
 def no_limits(settings):
-    settings.UPDATES_RATE_LIMITS = {"signup_ip": (1000, 3600), "email_address": (1000, 3600),
+    settings.RATE_LIMITS = {"signup_ip": (1000, 3600), "email_address": (1000, 3600),
                                     "email_address_day": (1000, 86400)}
 
 
@@ -73,6 +73,17 @@ def test_50_concurrent_signups_of_one_address_make_one_subscriber(states_committ
     assert all("/updates/confirm/" in m.body for m in mail.outbox)
     assert confirm_from(Client(), mail.outbox[-1]).status_code == 200
     assert Subscriber.objects.get().status == Subscriber.CONFIRMED
+
+
+def test_50_concurrent_signups_from_one_address_against_a_limit_of_20(states_committed, settings):
+    settings.RATE_LIMITS = {"signup_ip": (20, 3600)}
+
+    def sign_up(i):
+        return Client().post("/updates/", signup_data(email=f"p{i}@example.org")).status_code
+
+    statuses = run_together(50, sign_up)
+    assert statuses.count(303) == 20 and statuses.count(429) == 30
+    assert Subscriber.objects.count() == 20
 
 
 def test_two_digest_runs_at_once_send_each_alert_once(states_committed, no_limits):

@@ -215,7 +215,8 @@ def test_a_state_added_later_brings_news_from_then_on(client, subscriber):
     california = make_bill("CA", "ca-ab-5", "AB 5")
     add_event(california, "Introduced")  # before she follows California
     client.post("/updates/preferences/", {
-        "token": tokens.make_token(subscriber, tokens.MANAGE), "action": "save", "states": ["TX", "OH", "CA"], "topics": ["bills"], "language": "en"})
+        "token": tokens.make_token(subscriber, tokens.MANAGE), "action": "save",
+        "states": ["TX", "OH", "CA"], "topics": ["bills"], "language": "en"})
     assert send().sent == 0
     add_event(california, "Passed the Assembly", status="advanced", day=dt.date(2025, 5, 1))
     assert send().sent == 1

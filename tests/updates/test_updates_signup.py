@@ -128,17 +128,37 @@ def test_csrf_is_enforced_and_a_stale_token_gets_the_form_back(states):
 
 
 def test_rate_limit_per_ip(client, states, settings):
-    settings.UPDATES_RATE_LIMITS = {"signup_ip": (3, 3600)}
+    settings.RATE_LIMITS = {"signup_ip": (3, 3600)}
     codes = [client.post("/updates/", signup_data(email=f"p{i}@example.org")).status_code
              for i in range(5)]
     assert codes == [303, 303, 303, 429, 429]
     assert Subscriber.objects.count() == 3
+    refused = client.post("/updates/", signup_data(email="r@example.org"))
+    assert 0 < int(refused["Retry-After"]) <= 3600 and "UTC" in refused.content.decode()
     other_ip = client.post("/updates/", signup_data(email="q@example.org"), REMOTE_ADDR="10.9.9.9")
     assert other_ip.status_code == 303
 
 
+def test_cross_site_and_invalid_posts_do_not_lock_out_a_real_signup(states, settings):
+    """20 forged posts from another site (no CSRF token), then bad forms: none count."""
+    settings.RATE_LIMITS = {"signup_ip": (20, 3600)}
+    forged = Client(enforce_csrf_checks=True)
+    for i in range(25):
+        assert forged.post("/updates/", signup_data(email=f"x{i}@example.org"),
+                           HTTP_ORIGIN="https://evil.example").status_code == 403
+        assert forged.post("/updates/", signup_data(email="not-an-address")).status_code == 403
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/updates/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    for i in range(21):
+        assert browser.post("/updates/", {**signup_data(email="bad"),
+                                          "csrfmiddlewaretoken": token}).status_code == 400
+    ok = browser.post("/updates/", {**signup_data(), "csrfmiddlewaretoken": token})
+    assert ok.status_code == 303 and Subscriber.objects.count() == 1
+
+
 def test_rate_limit_per_address_caps_emails_not_the_answer(client, states, settings):
-    settings.UPDATES_RATE_LIMITS = {"email_address": (2, 3600)}
+    settings.RATE_LIMITS = {"email_address": (2, 3600)}
     for _ in range(5):
         response = client.post("/updates/", signup_data(), REMOTE_ADDR="10.0.0.1")
         assert response.status_code == 303
@@ -172,7 +192,7 @@ def test_confirmation_email_in_spanish(client, states):
 
 
 def test_personal_data_stays_out_of_logs(client, states, caplog, settings):
-    settings.UPDATES_RATE_LIMITS = {"email_address": (1, 3600)}
+    settings.RATE_LIMITS = {"email_address": (1, 3600)}
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: sending fails
     caplog.set_level("DEBUG")

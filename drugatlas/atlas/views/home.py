@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
@@ -75,7 +76,7 @@ def parse_query(params, today: dt.date | None = None) -> Query:
     as_of = None
     if raw_date:
         try:
-            as_of = dt.date.fromisoformat(raw_date)
+            as_of = formatting.strict_date(raw_date)
         except ValueError:
             raise BadRequest(_("The date must be written YYYY-MM-DD, like 2022-01-01; got "
                                "“%(date)s”.") % {"date": raw_date[:20]}) from None

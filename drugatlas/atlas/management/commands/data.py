@@ -29,6 +29,10 @@ from drugatlas.sources.records import SourceError
 # `data update` exit codes (deploy/drugatlas-update and docs/operations.md rely on them).
 UPDATED, FAILED, NEEDS_REVIEW = 0, 1, 3
 
+# What a failed action leaves as it was, in its one-line error.
+KEPT = {"load": "nothing was changed (the data loaded before keep serving)",
+        "update": "the live data were not changed"}
+
 
 class Command(BaseCommand):
     help = "Build the data bundle from raw files, load it into the database, or export edits."
@@ -99,10 +103,19 @@ class Command(BaseCommand):
                 from drugatlas.legislation.export import export_legal_records
                 n = export_legal_records(bundle_dir)
                 self.stdout.write(f"wrote {n} legal records into {bundle_dir}")
-        except SourceError as e:
-            raise CommandError(f"data {action} failed, nothing was changed: {e}") from None
-        except (FileNotFoundError, ValueError) as e:
-            raise CommandError(f"data {action} failed, nothing was changed: {e}") from None
+        except CommandError:
+            raise
+        except (SourceError, FileNotFoundError, ValueError) as e:
+            if options.get("traceback"):
+                raise
+            raise CommandError(f"data {action} failed, {KEPT.get(action, 'nothing was changed')}: "
+                               f"{e}") from None
+        except Exception as e:  # noqa: BLE001 - said in one line; --traceback shows where
+            if options.get("traceback"):
+                raise
+            raise CommandError(f"data {action} failed, {KEPT.get(action, 'nothing was changed')}: "
+                               f"{type(e).__name__}: {e} (run with --traceback for the details)"
+                               ) from None
 
     def _build(self, console, raw, bundle_dir):
         if not Path(raw).is_dir():
@@ -127,15 +140,22 @@ class Command(BaseCommand):
         self.stdout.write("bundle matches the raw files")
 
     def _load(self, console, bundle_dir, force, raw, options, diff=None):
+        from drugatlas.atlas import loaded_release
         from drugatlas.fetch import manifest
+        from drugatlas.pipeline import bundle, verify
 
+        release = loaded_release.latest()
+        if force or release is None or release.version != bundle.version(bundle_dir):
+            with console.status("checking the bundle"):
+                verify.verify(bundle_dir)  # before the comparison reads any value
         changes = self._release_changes(console, bundle_dir, options, diff)
         folders = manifest.fetch_folders(Path(settings.VAR_DIR) / "raw")
         if raw and manifest.is_fetch_folder(raw):
             folders.insert(0, Path(raw))  # the fetch this bundle was built from, first
         with console.status("loading") as status:
             report = pipeline_load.load_bundle(bundle_dir, force=force, progress=status.update,
-                                               changes=changes, fetch_folders=folders)
+                                               changes=changes, fetch_folders=folders,
+                                               verified=True)
         if report.skipped:
             self.stdout.write(f"bundle {report.version[:12]} is already loaded (use --force to reload)")
             return

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RateLimitConfig(AppConfig):
+    name = "drugatlas.ratelimit"
+    label = "ratelimit"
