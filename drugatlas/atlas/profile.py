@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
@@ -185,8 +184,13 @@ class Observations:
 
 
 def n(value: float | None, decimals: int = 0) -> str:
-    """A number formatted for the reader's language, with grouping."""
-    return number_format(value, decimals, force_grouping=True)
+    """A number as the reader sees it: rounded half away from zero, grouped (formatting.py)."""
+    return formatting.number(value, decimals)
+
+
+def fig(obs: Observation | None) -> str:
+    """An observation's value at its measure's declared precision."""
+    return formatting.figure(obs.value, obs.measure_id) if obs else ""
 
 
 def in_text(place: Jurisdiction) -> str:
@@ -202,18 +206,18 @@ def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None
     rate, share = obs.get("drug_arrest_rate", year), obs.get("arrest_coverage_share", year)
     covered = obs.get("arrest_population_covered", year)
     figures = [Figure.of(o) for o in (arrests, rate, share, covered) if o is not None]
-    values = {"year": year, "state": in_text(place), "arrests": n(arrests.value)}
+    values = {"year": year, "state": in_text(place), "arrests": fig(arrests)}
     if share and share.value is not None:
         values["who"] = _("agencies covering %(share)s%% of %(state)s's residents") % {
-            "share": n(share.value, 0 if share.value >= 10 else 1), "state": in_text(place)}
+            "share": fig(share), "state": in_text(place)}
     elif covered and covered.value:
         values["who"] = _("agencies covering %(people)s residents of %(state)s") % {
-            "people": n(covered.value), "state": in_text(place)}
+            "people": fig(covered), "state": in_text(place)}
     else:
         values["who"] = _("reporting agencies in %(state)s") % {"state": in_text(place)}
     if rate and rate.value is not None:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests: %(rate)s per 100,000 "
-                 "residents covered.") % {**values, "rate": n(rate.value)}
+                 "residents covered.") % {**values, "rate": fig(rate)}
     else:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests.") % values
     notes = _flag_notes(figures)
@@ -230,11 +234,11 @@ def overdose_final_statement(place: Jurisdiction, obs: Observations) -> Statemen
         return None
     rate, deaths = obs.get("overdose_death_rate_age_adjusted", year), obs.get("overdose_deaths", year)
     figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
-    values = {"year": year, "state": in_text(place), "rate": n(rate.value, 1)}
+    values = {"year": year, "state": in_text(place), "rate": fig(rate)}
     if deaths and deaths.value is not None:
         text = _("In %(year)s, %(deaths)s residents of %(state)s died of a drug overdose: an "
                  "age-adjusted rate of %(rate)s per 100,000 (final data).") % {
-            **values, "deaths": n(deaths.value)}
+            **values, "deaths": fig(deaths)}
     else:
         text = _("In %(year)s, the age-adjusted overdose death rate of %(state)s was %(rate)s "
                  "per 100,000 (final data).") % values
@@ -255,12 +259,12 @@ def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> St
         # VSRR counts deaths where they occurred; final NCHS data count residents.
         text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
                  "%(state)s were reported (provisional): a crude rate of %(rate)s per 100,000 "
-                 "residents, not age-adjusted.") % {**values, "deaths": n(deaths.value),
-                                                    "rate": n(rate.value, 1)}
+                 "residents, not age-adjusted.") % {**values, "deaths": fig(deaths),
+                                                    "rate": fig(rate)}
     elif deaths and deaths.value is not None:
         text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
                  "%(state)s were reported (provisional).") % {
-            **values, "deaths": n(deaths.value)}
+            **values, "deaths": fig(deaths)}
     else:
         return None
     notes = [w for w in _flag_notes(figures) if w != _(FLAG_WORDS["provisional"])]
@@ -306,12 +310,8 @@ def _flag_notes(figures: list[Figure]) -> list[str]:
 
 
 # Comparison with the nation: the same year where both have one, else each its latest.
-COMPARED = (
-    ("drug_arrest_rate", 0),
-    ("arrest_coverage_share", 0),
-    ("overdose_death_rate_age_adjusted", 1),
-    ("overdose_death_rate_crude", 1),
-)
+COMPARED = ("drug_arrest_rate", "arrest_coverage_share", "overdose_death_rate_age_adjusted",
+            "overdose_death_rate_crude")
 SAME_YEAR_WITHIN = 2  # years: an older common year is not worth hiding the state's latest
 
 
@@ -321,7 +321,7 @@ def _years_with_values(obs: Observations, slug: str) -> list[int]:
 
 def comparison(obs: Observations, nation: Observations) -> list[dict]:
     rows = []
-    for slug, decimals in COMPARED:
+    for slug in COMPARED:
         years = _years_with_values(obs, slug)
         if not years:
             continue
@@ -337,8 +337,8 @@ def comparison(obs: Observations, nation: Observations) -> list[dict]:
                      "same_year": state_year == nation_year,
                      "state_year": state_year, "nation_year": nation_year,
                      "state": Figure.of(mine), "nation": Figure.of(ours) if ours else None,
-                     "state_text": n(mine.value, decimals),
-                     "nation_text": n(ours.value, decimals) if ours else _("no data")})
+                     "state_text": fig(mine),
+                     "nation_text": fig(ours) if ours else _("no data")})
     return rows
 
 

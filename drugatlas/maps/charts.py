@@ -15,6 +15,8 @@ from html import escape
 
 from django.utils.translation import gettext
 
+from drugatlas import formatting
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6")
@@ -30,6 +32,7 @@ class Series:
     flagged: frozenset[int] = frozenset()  # drawn hollow and footnoted in the table
     flag_note: str = ""  # what a hollow point means, e.g. "provisional"
     notes: dict[int, str] = field(default_factory=dict)  # said in the table, e.g. "suppressed"
+    measure: str = ""  # the measure slug, named on the table's column for readers and tests
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,11 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    measures: tuple[str, ...] = ()  # per header: the measure slug of its column ("" if none)
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return list(zip(self.headers, self.measures or ("",) * len(self.headers)))
 
 
 @dataclass(frozen=True)
@@ -69,10 +77,11 @@ class Chart:
 
 
 def fmt(value: float | None, decimals: int = 0) -> str:
-    """A number with thousands separators; None is "no data", never 0."""
+    """A number as formatting.number writes it (rounded half away from zero, grouped);
+    None is "no data", never 0."""
     if value is None:
         return gettext("no data")
-    return f"{value:,.{decimals}f}"
+    return formatting.number(value, decimals)
 
 
 def year_position(date: dt.date) -> float:
@@ -225,7 +234,8 @@ def _table(caption: str, first: str, series: list[Series], years: list[int],
             cells.append(cell)
         if any(c != "—" for c in cells):
             rows.append((str(year), *cells))
-    return Table(caption, (first, *(s.label for s in series)), tuple(rows))
+    return Table(caption, (first, *(s.label for s in series)), tuple(rows),
+                 ("", *(s.measure for s in series)))
 
 
 def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
@@ -293,7 +303,7 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
               flagged: frozenset[int] = frozenset(), flag_note: str = "",
               reference: tuple[float, str] | None = None, marks: list[LawMark] = (),
               decimals: int = 0, width: int = 720, height: int = 200,
-              value_label: str = "Value") -> Chart:
+              value_label: str = "Value", measure: str = "") -> Chart:
     """A bar per year; years with no data get a "no data" stub, never a zero-height bar."""
     years = sorted(values)
     if not years:
@@ -301,7 +311,7 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
     ticks = nice_ticks(top)
     frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
-    series = Series(value_label, values, flagged, flag_note)
+    series = Series(value_label, values, flagged, flag_note, measure=measure)
 
     out = _open_svg(prefix, title, _describe(title, [series], years, marks, frame, decimals),
                     width, height)

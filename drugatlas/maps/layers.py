@@ -25,7 +25,7 @@ from drugatlas.atlas.cache import pages as django_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from drugatlas import clock
+from drugatlas import clock, formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
@@ -375,13 +375,13 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
             hatched = "low_coverage" in flags or (share is not None and share < LOW_COVERAGE_PERCENT)
             if share is not None:
                 notes.append(_("agencies cover %(share)s%% of residents")
-                             % {"share": classify.format_number(round(share))})
+                             % {"share": formatting.figure(share, "arrest_coverage_share")})
             if hatched:
                 notes.append(_("low coverage: under half of residents"))
         src = chosen.source
         rows.append(Row(place.fips, place.abbr, place.name,
                         classify.bin_key(chosen.value, layer_breaks),
-                        classify.format_number(chosen.value), value=chosen.value, period=period,
+                        formatting.figure(chosen.value, chosen.measure_id), value=chosen.value, period=period,
                         notes=notes, sources=[SourceLink(src.url, src.publisher)],
                         hatched=hatched))
     title = f"{layer.title}, {year}" if year else str(layer.title)

@@ -84,7 +84,7 @@ def test_arrest_layer_hatches_low_coverage_and_never_shows_missing_as_zero(clien
     assert "581" in row_of(html, "MS")
     assert "agencies cover 96% of residents" in row_of(html, "MS")
     tx = row_of(html, "TX")
-    assert "300.5" in tx and "low coverage" in tx
+    assert "<td>301</td>" in tx and "low coverage" in tx  # 300.5 rounded half away from zero
     assert 'class="hatch"' in state_link(html, "TX")
     assert 'class="hatch"' not in state_link(html, "MS")
     assert "agencies cover under half of residents" in html  # the legend says what hatching means
@@ -101,7 +101,7 @@ def test_overdose_layer_says_age_adjusted_or_crude(client, sample):
     assert "80.1" in row_of(html, "WV") and "crude" in row_of(html, "WV")
     assert "provisional" in row_of(html, "WV")
     nh = row_of(html, "NH")
-    assert "<td>0</td>" in nh and "No data" not in nh  # zero is a value, not missing
+    assert "<td>0.0</td>" in nh and "No data" not in nh  # zero is a value, not missing
 
 
 def test_overdose_title_says_which_rate_the_year_has(client, sample):

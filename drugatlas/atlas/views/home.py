@@ -22,13 +22,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
-from drugatlas.maps import classify, layers, svg
+from drugatlas.maps import layers, svg
 
 SORTS = ("name", "-name", "value", "-value")
 EARLIEST_AS_OF = dt.date(1970, 1, 1)
@@ -239,17 +240,17 @@ def headlines() -> list[Headline]:
     final = _latest("overdose_deaths")
     if provisional and (not final or provisional.period[:4] > final.period):
         found.append(Headline(
-            classify.format_number(provisional.value),
+            formatting.figure(provisional.value, provisional.measure_id),
             _("drug overdose deaths in the 12 months ending December %(year)s (provisional "
               "count)") % {"year": provisional.period[:4]},
             provisional.source.url, provisional.source.publisher))
     elif final:
-        found.append(Headline(classify.format_number(final.value),
+        found.append(Headline(formatting.figure(final.value, final.measure_id),
                               _("drug overdose deaths in %(year)s") % {"year": final.period},
                               final.source.url, final.source.publisher))
     rate = _latest("overdose_death_rate_age_adjusted")
     if rate:
-        found.append(Headline(classify.format_number(rate.value),
+        found.append(Headline(formatting.figure(rate.value, rate.measure_id),
                               _("overdose deaths per 100,000 residents in %(year)s "
                                 "(age-adjusted)") % {"year": rate.period},
                               rate.source.url, rate.source.publisher))
@@ -260,8 +261,8 @@ def headlines() -> list[Headline]:
         text = _("drug arrests reported by law enforcement in %(year)s") % {"year": arrests.period}
         if share and share.value is not None:
             text += " " + _("(agencies covering %(share)s%% of residents)") % {
-                "share": classify.format_number(round(share.value))}
-        found.append(Headline(classify.format_number(arrests.value), text,
+                "share": formatting.figure(share.value, share.measure_id)}
+        found.append(Headline(formatting.figure(arrests.value, arrests.measure_id), text,
                               arrests.source.url, arrests.source.publisher))
     today = dt.date.today()
     felony = layers.build("possession", as_of=today)
@@ -303,6 +304,9 @@ def _labels() -> dict:
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},
         "measures": {slug: _(measure_list.get(slug).label) for slug in PANEL_MEASURES},
+        # The script writes figures as the server does: same precision, same punctuation.
+        "decimals": {slug: measure_list.get(slug).precision for slug in PANEL_MEASURES},
+        "conventions": formatting.conventions(),
         "topics": {slug: _(t.label) for slug, t in vocab.LAW_TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
                      for slug, t in vocab.LAW_TOPICS.items()},

@@ -112,7 +112,7 @@ def _missing_notes(data: dict, slug: str) -> dict[int, str]:
 def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "") -> charts.Series:
     return charts.Series(label, _series(data, slug),
                          _flagged(data, slug, flag) if flag else frozenset(), flag_note,
-                         _missing_notes(data, slug))
+                         _missing_notes(data, slug), measure=slug)
 
 
 def _flagged(data: dict, slug: str, *flags: str) -> frozenset[int]:
@@ -153,7 +153,8 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         "chart-coverage", _("%(state)s: share of residents covered by reporting agencies") % {
             "state": name}, _("Percent"), _series(data, "arrest_coverage_share"),
         _flagged(data, "arrest_coverage_share", "low_coverage"), _("under half covered"),
-        (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"))
+        (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"),
+        measure="arrest_coverage_share")
     out.append(_chart_dict(coverage, "coverage", data, ("arrest_coverage_share",), [
         _("Population covered by the reporting agencies (FBI estimate) divided by the Census "
           "population of the same year; it can exceed 100% where the two estimates differ.")]))

@@ -1,0 +1,166 @@
+"""One rounding rule: every figure on the 51 state pages equals the API value rounded half away
+from zero to the measure's precision (drugatlas/formatting.py).
+
+The pages are read with an HTML parser; each figure is found by its place in the markup (the
+statement it belongs to, the comparison row's measure, the data table column's measure) and
+compared with /api/v1/observations for that measure, place and period.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+
+from drugatlas import formatting
+from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.profile import year_of
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(not (settings.BUNDLE_DIR / "datapackage.json").exists(),
+                                 reason="the data bundle has not been built")]
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+class StatePage(HTMLParser):
+    """Statement texts, comparison cells and data-table cells, each with its measure."""
+
+    def __init__(self):
+        super().__init__()
+        self.statements: dict[str, str] = {}  # fact key -> text
+        self.compare: dict[str, list[str]] = {}  # measure -> [state figure, nation figure]
+        self.tables: list[tuple[list[str], list[list[str]]]] = []  # (column measures, rows)
+        self._stack: list[tuple[str, dict]] = []
+        self._fact = None
+        self._text: list[str] = []
+        self._row_measure = None
+        self._strong: list[str] | None = None
+        self._columns: list[str] | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "li" and (a.get("id") or "").startswith("fact-"):
+            self._fact, self._text = a["id"][5:], []
+        elif tag == "p" and self._fact and "caveat" in (a.get("class") or ""):
+            self._stack.append(("caveat", a))
+        elif tag == "tr" and a.get("data-measure"):
+            self._row_measure = a["data-measure"]
+            self.compare[self._row_measure] = []
+        elif tag == "strong" and self._row_measure:
+            self._strong = []
+        elif tag == "table":
+            self._columns = []
+            self.tables.append((self._columns, []))
+        elif tag == "th" and a.get("scope") == "col" and self._columns is not None:
+            self._columns.append(a.get("data-measure", ""))
+        elif tag == "tr" and self._columns is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None and a.get("scope") != "col":
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._fact:
+            self.statements[self._fact] = " ".join("".join(self._text).split())
+            self._fact = None
+        elif tag == "p" and self._stack and self._stack[-1][0] == "caveat":
+            self._stack.pop()
+        elif tag == "strong" and self._strong is not None:
+            self.compare[self._row_measure].append("".join(self._strong).strip())
+            self._strong = None
+        elif tag == "tr" and self._row_measure:
+            self._row_measure = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._row:
+                self.tables[-1][1].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._columns = None
+
+    def handle_data(self, data):
+        if self._fact and not self._stack:
+            self._text.append(data)
+        if self._strong is not None:
+            self._strong.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def api_values(client, slug: str, abbr: str) -> dict[int, float | None]:
+    rows = client.get(f"/api/v1/observations?measure={slug}&jurisdiction={abbr}").json()["rows"]
+    return {year_of(r["period"]): r["value"] for r in rows if year_of(r["period"]) is not None}
+
+
+def test_every_figure_on_the_51_state_pages_is_the_api_value_rounded_by_the_one_rule(client):
+    states = list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("abbr"))
+    assert len(states) == 51
+    cache: dict[tuple[str, str], dict] = {}
+
+    def api(slug, abbr):
+        if (slug, abbr) not in cache:
+            cache[(slug, abbr)] = api_values(client, slug, abbr)
+        return cache[(slug, abbr)]
+
+    checked = 0
+    for place in states:
+        abbr = place.abbr
+        page = StatePage()
+        page.feed(client.get(f"/states/{abbr.lower()}/").content.decode())
+        profile = client.get(f"/states/{abbr.lower()}/?format=json").json()
+
+        # Statements: every number in the sentence is a year or one of its figures, rounded.
+        for statement in profile["statements"]:
+            text = page.statements[statement["key"]]
+            expected = {"100,000", "12"}
+            for f in statement["figures"]:
+                value = api(f["measure"], abbr)[year_of(f["period"])]
+                expected.add(formatting.figure(value, f["measure"]))
+                expected.add(str(year_of(f["period"])))
+            for token in NUMBER.findall(text):
+                assert token in expected, (abbr, token, text)
+                checked += 1
+
+        # The comparison with the nation: the state's figure of the year shown.
+        for row in profile["comparison"]:
+            shown = page.compare[row["measure"]]
+            value = api(row["measure"], abbr)[row["state_year"]]
+            assert shown[0] == formatting.figure(value, row["measure"]), (abbr, row["measure"])
+            if row["nation_year"]:
+                value = api(row["measure"], "US")[row["nation_year"]]
+                assert shown[1] == formatting.figure(value, row["measure"])
+            checked += 1
+
+        # Chart data tables: each cell starts with the API value of its column's measure.
+        for columns, rows in page.tables:
+            if not any(columns):
+                continue
+            for row in rows:
+                year = int(row[0])
+                for slug, cell in zip(columns[1:], row[1:]):
+                    if not slug or cell == "—":
+                        continue
+                    value = api(slug, abbr).get(year)
+                    shown = cell.split(" (")[0]
+                    if value is None:
+                        assert not NUMBER.fullmatch(shown), (abbr, slug, year, cell)
+                    else:
+                        assert shown == formatting.figure(value, slug), (abbr, slug, year, cell)
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_west_virginia_and_texas_are_rounded_not_cut(client):
+    page = StatePage()
+    page.feed(client.get("/states/wv/").content.decode())
+    assert "414 per 100,000" in page.statements["arrests"]
+    tx = StatePage()
+    tx.feed(client.get("/states/tx/").content.decode())
+    assert "agencies covering 99% of Texas's residents" in tx.statements["arrests"]
+    home = client.get("/?layer=arrests&year=2024").content.decode()
+    assert "99% of residents" in home
