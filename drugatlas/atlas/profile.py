@@ -6,6 +6,7 @@ flags and source, so the page can say the year, the caveat and where the number 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -35,7 +36,12 @@ FLAG_WORDS = {
     "imputed": _noop("includes estimates for agencies that did not report"),
     "binned": _noop("published only as a range"),
     "partial": _noop("incomplete, as the publisher notes"),
+    "no_breakdown": _noop("the publisher gave a total but no possession/sale split"),
+    "not_published": _noop("not in the publisher's table for this year"),
+    "no_coverage": _noop("the reporting agencies serve no resident population, so no rate"),
 }
+# Flags that say why a value is missing (the others qualify a value that is there).
+MISSING_FLAGS = ("suppressed", "no_reporting", "no_breakdown", "not_published", "no_coverage")
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale")
@@ -67,8 +73,51 @@ def bill_status_words(status: str) -> str:
         return status.replace("_", " ").capitalize()
 
 
+# How a series was counted. A change of basis (FBI Table 69's reporting agencies, ICPSR's
+# imputed county sums, the national file; final or provisional) breaks a chart's line, and
+# "highest" compares only values of one basis.
+BASIS_WORDS = {
+    "fbi-cius-table69": _noop("FBI Table 69, agencies that reported"),
+    "fbi-cde-arrests-national-drug": _noop("FBI national file (Crime Data Explorer)"),
+    "icpsr-state-1986-2008": _noop("ICPSR county files"),
+    "icpsr-state-2010-2016": _noop("ICPSR county files plus statewide agencies"),
+    "nchs-final": _noop("NCHS final death data"),
+    "nchs-vsrr": _noop("NCHS provisional counts (VSRR)"),
+}
+# Files of one publisher that count the same way share a basis.
+BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
+                  ("nchs-overdose-rates", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+BASIS_QUALIFIERS = {"imputed": _noop("with estimates for agencies that did not report"),
+                    "provisional": _noop("provisional")}
+
+
+def basis_key(source_id: str, flags) -> str:
+    """A series' basis: its source family (the year dropped from yearly tables, except the
+    ICPSR state files, whose 2016 adds statewide agencies) and how the value was made."""
+    family = source_id if source_id.startswith("icpsr-state") else re.sub(
+        r"-\d{4}$", "", source_id)
+    family = next((f for prefix, f in BASIS_FAMILIES if source_id.startswith(prefix)), family)
+    return "+".join([family, *(q for q in BASIS_QUALIFIERS if q in set(flags))])
+
+
+def basis_words(key: str, publisher: str = "") -> str:
+    family, *qualifiers = key.split("+")
+    words = _(BASIS_WORDS[family]) if family in BASIS_WORDS else (publisher or family)
+    return ", ".join([words, *(_(BASIS_QUALIFIERS[q]) for q in qualifiers)])
+
+
 def flag_words(flags: list[str]) -> list[str]:
     return [_(FLAG_WORDS[f]) if f in FLAG_WORDS else f.replace("_", " ") for f in flags]
+
+
+def missing_words(flags: list[str], publisher: str) -> str:
+    """Why a value is missing, in words that name the source checked: "not in the publisher's
+    table for this year; source checked: Federal Bureau of ...". Never an invented
+    reason: with no flag it says only that the source gives no value."""
+    reasons = flag_words([f for f in flags if f in MISSING_FLAGS]) or [
+        _("the source gives no value")]
+    return _("%(reasons)s; source checked: %(source)s") % {"reasons": "; ".join(reasons),
+                                                   "source": publisher}
 
 
 def year_of(period: str) -> int | None:
@@ -221,10 +270,11 @@ def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None
     else:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests.") % values
     notes = _flag_notes(figures)
-    later = [y for y, o in obs.by_measure["drug_arrests"].items() if y > year and o.value is None]
-    if later:
-        notes.append(_("No data for %(years)s: no agency reported, or the FBI published no table.")
-                     % {"years": ", ".join(map(str, sorted(later)))})
+    for later in sorted(y for y, o in obs.by_measure["drug_arrests"].items()
+                        if y > year and o.value is None):
+        o = obs.get("drug_arrests", later)
+        notes.append(_("No data for %(year)s: %(why)s") % {
+            "year": later, "why": missing_words(o.flag_list(), o.source.publisher)})
     return Statement("arrests", text, figures, notes)
 
 
@@ -480,6 +530,15 @@ def build(place: Jurisdiction) -> dict:
         "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())
                                if o.flag_list()}
                         for slug, years in obs.by_measure.items() if slug != "population"},
+        # How each value was counted: a chart breaks its line where this changes.
+        "trend_basis": {slug: {str(y): basis_words(basis_key(o.source_id, o.flag_list()),
+                                                   o.source.publisher)
+                               for y, o in sorted(years.items()) if o.value is not None}
+                        for slug, years in obs.by_measure.items() if slug != "population"},
+        # Why each missing value is missing, naming the source checked.
+        "missing": {slug: {str(y): missing_words(o.flag_list(), o.source.publisher)
+                           for y, o in sorted(years.items()) if o.value is None}
+                    for slug, years in obs.by_measure.items() if slug != "population"},
         "trend_sources": {slug: sorted({o.source_id for o in years.values()})
                           for slug, years in obs.by_measure.items()},
         "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history)

@@ -33,6 +33,13 @@ class Series:
     flag_note: str = ""  # what a hollow point means, e.g. "provisional"
     notes: dict[int, str] = field(default_factory=dict)  # said in the table, e.g. "suppressed"
     measure: str = ""  # the measure slug, named on the table's column for readers and tests
+    basis: dict[int, str] = field(default_factory=dict)  # year -> how the value was counted
+
+    def same_basis(self, year: int) -> list[tuple[int, float]]:
+        """The values counted on the same basis as `year`'s, for comparisons ("highest")."""
+        mine = self.basis.get(year, "")
+        return [(y, v) for y, v in sorted(self.values.items())
+                if v is not None and self.basis.get(y, "") == mine]
 
 
 @dataclass(frozen=True)
@@ -294,7 +301,7 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
     out.append('</svg>')
 
     notes = tuple(gettext("Hollow points: %(note)s.") % {"note": s.flag_note}
-                  for s in series if s.flagged and s.flag_note)
+                  for s in series if s.flagged and s.flag_note) + basis_notes(series)
     table = _table(title, gettext("Year"), tabled, table_years, decimals)
     return Chart("\n".join(out), table, inside, tuple(dict.fromkeys(notes)))
 
@@ -352,12 +359,42 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     return Chart("\n".join(out), table, inside, notes)
 
 
+def year_spans(years: list[int]) -> str:
+    """[2008, 2009, 2010, 2012] -> "2008–2010, 2012"."""
+    spans, start = [], None
+    for i, y in enumerate(sorted(years)):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or sorted(years)[i + 1] != y + 1:
+            spans.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return ", ".join(spans)
+
+
+def basis_notes(series: list[Series]) -> tuple[str, ...]:
+    """Where a line changes basis, which years are counted how (the line breaks there)."""
+    notes = []
+    for s in series:
+        years: dict[str, list[int]] = {}
+        for y, v in sorted(s.values.items()):
+            if v is not None and s.basis.get(y):
+                years.setdefault(s.basis[y], []).append(y)
+        if len(years) > 1:
+            notes.append(gettext("%(series)s: the line breaks where the basis changes: "
+                                 "%(bases)s.") % {"series": s.label, "bases": "; ".join(
+                f"{year_spans(ys)}, {basis}" for basis, ys in years.items())})
+    return tuple(notes)
+
+
 def _segments(series: Series, years: list[int]) -> list[list[tuple[int, float]]]:
-    """Runs of consecutive years with values; a missing year (or a gap) breaks the line."""
+    """Runs of consecutive years with values; a missing year, a gap or a change of basis
+    (how the values were counted) breaks the line, so a new basis never reads as a trend."""
     runs, run, previous = [], [], None
     for year in years:
         v = series.values.get(year)
-        if v is None or (previous is not None and year != previous + 1):
+        if v is None or (previous is not None and year != previous + 1) or (
+                previous is not None and series.basis.get(year, "") != series.basis.get(
+                    previous, "")):
             if run:
                 runs.append(run)
             run = []
@@ -380,6 +417,8 @@ def _describe(title: str, series: list[Series], years: list[int], marks, frame: 
         known = [(y, v) for y, v in sorted(s.values.items()) if v is not None]
         if not known:
             continue
+        # Compared only with values of the latest value's basis: another basis is not a trend.
+        known = s.same_basis(known[-1][0])
         first, last = known[0], known[-1]
         peak = max(known, key=lambda p: p[1])
         parts.append(gettext("%(series)s: %(first)s in %(first_year)s, %(last)s in "

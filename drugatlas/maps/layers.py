@@ -156,7 +156,8 @@ LAW_COLOURS = {
 
 # Words for the flags a value may carry, as a reader should see them.
 # Flags said in the map's notes; low coverage is shown by hatching instead (profile words).
-NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial")
+NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial",
+              "no_breakdown", "not_published", "no_coverage")
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,9 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
     for place in _states():
         law = current.get(place.fips)
         if law is None:
-            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data")))
+            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
+                            sources=[SourceLink(f"/sources/#layer-{layer.slug}",
+                                                _("state law research checked"))]))
             continue
         key = law.status if law.status in labels else classify.UNKNOWN
         # The statute page is the primary citation; the other pages are secondary.
@@ -334,6 +337,17 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                    as_of=as_of)
 
 
+def _layer_sources(layer: Layer) -> list:
+    """The sources of a rate layer's measures (for a state none of them covers in a year)."""
+    from drugatlas.atlas.models import Source
+
+    ids = (Observation.objects.filter(measure_id__in=layer.measures,
+                                      jurisdiction__kind=Jurisdiction.STATE)
+           .values_list("source_id", flat=True).distinct())
+    found = {s.publisher: s for s in Source.objects.filter(id__in=list(ids)).order_by("id")}
+    return list(found.values())
+
+
 def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData:
     layer_breaks = breaks(layer)
     bins = classify.sequential_bins(layer_breaks, layer.ramp)
@@ -357,8 +371,12 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
             empty = next((found[(place.fips, m)] for m in layer.measures
                           if (place.fips, m) in found), None)
             notes = flag_notes(empty.flag_list()) if empty else []
+            # The source checked, so a reader can see for themselves that it has no value.
+            sources = [SourceLink(empty.source.url, empty.source.publisher)] if empty else \
+                [SourceLink(s.url, s.publisher) for s in _layer_sources(layer)]
             rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
-                            period=period, notes=notes))
+                            period=period, notes=notes or [_("the source gives no value")],
+                            sources=sources))
             continue
         used.add(chosen.measure_id)
         flags = chosen.flag_list()

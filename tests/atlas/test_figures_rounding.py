@@ -164,3 +164,82 @@ def test_west_virginia_and_texas_are_rounded_not_cut(client):
     assert "agencies covering 99% of Texas's residents" in tx.statements["arrests"]
     home = client.get("/?layer=arrests&year=2024").content.decode()
     assert "99% of residents" in home
+
+
+# --- No invented zeros, no invented reasons ---------------------------------------------------
+
+def test_a_total_without_a_split_is_no_data_with_its_flag_in_the_api_and_on_the_page(client):
+    for place in ("IL", "17031"):  # Illinois and Cook County, 2000
+        rows = client.get(f"/api/v1/observations?measure=drug_arrests_possession"
+                          f"&jurisdiction={place}&start=2000&end=2000").json()["rows"]
+        assert [(r["value"], r["flags"]) for r in rows] == [(None, ["no_breakdown"])], place
+    page = StatePage()
+    page.feed(client.get("/states/il/").content.decode())
+    columns, rows = next(t for t in page.tables if "drug_arrests_possession" in t[0])
+    row = next(r for r in rows if r[0] == "2000")
+    cell = row[columns.index("drug_arrests_possession")]
+    assert cell.startswith("no data (the publisher gave a total but no possession/sale split; "
+                           "source checked: U.S. Department of Justice, Federal Bureau of "
+                           "Investigation"), cell
+    assert row[columns.index("drug_arrests")] == "73,941 (low coverage)"
+
+
+def test_coverage_zero_years_have_no_rate_whatever_the_source(client):
+    rows = client.get("/api/v1/observations?measure=drug_arrest_rate&jurisdiction=DC"
+                      "&start=2011&end=2016").json()["rows"]
+    by_year = {r["period"]: r for r in rows}
+    for year in ("2011", "2016"):  # Table 69 (Metro Transit Police) and ICPSR (coverage 0)
+        assert by_year[year]["value"] is None and "no_coverage" in by_year[year]["flags"]
+    counts = client.get("/api/v1/observations?measure=drug_arrests&jurisdiction=DC"
+                        "&start=2016&end=2016").json()["rows"]
+    assert counts[0]["value"] == 330 and "no_coverage" in counts[0]["flags"]
+    html = client.get("/?layer=arrests&year=2016").content.decode()
+    assert "48.4" not in html and ">48<" not in html
+
+
+def test_missing_values_say_what_the_source_did_not_publish_and_name_it(client):
+    for abbr, year in (("HI", "2011"), ("DC", "2010"), ("DC", "2012")):
+        rows = client.get(f"/api/v1/observations?measure=drug_arrests&jurisdiction={abbr}"
+                          f"&start={year}&end={year}").json()["rows"]
+        assert rows[0]["value"] is None and rows[0]["flags"] == ["not_published"]
+    text = client.get("/states/hi/").content.decode()
+    assert "no agency reported" not in text
+    assert ("not in the publisher&#x27;s table for this year; source checked: Federal Bureau "
+            "of Investigation") in text
+    # A "No data" row on the map names the source that was checked.
+    page = client.get("/?layer=arrests&year=2011").content.decode()
+    row = page[page.index('data-abbr="HI" class="nodata"><th'):]
+    row = row[:row.index("</tr>")]
+    assert "No data" in row and "<a href=" in row.split("<td>")[-1], row
+
+
+# --- Series breaks ------------------------------------------------------------------------------
+
+def test_each_value_carries_its_basis_and_the_national_series_breaks_in_2017(client):
+    rows = client.get("/api/v1/observations?measure=drug_arrests&jurisdiction=US"
+                      "&start=2016&end=2017").json()["rows"]
+    basis = {r["period"]: r["basis"] for r in rows}
+    assert basis == {"2016": "fbi-cde-arrests-national-drug", "2017": "fbi-cius-table69"}
+    data = client.get("/states/nh/?format=json").json()
+    words = data["trend_basis"]["drug_arrests"]
+    assert words["2015"] == words["2017"] == "FBI Table 69, agencies that reported"
+    assert words["2016"] == ("ICPSR county files plus statewide agencies, with estimates for "
+                             "agencies that did not report")
+
+
+def test_a_chart_breaks_where_the_basis_changes_and_highest_stays_within_one_basis(client):
+    html = client.get("/states/nh/").content.decode()
+    chart = html[html.index('id="chart-arrests"'):]
+    chart = chart[:chart.index("</svg>")]
+    desc = chart[chart.index("<desc"):chart.index("</desc>")]
+    # New Hampshire: 7,371 (2015), 8,791 (2016, ICPSR), 7,656 (2017): 2016 is not "highest".
+    assert "8,791" not in desc and "highest 7,656 in 2017" in desc, desc
+    # The 2016 point stands alone: no line segment joins it to 2015 or 2017.
+    series = chart[chart.index('data-series="All drug arrests"'):]
+    series = series[:series.index("</g>")]
+    x2016 = series[series.index("All drug arrests, 2016"):]
+    point = series[:series.index("All drug arrests, 2016")].rsplit('<circle cx="', 1)[1]
+    cx, cy = point.split('"')[0], point.split('cy="')[1].split('"')[0]
+    for line in series.split("<polyline points=\"")[1:]:
+        assert f"{cx},{cy}" not in line.split('"')[0]
+    assert "the line breaks where the basis changes" in html

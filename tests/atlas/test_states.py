@@ -121,13 +121,14 @@ def test_data_tables_say_no_data_and_flags_never_zero(client, sample):
     html = client.get("/states/zz/").content.decode()
     table = html[html.index("<caption>Drug arrests reported in Testland</caption>"):]
     table = table[:table.index("</table>")]
-    assert "<th scope=\"row\">2023</th><td>no data (no agency reported)</td>" in table
+    assert ("<th scope=\"row\">2023</th><td>no data (no agency reported; source checked: "
+            "Test FBI)</td>") in table
     assert "900 (low coverage)" in table
     # A real zero stays a zero.
     assert re.search(r"<th scope=\"row\">2016</th><td>5,000</td><td>5,000</td><td>0</td>", table)
     deaths = html[html.index("<caption>Testland: overdose deaths by drug involved"):]
     deaths = deaths[:deaths.index("</table>")]
-    assert "no data (suppressed by the publisher)" in deaths  # the heroin count
+    assert "no data (suppressed by the publisher; source checked:" in deaths  # heroin
 
 
 def test_comparison_with_the_nation(client, sample):

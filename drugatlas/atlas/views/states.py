@@ -102,17 +102,15 @@ def _series(data: dict, slug: str) -> dict[int, float | None]:
 
 
 def _missing_notes(data: dict, slug: str) -> dict[int, str]:
-    """Why a value is missing (suppressed, no agency reported), for the data table."""
-    values = data["trends"].get(slug, {})
-    return {int(y): "; ".join(profile.flag_words([f for f in fl if f != "provisional"]))
-            for y, fl in data["trend_flags"].get(slug, {}).items()
-            if values.get(y) is None and [f for f in fl if f != "provisional"]}
+    """Why a value is missing and which source says so, for the data table."""
+    return {int(y): words for y, words in data["missing"].get(slug, {}).items()}
 
 
 def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "") -> charts.Series:
     return charts.Series(label, _series(data, slug),
                          _flagged(data, slug, flag) if flag else frozenset(), flag_note,
-                         _missing_notes(data, slug), measure=slug)
+                         _missing_notes(data, slug), measure=slug,
+                         basis={int(y): b for y, b in data["trend_basis"].get(slug, {}).items()})
 
 
 def _flagged(data: dict, slug: str, *flags: str) -> frozenset[int]:
