@@ -39,9 +39,11 @@ FLAG_WORDS = {
     "no_breakdown": _noop("the publisher gave a total but no possession/sale split"),
     "not_published": _noop("not in the publisher's table for this year"),
     "no_coverage": _noop("the reporting agencies serve no resident population, so no rate"),
+    "little_reporting": _noop("the state reported almost no arrests that year: no ratio"),
 }
 # Flags that say why a value is missing (the others qualify a value that is there).
-MISSING_FLAGS = ("suppressed", "no_reporting", "no_breakdown", "not_published", "no_coverage")
+MISSING_FLAGS = ("suppressed", "no_reporting", "no_breakdown", "not_published", "no_coverage",
+                 "little_reporting")
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale")
@@ -50,7 +52,17 @@ DRUG_CLASSES = ("opioids", "synthetic_opioids", "heroin", "natural_semisynthetic
 OVERDOSE_MEASURES = ("overdose_deaths", "overdose_death_rate_age_adjusted",
                      "overdose_death_rate_crude", "overdose_deaths_12mo_provisional",
                      *(f"overdose_deaths_12mo_{c}" for c in DRUG_CLASSES))
-PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES)
+# Race: News21 marijuana-possession rates by race (states, 1990-2013), drug arrest counts by
+# race (Connecticut's state police; the nation from FBI Table 43A, 2004-2024).
+NEWS21_MEASURES = ("marijuana_possession_arrest_rate_white",
+                   "marijuana_possession_arrest_rate_black",
+                   "marijuana_possession_black_white_ratio")
+RACE_COUNT_MEASURES = ("drug_arrests_white", "drug_arrests_black", "drug_arrests_american_indian",
+                       "drug_arrests_asian", "drug_arrests_pacific_islander",
+                       "drug_arrests_asian_pacific_islander")
+RACE_MEASURES = (*NEWS21_MEASURES, *RACE_COUNT_MEASURES, "drug_arrests_race_total",
+                 "drug_arrests_race_population_covered")
+PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES, *RACE_MEASURES)
 
 # Topics whose changes are drawn on each trend chart.
 # (Decriminalization is left off: its dates repeat the possession law's.)
@@ -86,7 +98,8 @@ BASIS_WORDS = {
 }
 # Files of one publisher that count the same way share a basis.
 BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
-                  ("nchs-overdose-rates", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+                  ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
+                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
 BASIS_QUALIFIERS = {"imputed": _noop("with estimates for agencies that did not report"),
                     "provisional": _noop("provisional")}
 
@@ -354,6 +367,60 @@ def overdose_latest_statement(place: Jurisdiction, obs: Observations) -> Stateme
     return Statement("overdose_latest", text, figures, notes)
 
 
+def race_statements(place: Jurisdiction, obs: Observations) -> list[Statement]:
+    """The Black/white gap where the data allow it, with the years covered said plainly."""
+    out = []
+    ratio_years = [y for y, o in obs.by_measure.get("marijuana_possession_black_white_ratio",
+                                                    {}).items() if o.value is not None]
+    if ratio_years and place.fips != NATION_FIPS:
+        year = max(ratio_years)
+        ratio = obs.get("marijuana_possession_black_white_ratio", year)
+        black = obs.get("marijuana_possession_arrest_rate_black", year)
+        white = obs.get("marijuana_possession_arrest_rate_white", year)
+        figures = [Figure.of(o) for o in (ratio, black, white) if o is not None]
+        covered = sorted(obs.by_measure.get("marijuana_possession_arrest_rate_black", {}))
+        text = _("In %(year)s, Black residents of %(state)s were arrested for marijuana "
+                 "possession at %(ratio)s times the rate of white residents: %(black)s and "
+                 "%(white)s arrests per 100,000 residents of each group.") % {
+            "year": year, "state": in_text(place), "ratio": fig(ratio), "black": fig(black),
+            "white": fig(white)}
+        notes = [_("Rates by race from News21 for %(first)s–%(last)s (race was not tracked "
+                   "before 1990; the series stops in 2013), not adjusted for reporting coverage")
+                 % {"first": covered[0], "last": covered[-1]}]
+        little = sorted(obs.flagged("marijuana_possession_arrest_rate", "little_reporting")
+                        | obs.flagged("marijuana_possession_black_white_ratio",
+                                      "little_reporting"))
+        if little:
+            notes.append(_("no ratio for %(years)s: the state reported almost no arrests")
+                         % {"years": ", ".join(map(str, little))})
+        out.append(Statement("race", text, figures, notes))
+    black_years = [y for y, o in obs.by_measure.get("drug_arrests_black", {}).items()
+                   if o.value is not None]
+    if black_years:
+        year = max(black_years)
+        black, white = obs.get("drug_arrests_black", year), obs.get("drug_arrests_white", year)
+        total = obs.get("drug_arrests_race_total", year)
+        figures = [Figure.of(o) for o in (black, white, total) if o is not None]
+        if total and total.value:
+            text = _("In %(year)s, the agencies that reported arrests by race to the FBI "
+                     "recorded %(total)s drug arrests: %(black)s of Black people (%(bshare)s) "
+                     "and %(white)s of white people (%(wshare)s).") % {
+                "year": year, "total": fig(total), "black": fig(black), "white": fig(white),
+                "bshare": formatting.percent(black.value / total.value * 100),
+                "wshare": formatting.percent(white.value / total.value * 100)}
+        else:
+            text = _("In %(year)s, police in %(state)s reported %(black)s drug arrests of Black "
+                     "people and %(white)s of white people.") % {
+                "year": year, "state": in_text(place), "black": fig(black),
+                "white": fig(white) if white else _("no data")}
+        years = sorted(black_years)
+        notes = [_("Arrest counts by race for %(first)s–%(last)s; not every year has a value")
+                 % {"first": years[0], "last": years[-1]}]
+        notes += [w for w in _flag_notes(figures) if w not in notes]
+        out.append(Statement("race_counts", text, figures, notes))
+    return out
+
+
 def _flag_notes(figures: list[Figure]) -> list[str]:
     words = [w for f in figures for w in f.flag_words]
     return list(dict.fromkeys(words))
@@ -512,15 +579,18 @@ def build(place: Jurisdiction) -> dict:
     """Everything the state page shows, as JSON-ready data (charts are drawn from `trends`)."""
     obs = Observations(place)
     nation = Jurisdiction.objects.filter(fips=NATION_FIPS).first()
-    nation_obs = Observations(nation) if nation else None
-    statements = [s for s in (arrest_statement(place, obs), overdose_final_statement(place, obs),
+    nation_obs = Observations(nation) if nation and nation != place else None
+    statements = [s for s in (overdose_final_statement(place, obs),
                               overdose_provisional_statement(place, obs),
-                              overdose_latest_statement(place, obs)) if s]
+                              overdose_latest_statement(place, obs),
+                              arrest_statement(place, obs)) if s]
+    race = race_statements(place, obs)
     history = law_history(place)
     return {
         "jurisdiction": {"fips": place.fips, "abbr": place.abbr, "name": place.name},
         "statements": [asdict(s) | {"sources": [asdict(r) for r in s.sources]}
                        for s in statements],
+        "race": [asdict(s) | {"sources": [asdict(r) for r in s.sources]} for s in race],
         "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
         "laws": _plain(history),
         "bills": bills(place),

@@ -84,6 +84,14 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "strictly comparable; each value says which it is."),
           measures=("overdose_death_rate_age_adjusted", "overdose_death_rate_crude"),
           unit=gettext_lazy("per 100,000")),
+    Layer("race_ratio", gettext_lazy("Black/white ratio of marijuana possession arrests"),
+          "rate",
+          gettext_lazy("Black residents' marijuana possession arrest rate divided by white "
+                       "residents' (News21 from FBI UCR and Census data, 1990–2013). Years in "
+                       "which a state reported almost no arrests have no ratio; states News21 "
+                       "left out have no data."),
+          measures=("marijuana_possession_black_white_ratio",), ramp="purple_blue",
+          unit=gettext_lazy("times the white rate")),
     Layer("good_samaritan", gettext_lazy("911 Good Samaritan law"), "law",
           gettext_lazy("Whether state law protects people who call 911 for an overdose from "
                        "some drug charges."),
@@ -157,7 +165,7 @@ LAW_COLOURS = {
 # Words for the flags a value may carry, as a reader should see them.
 # Flags said in the map's notes; low coverage is shown by hatching instead (profile words).
 NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial",
-              "no_breakdown", "not_published", "no_coverage")
+              "no_breakdown", "not_published", "no_coverage", "little_reporting")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ FLAGS = (
     "no_breakdown",  # the publisher gave a total but no split of it: no data, never zero
     "not_published",  # the publisher's table has no row for the place and year: no data
     "no_coverage",  # the reporting agencies serve no resident population: no rate per resident
+    "little_reporting",  # the state reported almost nothing that year (News21): no ratio
 )
 
 

@@ -243,3 +243,88 @@ def test_a_chart_breaks_where_the_basis_changes_and_highest_stays_within_one_bas
     for line in series.split("<polyline points=\"")[1:]:
         assert f"{cx},{cy}" not in line.split('"')[0]
     assert "the line breaks where the basis changes" in html
+
+
+# --- Newest figures lead ------------------------------------------------------------------------
+
+def test_the_final_us_rate_for_2023_is_served_and_the_newest_final_figures_lead(client):
+    rows = client.get("/api/v1/observations?measure=overdose_death_rate_age_adjusted"
+                      "&jurisdiction=US&start=2023&end=2024").json()["rows"]
+    assert {r["period"]: (r["value"], r["flags"]) for r in rows} == {
+        "2023": (31.3, []), "2024": (23.1, [])}
+    page = StatePage()
+    page.feed(client.get("/states/wv/").content.decode())
+    # West Virginia leads with its newest final rate (2023, as NCHS quoted it), not 2018.
+    assert page.statements["overdose_final"].startswith(
+        "In 2023, the age-adjusted overdose death rate of West Virginia was 81.9 per 100,000 "
+        "(final data)."), page.statements["overdose_final"]
+    assert "(provisional)" in page.statements["overdose_provisional"]
+    tx = StatePage()
+    tx.feed(client.get("/states/tx/").content.decode())
+    assert tx.statements["overdose_final"].startswith("In 2022, ")
+
+
+def test_home_cards_lead_with_the_newest_final_figures_and_the_provisional_count_beside(client):
+    html = client.get("/").content.decode()
+    cards = html[html.index('class="headlines"'):html.index("</section>",
+                                                            html.index('class="headlines"'))]
+    assert "79,384</strong> drug overdose deaths in 2024 (final data)" in cards
+    assert "Newest provisional count: 76,298 in the 12 months ending February 2025" in cards
+    assert ("23.1</strong> overdose deaths per 100,000 residents in 2024 (age-adjusted, final "
+            "data)") in cards
+    assert 'href="/states/us/"' in cards
+
+
+# --- Race ---------------------------------------------------------------------------------------
+
+def test_a_state_with_news21_data_has_a_race_section(client):
+    html = client.get("/states/ny/").content.decode()
+    page = StatePage()
+    page.feed(html)
+    assert 'id="race-h">Race</h2>' in html
+    text = page.statements["race"]
+    assert text.startswith("In 2013, Black residents of New York were arrested for marijuana "
+                           "possession at "), text
+    assert "Rates by race from News21 for 1990–2013" in html
+    assert 'id="chart-race-ratio"' in html and 'id="chart-race-rates"' in html
+
+
+def test_years_a_state_barely_reported_are_flagged_never_a_ratio_of_zero(client):
+    rows = client.get("/api/v1/observations?measure=marijuana_possession_black_white_ratio"
+                      "&jurisdiction=MT&start=1991&end=1999").json()["rows"]
+    assert rows and all(r["value"] is None and r["flags"] == ["little_reporting"] for r in rows)
+    rows = client.get("/api/v1/observations?measure=marijuana_possession_black_white_ratio"
+                      "&kind=state").json()["rows"]
+    assert not [r for r in rows if r["value"] == 0]
+    al = client.get("/api/v1/observations?measure=marijuana_possession_black_white_ratio"
+                    "&jurisdiction=AL&start=2011&end=2011").json()["rows"]
+    assert al[0]["value"] is None and "little_reporting" in al[0]["flags"]
+    html = client.get("/states/mt/").content.decode()
+    assert "No ratio for 1991, 1992, 1993, 1997, 1998, 1999: the state reported almost no " \
+        "arrests." in html
+    layer = client.get("/?layer=race_ratio&year=2010").content.decode()
+    assert "Black/white ratio of marijuana possession arrests, 2010" in layer
+
+
+def test_connecticut_counts_by_race(client):
+    page = StatePage()
+    page.feed(client.get("/states/ct/").content.decode())
+    assert page.statements["race_counts"].startswith("In "), page.statements
+    assert "drug arrests of Black people" in page.statements["race_counts"]
+
+
+def test_the_national_page_shows_the_table_43a_series_with_the_same_sections(client):
+    response = client.get("/states/us/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = StatePage()
+    page.feed(html)
+    for heading in ("At a glance", "Trends, with law changes marked", "Race", "Law history"):
+        assert f">{heading}</h2>" in html, heading
+    text = page.statements["race_counts"]
+    assert "the agencies that reported arrests by race to the FBI recorded" in text, text
+    assert 'id="chart-race-counts"' in html
+    columns, rows = next(t for t in page.tables if "drug_arrests_black" in t[0])
+    years = {r[0] for r in rows}
+    assert {"2004", "2015", "2024"} <= years and "2016" not in years
+    assert client.get("/states/us/?format=json").json()["jurisdiction"]["abbr"] == "US"

@@ -155,12 +155,16 @@ SPOT_CHECKS = [
     ("overdose_death_rate_age_adjusted", "AR", "2014", 12.6, "", NCHS),
     ("overdose_deaths", "AR", "2014", 356, "", NCHS),
     # nchs_vsrr_quarterly_mortality: 12 months ending Q4, age-adjusted, provisional
-    ("overdose_death_rate_age_adjusted", "US", "2019", 21.6, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "US", "2020", 28.3, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "WV", "2019", 52.8, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "WV", "2020", 81.4, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "OH", "2019", 38.3, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "OH", "2020", 47.2, P, QUARTERLY),
+    # Final NCHS data replace the provisional quarterly estimates (same figures, now final)
+    ("overdose_death_rate_age_adjusted", "US", "2019", 21.6, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "US", "2020", 28.3, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "US", "2023", 31.3, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "WV", "2019", 52.8, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "WV", "2020", 81.4, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "OH", "2019", 38.3, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "OH", "2020", 47.2, "", "cdc-sosmap-drug-overdose-state-"),
+    # ... except where no final value exists: DC 2020 stays provisional
+    ("overdose_death_rate_age_adjusted", "DC", "2020", 58.1, P, QUARTERLY),
     # cdc_vsrr_provisional_overdose: 12-month-ending counts, reported and predicted
     ("overdose_deaths_12mo_provisional", "US", "2021-12", 107_573, P, VSRR),
     ("overdose_deaths_12mo_predicted", "US", "2021-12", 109_099, "predicted,provisional", VSRR),
@@ -385,7 +389,8 @@ def test_no_data_flags_never_carry_a_value(obs):
 # but 2010 and 2012, FL 2021: agencies with no resident population).
 def _unexplained_empty(obs):
     return [(k, v) for k, v in obs.items()
-            if v.value is None and not v.flags & (NO_DATA | {"low_coverage"})]
+            if v.value is None
+            and not v.flags & (NO_DATA | {"low_coverage", "not_published", "little_reporting"})]
 
 
 def test_an_empty_value_says_why(obs):
