@@ -45,7 +45,8 @@ class StatePage(HTMLParser):
         a = dict(attrs)
         if tag == "li" and (a.get("id") or "").startswith("fact-"):
             self._fact, self._text = a["id"][5:], []
-        elif tag == "p" and self._fact and "caveat" in (a.get("class") or ""):
+        elif tag == "p" and self._fact and set((a.get("class") or "").split()) & {"caveat",
+                                                                                "meta"}:
             self._stack.append(("caveat", a))
         elif tag == "tr" and a.get("data-measure"):
             self._row_measure = a["data-measure"]
@@ -115,7 +116,7 @@ def test_every_figure_on_the_51_state_pages_is_the_api_value_rounded_by_the_one_
         profile = client.get(f"/states/{abbr.lower()}/?format=json").json()
 
         # Statements: every number in the sentence is a year or one of its figures, rounded.
-        for statement in profile["statements"]:
+        for statement in [*profile["statements"], *profile["race"]]:
             text = page.statements[statement["key"]]
             expected = {"100,000", "12"}
             for f in statement["figures"]:
