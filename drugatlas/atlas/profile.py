@@ -257,6 +257,8 @@ def fig(obs: Observation | None) -> str:
 
 def in_text(place: Jurisdiction) -> str:
     """The place's name as it reads inside a sentence."""
+    if place.fips == NATION_FIPS:
+        return _("the United States")
     return _("the District of Columbia") if place.abbr == "DC" else place.name
 
 
