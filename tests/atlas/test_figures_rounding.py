@@ -93,9 +93,14 @@ class StatePage(HTMLParser):
             self._cell.append(data)
 
 
-def api_values(client, slug: str, abbr: str) -> dict[int, float | None]:
-    rows = client.get(f"/api/v1/observations?measure={slug}&jurisdiction={abbr}").json()["rows"]
-    return {year_of(r["period"]): r["value"] for r in rows if year_of(r["period"]) is not None}
+def api_values(client, slug: str, abbr: str) -> dict:
+    """The API's values by period ("2023", "2025-02") and, for yearly periods, by year."""
+    rows = client.get(f"/api/v1/observations?measure={slug}&jurisdiction={abbr}"
+                      "&limit=10000").json()["rows"]
+    values = {r["period"]: r["value"] for r in rows}
+    values.update({year_of(r["period"]): r["value"] for r in rows
+                   if year_of(r["period"]) is not None})
+    return values
 
 
 def test_every_figure_on_the_51_state_pages_is_the_api_value_rounded_by_the_one_rule(client):
@@ -120,9 +125,16 @@ def test_every_figure_on_the_51_state_pages_is_the_api_value_rounded_by_the_one_
             text = page.statements[statement["key"]]
             expected = {"100,000", "12"}
             for f in statement["figures"]:
-                value = api(f["measure"], abbr)[year_of(f["period"])]
+                value = api(f["measure"], abbr)[f["period"]]
                 expected.add(formatting.figure(value, f["measure"]))
-                expected.add(str(year_of(f["period"])))
+                expected.update(f["period"].split("-"))
+                expected.add(str(year_of(f["period"]) or ""))
+            if statement["key"] == "overdose_latest" and len(statement["figures"]) == 2:
+                latest, before = (api(f["measure"], abbr)[f["period"]]
+                                  for f in statement["figures"])
+                change = formatting.change_percent(before, latest)
+                if change is not None:
+                    expected.add(formatting.number(abs(change)))
             for token in NUMBER.findall(text):
                 assert token in expected, (abbr, token, text)
                 checked += 1
@@ -295,7 +307,7 @@ def test_years_a_state_barely_reported_are_flagged_never_a_ratio_of_zero(client)
                       "&jurisdiction=MT&start=1991&end=1999").json()["rows"]
     assert rows and all(r["value"] is None and r["flags"] == ["little_reporting"] for r in rows)
     rows = client.get("/api/v1/observations?measure=marijuana_possession_black_white_ratio"
-                      "&kind=state").json()["rows"]
+                      "&kind=state&limit=10000").json()["rows"]
     assert not [r for r in rows if r["value"] == 0]
     al = client.get("/api/v1/observations?measure=marijuana_possession_black_white_ratio"
                     "&jurisdiction=AL&start=2011&end=2011").json()["rows"]
