@@ -53,12 +53,14 @@ MEASURES: tuple[MeasureInfo, ...] = (
     MeasureInfo("overdose_deaths", "Drug overdose deaths", "deaths",
                 "Deaths whose underlying cause is drug poisoning (ICD-10 X40-X44, X60-X64, X85, "
                 "Y10-Y14), by state of residence, calendar year.",
-                "Final NCHS counts to 2018.", "health"),
+                "Final NCHS counts: states to 2022 (DC 2019-2021 estimated from the U.S. total), "
+                "the nation to 2024.", "health"),
     MeasureInfo("overdose_death_rate_age_adjusted", "Overdose deaths per 100,000 (age-adjusted)",
                 "deaths per 100,000",
                 "Age-adjusted drug overdose death rate, standardized to the 2000 U.S. population.",
-                "Final NCHS rates to 2018; 2019-2020 are NCHS provisional estimates (12 months "
-                "ending Q4), labelled provisional.", "health"),
+                "Final NCHS rates: states to 2022 (and the 2023 rates NCHS quoted for a few "
+                "states), the nation to 2024. Where no final rate exists (DC 2020) the NCHS "
+                "provisional estimate is given, labelled provisional.", "health"),
     MeasureInfo("overdose_deaths_12mo_provisional", "Overdose deaths, 12 months ending (reported)",
                 "deaths",
                 "Provisional count of drug overdose deaths in the 12 months ending with the "

@@ -104,7 +104,10 @@ def spec() -> dict:
                     "name": {"type": "string"}, "period": {"type": "string"},
                     "value": {"type": ["number", "null"]},
                     "flags": {"type": "array", "items": {"type": "string"}},
-                    "source": {"type": "string"}}}},
+                    "source": {"type": "string"},
+                    "basis": {"type": "string", "description":
+                              "How the value was counted: source family plus +imputed or "
+                              "+provisional. Compare values only within one basis."}}}},
                 "sources": obj}},
         }},
     }

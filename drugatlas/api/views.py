@@ -163,7 +163,7 @@ def observations(request):
         "count": total, "limit": page.limit, "offset": page.offset,
         "rows": [{"jurisdiction": abbr or fips, "fips": fips, "name": name, "period": period,
                   "value": _number(value), "flags": [f for f in flags.split(",") if f],
-                  "source": source}
+                  "source": source, "basis": profile.basis_key(source, flags.split(","))}
                  for abbr, fips, name, period, value, flags, source in rows],
         "sources": {s.id: _source_json(s) for s in Source.objects.filter(id__in=source_ids)},
     }), request, total)
@@ -304,14 +304,16 @@ def docs(request):
 
 
 def bundle_file(request, name: str):
-    """The loaded release's bundle files, for bulk download (datapackage.json and its CSVs):
-    the folder `data load` loaded while it still holds that version, else the committed one."""
+    """The loaded release's bundle files for bulk download (datapackage.json and its CSVs),
+    less the ICPSR county rows (drugatlas/api/downloads.py)."""
     from drugatlas.pipeline.bundle import TABLES
+
+    from . import downloads
 
     allowed = {path for path, _ in TABLES.values()} | {"datapackage.json"}
     if name not in allowed:
         raise Http404("no such file in the data bundle")
-    path = _live_bundle_dir() / name
+    path = downloads.folder(_live_bundle_dir()) / name
     content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
     response = FileResponse(path.open("rb"), content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"

@@ -6,13 +6,13 @@ flags and source, so the page can say the year, the caveat and where the number 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
@@ -36,7 +36,14 @@ FLAG_WORDS = {
     "imputed": _noop("includes estimates for agencies that did not report"),
     "binned": _noop("published only as a range"),
     "partial": _noop("incomplete, as the publisher notes"),
+    "no_breakdown": _noop("the publisher gave a total but no possession/sale split"),
+    "not_published": _noop("not in the publisher's table for this year"),
+    "no_coverage": _noop("the reporting agencies serve no resident population, so no rate"),
+    "little_reporting": _noop("the state reported almost no arrests that year: no ratio"),
 }
+# Flags that say why a value is missing (the others qualify a value that is there).
+MISSING_FLAGS = ("suppressed", "no_reporting", "no_breakdown", "not_published", "no_coverage",
+                 "little_reporting")
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale")
@@ -45,7 +52,17 @@ DRUG_CLASSES = ("opioids", "synthetic_opioids", "heroin", "natural_semisynthetic
 OVERDOSE_MEASURES = ("overdose_deaths", "overdose_death_rate_age_adjusted",
                      "overdose_death_rate_crude", "overdose_deaths_12mo_provisional",
                      *(f"overdose_deaths_12mo_{c}" for c in DRUG_CLASSES))
-PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES)
+# Race: News21 marijuana-possession rates by race (states, 1990-2013), drug arrest counts by
+# race (Connecticut's state police; the nation from FBI Table 43A, 2004-2024).
+NEWS21_MEASURES = ("marijuana_possession_arrest_rate_white",
+                   "marijuana_possession_arrest_rate_black",
+                   "marijuana_possession_black_white_ratio")
+RACE_COUNT_MEASURES = ("drug_arrests_white", "drug_arrests_black", "drug_arrests_american_indian",
+                       "drug_arrests_asian", "drug_arrests_pacific_islander",
+                       "drug_arrests_asian_pacific_islander")
+RACE_MEASURES = (*NEWS21_MEASURES, *RACE_COUNT_MEASURES, "drug_arrests_race_total",
+                 "drug_arrests_race_population_covered")
+PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES, *RACE_MEASURES)
 
 # Topics whose changes are drawn on each trend chart.
 # (Decriminalization is left off: its dates repeat the possession law's.)
@@ -68,8 +85,52 @@ def bill_status_words(status: str) -> str:
         return status.replace("_", " ").capitalize()
 
 
+# How a series was counted. A change of basis (FBI Table 69's reporting agencies, ICPSR's
+# imputed county sums, the national file; final or provisional) breaks a chart's line, and
+# "highest" compares only values of one basis.
+BASIS_WORDS = {
+    "fbi-cius-table69": _noop("FBI Table 69, agencies that reported"),
+    "fbi-cde-arrests-national-drug": _noop("FBI national file (Crime Data Explorer)"),
+    "icpsr-state-1986-2008": _noop("ICPSR county files"),
+    "icpsr-state-2010-2016": _noop("ICPSR county files plus statewide agencies"),
+    "nchs-final": _noop("NCHS final death data"),
+    "nchs-vsrr": _noop("NCHS provisional counts (VSRR)"),
+}
+# Files of one publisher that count the same way share a basis.
+BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
+                  ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
+                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+BASIS_QUALIFIERS = {"imputed": _noop("with estimates for agencies that did not report"),
+                    "provisional": _noop("provisional")}
+
+
+def basis_key(source_id: str, flags) -> str:
+    """A series' basis: its source family (the year dropped from yearly tables, except the
+    ICPSR state files, whose 2016 adds statewide agencies) and how the value was made."""
+    family = source_id if source_id.startswith("icpsr-state") else re.sub(
+        r"-\d{4}$", "", source_id)
+    family = next((f for prefix, f in BASIS_FAMILIES if source_id.startswith(prefix)), family)
+    return "+".join([family, *(q for q in BASIS_QUALIFIERS if q in set(flags))])
+
+
+def basis_words(key: str, publisher: str = "") -> str:
+    family, *qualifiers = key.split("+")
+    words = _(BASIS_WORDS[family]) if family in BASIS_WORDS else (publisher or family)
+    return ", ".join([words, *(_(BASIS_QUALIFIERS[q]) for q in qualifiers)])
+
+
 def flag_words(flags: list[str]) -> list[str]:
     return [_(FLAG_WORDS[f]) if f in FLAG_WORDS else f.replace("_", " ") for f in flags]
+
+
+def missing_words(flags: list[str], publisher: str) -> str:
+    """Why a value is missing, in words that name the source checked: "not in the publisher's
+    table for this year; source checked: Federal Bureau of ...". Never an invented
+    reason: with no flag it says only that the source gives no value."""
+    reasons = flag_words([f for f in flags if f in MISSING_FLAGS]) or [
+        _("the source gives no value")]
+    return _("%(reasons)s; source checked: %(source)s") % {"reasons": "; ".join(reasons),
+                                                   "source": publisher}
 
 
 def year_of(period: str) -> int | None:
@@ -185,12 +246,19 @@ class Observations:
 
 
 def n(value: float | None, decimals: int = 0) -> str:
-    """A number formatted for the reader's language, with grouping."""
-    return number_format(value, decimals, force_grouping=True)
+    """A number as the reader sees it: rounded half away from zero, grouped (formatting.py)."""
+    return formatting.number(value, decimals)
+
+
+def fig(obs: Observation | None) -> str:
+    """An observation's value at its measure's declared precision."""
+    return formatting.figure(obs.value, obs.measure_id) if obs else ""
 
 
 def in_text(place: Jurisdiction) -> str:
     """The place's name as it reads inside a sentence."""
+    if place.fips == NATION_FIPS:
+        return _("the United States")
     return _("the District of Columbia") if place.abbr == "DC" else place.name
 
 
@@ -202,25 +270,26 @@ def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None
     rate, share = obs.get("drug_arrest_rate", year), obs.get("arrest_coverage_share", year)
     covered = obs.get("arrest_population_covered", year)
     figures = [Figure.of(o) for o in (arrests, rate, share, covered) if o is not None]
-    values = {"year": year, "state": in_text(place), "arrests": n(arrests.value)}
+    values = {"year": year, "state": in_text(place), "arrests": fig(arrests)}
     if share and share.value is not None:
         values["who"] = _("agencies covering %(share)s%% of %(state)s's residents") % {
-            "share": n(share.value, 0 if share.value >= 10 else 1), "state": in_text(place)}
+            "share": fig(share), "state": in_text(place)}
     elif covered and covered.value:
         values["who"] = _("agencies covering %(people)s residents of %(state)s") % {
-            "people": n(covered.value), "state": in_text(place)}
+            "people": fig(covered), "state": in_text(place)}
     else:
         values["who"] = _("reporting agencies in %(state)s") % {"state": in_text(place)}
     if rate and rate.value is not None:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests: %(rate)s per 100,000 "
-                 "residents covered.") % {**values, "rate": n(rate.value)}
+                 "residents covered.") % {**values, "rate": fig(rate)}
     else:
         text = _("In %(year)s, %(who)s reported %(arrests)s drug arrests.") % values
     notes = _flag_notes(figures)
-    later = [y for y, o in obs.by_measure["drug_arrests"].items() if y > year and o.value is None]
-    if later:
-        notes.append(_("No data for %(years)s: no agency reported, or the FBI published no table.")
-                     % {"years": ", ".join(map(str, sorted(later)))})
+    for later in sorted(y for y, o in obs.by_measure["drug_arrests"].items()
+                        if y > year and o.value is None):
+        o = obs.get("drug_arrests", later)
+        notes.append(_("No data for %(year)s: %(why)s") % {
+            "year": later, "why": missing_words(o.flag_list(), o.source.publisher)})
     return Statement("arrests", text, figures, notes)
 
 
@@ -230,11 +299,11 @@ def overdose_final_statement(place: Jurisdiction, obs: Observations) -> Statemen
         return None
     rate, deaths = obs.get("overdose_death_rate_age_adjusted", year), obs.get("overdose_deaths", year)
     figures = [Figure.of(o) for o in (deaths, rate) if o is not None]
-    values = {"year": year, "state": in_text(place), "rate": n(rate.value, 1)}
+    values = {"year": year, "state": in_text(place), "rate": fig(rate)}
     if deaths and deaths.value is not None:
         text = _("In %(year)s, %(deaths)s residents of %(state)s died of a drug overdose: an "
                  "age-adjusted rate of %(rate)s per 100,000 (final data).") % {
-            **values, "deaths": n(deaths.value)}
+            **values, "deaths": fig(deaths)}
     else:
         text = _("In %(year)s, the age-adjusted overdose death rate of %(state)s was %(rate)s "
                  "per 100,000 (final data).") % values
@@ -255,12 +324,12 @@ def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> St
         # VSRR counts deaths where they occurred; final NCHS data count residents.
         text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
                  "%(state)s were reported (provisional): a crude rate of %(rate)s per 100,000 "
-                 "residents, not age-adjusted.") % {**values, "deaths": n(deaths.value),
-                                                    "rate": n(rate.value, 1)}
+                 "residents, not age-adjusted.") % {**values, "deaths": fig(deaths),
+                                                    "rate": fig(rate)}
     elif deaths and deaths.value is not None:
         text = _("In the 12 months ending December %(year)s, %(deaths)s overdose deaths in "
                  "%(state)s were reported (provisional).") % {
-            **values, "deaths": n(deaths.value)}
+            **values, "deaths": fig(deaths)}
     else:
         return None
     notes = [w for w in _flag_notes(figures) if w != _(FLAG_WORDS["provisional"])]
@@ -300,18 +369,68 @@ def overdose_latest_statement(place: Jurisdiction, obs: Observations) -> Stateme
     return Statement("overdose_latest", text, figures, notes)
 
 
+def race_statements(place: Jurisdiction, obs: Observations) -> list[Statement]:
+    """The Black/white gap where the data allow it, with the years covered said plainly."""
+    out = []
+    ratio_years = [y for y, o in obs.by_measure.get("marijuana_possession_black_white_ratio",
+                                                    {}).items() if o.value is not None]
+    if ratio_years and place.fips != NATION_FIPS:
+        year = max(ratio_years)
+        ratio = obs.get("marijuana_possession_black_white_ratio", year)
+        black = obs.get("marijuana_possession_arrest_rate_black", year)
+        white = obs.get("marijuana_possession_arrest_rate_white", year)
+        figures = [Figure.of(o) for o in (ratio, black, white) if o is not None]
+        covered = sorted(obs.by_measure.get("marijuana_possession_arrest_rate_black", {}))
+        text = _("In %(year)s, Black residents of %(state)s were arrested for marijuana "
+                 "possession at %(ratio)s times the rate of white residents: %(black)s and "
+                 "%(white)s arrests per 100,000 residents of each group.") % {
+            "year": year, "state": in_text(place), "ratio": fig(ratio), "black": fig(black),
+            "white": fig(white)}
+        notes = [_("Rates by race from News21 for %(first)s–%(last)s (race was not tracked "
+                   "before 1990; the series stops in 2013), not adjusted for reporting coverage")
+                 % {"first": covered[0], "last": covered[-1]}]
+        little = sorted(obs.flagged("marijuana_possession_arrest_rate", "little_reporting")
+                        | obs.flagged("marijuana_possession_black_white_ratio",
+                                      "little_reporting"))
+        if little:
+            notes.append(_("no ratio for %(years)s: the state reported almost no arrests")
+                         % {"years": ", ".join(map(str, little))})
+        out.append(Statement("race", text, figures, notes))
+    black_years = [y for y, o in obs.by_measure.get("drug_arrests_black", {}).items()
+                   if o.value is not None]
+    if black_years:
+        year = max(black_years)
+        black, white = obs.get("drug_arrests_black", year), obs.get("drug_arrests_white", year)
+        total = obs.get("drug_arrests_race_total", year)
+        figures = [Figure.of(o) for o in (black, white, total) if o is not None]
+        if total and total.value:
+            text = _("In %(year)s, the agencies that reported arrests by race to the FBI "
+                     "recorded %(total)s drug arrests: %(black)s of Black people (%(bshare)s) "
+                     "and %(white)s of white people (%(wshare)s).") % {
+                "year": year, "total": fig(total), "black": fig(black), "white": fig(white),
+                "bshare": formatting.percent(black.value / total.value * 100),
+                "wshare": formatting.percent(white.value / total.value * 100)}
+        else:
+            text = _("In %(year)s, police in %(state)s reported %(black)s drug arrests of Black "
+                     "people and %(white)s of white people.") % {
+                "year": year, "state": in_text(place), "black": fig(black),
+                "white": fig(white) if white else _("no data")}
+        years = sorted(black_years)
+        notes = [_("Arrest counts by race for %(first)s–%(last)s; not every year has a value")
+                 % {"first": years[0], "last": years[-1]}]
+        notes += [w for w in _flag_notes(figures) if w not in notes]
+        out.append(Statement("race_counts", text, figures, notes))
+    return out
+
+
 def _flag_notes(figures: list[Figure]) -> list[str]:
     words = [w for f in figures for w in f.flag_words]
     return list(dict.fromkeys(words))
 
 
 # Comparison with the nation: the same year where both have one, else each its latest.
-COMPARED = (
-    ("drug_arrest_rate", 0),
-    ("arrest_coverage_share", 0),
-    ("overdose_death_rate_age_adjusted", 1),
-    ("overdose_death_rate_crude", 1),
-)
+COMPARED = ("drug_arrest_rate", "arrest_coverage_share", "overdose_death_rate_age_adjusted",
+            "overdose_death_rate_crude")
 SAME_YEAR_WITHIN = 2  # years: an older common year is not worth hiding the state's latest
 
 
@@ -321,7 +440,7 @@ def _years_with_values(obs: Observations, slug: str) -> list[int]:
 
 def comparison(obs: Observations, nation: Observations) -> list[dict]:
     rows = []
-    for slug, decimals in COMPARED:
+    for slug in COMPARED:
         years = _years_with_values(obs, slug)
         if not years:
             continue
@@ -337,8 +456,8 @@ def comparison(obs: Observations, nation: Observations) -> list[dict]:
                      "same_year": state_year == nation_year,
                      "state_year": state_year, "nation_year": nation_year,
                      "state": Figure.of(mine), "nation": Figure.of(ours) if ours else None,
-                     "state_text": n(mine.value, decimals),
-                     "nation_text": n(ours.value, decimals) if ours else _("no data")})
+                     "state_text": fig(mine),
+                     "nation_text": fig(ours) if ours else _("no data")})
     return rows
 
 
@@ -463,15 +582,18 @@ def build(place: Jurisdiction) -> dict:
     """Everything the state page shows, as JSON-ready data (charts are drawn from `trends`)."""
     obs = Observations(place)
     nation = Jurisdiction.objects.filter(fips=NATION_FIPS).first()
-    nation_obs = Observations(nation) if nation else None
-    statements = [s for s in (arrest_statement(place, obs), overdose_final_statement(place, obs),
+    nation_obs = Observations(nation) if nation and nation != place else None
+    statements = [s for s in (overdose_final_statement(place, obs),
                               overdose_provisional_statement(place, obs),
-                              overdose_latest_statement(place, obs)) if s]
+                              overdose_latest_statement(place, obs),
+                              arrest_statement(place, obs)) if s]
+    race = race_statements(place, obs)
     history = law_history(place)
     return {
         "jurisdiction": {"fips": place.fips, "abbr": place.abbr, "name": place.name},
         "statements": [asdict(s) | {"sources": [asdict(r) for r in s.sources]}
                        for s in statements],
+        "race": [asdict(s) | {"sources": [asdict(r) for r in s.sources]} for s in race],
         "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
         "laws": _plain(history),
         "bills": bills(place),
@@ -481,6 +603,15 @@ def build(place: Jurisdiction) -> dict:
         "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())
                                if o.flag_list()}
                         for slug, years in obs.by_measure.items() if slug != "population"},
+        # How each value was counted: a chart breaks its line where this changes.
+        "trend_basis": {slug: {str(y): basis_words(basis_key(o.source_id, o.flag_list()),
+                                                   o.source.publisher)
+                               for y, o in sorted(years.items()) if o.value is not None}
+                        for slug, years in obs.by_measure.items() if slug != "population"},
+        # Why each missing value is missing, naming the source checked.
+        "missing": {slug: {str(y): missing_words(o.flag_list(), o.source.publisher)
+                           for y, o in sorted(years.items()) if o.value is None}
+                    for slug, years in obs.by_measure.items() if slug != "population"},
         "trend_sources": {slug: sorted({o.source_id for o in years.values()})
                           for slug, years in obs.by_measure.items()},
         "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history)

@@ -15,6 +15,8 @@ from html import escape
 
 from django.utils.translation import gettext
 
+from drugatlas import formatting
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6")
@@ -30,6 +32,14 @@ class Series:
     flagged: frozenset[int] = frozenset()  # drawn hollow and footnoted in the table
     flag_note: str = ""  # what a hollow point means, e.g. "provisional"
     notes: dict[int, str] = field(default_factory=dict)  # said in the table, e.g. "suppressed"
+    measure: str = ""  # the measure slug, named on the table's column for readers and tests
+    basis: dict[int, str] = field(default_factory=dict)  # year -> how the value was counted
+
+    def same_basis(self, year: int) -> list[tuple[int, float]]:
+        """The values counted on the same basis as `year`'s, for comparisons ("highest")."""
+        mine = self.basis.get(year, "")
+        return [(y, v) for y, v in sorted(self.values.items())
+                if v is not None and self.basis.get(y, "") == mine]
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,11 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    measures: tuple[str, ...] = ()  # per header: the measure slug of its column ("" if none)
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return list(zip(self.headers, self.measures or ("",) * len(self.headers)))
 
 
 @dataclass(frozen=True)
@@ -69,10 +84,11 @@ class Chart:
 
 
 def fmt(value: float | None, decimals: int = 0) -> str:
-    """A number with thousands separators; None is "no data", never 0."""
+    """A number as formatting.number writes it (rounded half away from zero, grouped);
+    None is "no data", never 0."""
     if value is None:
         return gettext("no data")
-    return f"{value:,.{decimals}f}"
+    return formatting.number(value, decimals)
 
 
 def year_position(date: dt.date) -> float:
@@ -225,7 +241,8 @@ def _table(caption: str, first: str, series: list[Series], years: list[int],
             cells.append(cell)
         if any(c != "—" for c in cells):
             rows.append((str(year), *cells))
-    return Table(caption, (first, *(s.label for s in series)), tuple(rows))
+    return Table(caption, (first, *(s.label for s in series)), tuple(rows),
+                 ("", *(s.measure for s in series)))
 
 
 def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
@@ -284,7 +301,7 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
     out.append('</svg>')
 
     notes = tuple(gettext("Hollow points: %(note)s.") % {"note": s.flag_note}
-                  for s in series if s.flagged and s.flag_note)
+                  for s in series if s.flagged and s.flag_note) + basis_notes(series)
     table = _table(title, gettext("Year"), tabled, table_years, decimals)
     return Chart("\n".join(out), table, inside, tuple(dict.fromkeys(notes)))
 
@@ -293,7 +310,7 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
               flagged: frozenset[int] = frozenset(), flag_note: str = "",
               reference: tuple[float, str] | None = None, marks: list[LawMark] = (),
               decimals: int = 0, width: int = 720, height: int = 200,
-              value_label: str = "Value") -> Chart:
+              value_label: str = "Value", measure: str = "") -> Chart:
     """A bar per year; years with no data get a "no data" stub, never a zero-height bar."""
     years = sorted(values)
     if not years:
@@ -301,7 +318,7 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
     ticks = nice_ticks(top)
     frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
-    series = Series(value_label, values, flagged, flag_note)
+    series = Series(value_label, values, flagged, flag_note, measure=measure)
 
     out = _open_svg(prefix, title, _describe(title, [series], years, marks, frame, decimals),
                     width, height)
@@ -342,12 +359,42 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     return Chart("\n".join(out), table, inside, notes)
 
 
+def year_spans(years: list[int]) -> str:
+    """[2008, 2009, 2010, 2012] -> "2008–2010, 2012"."""
+    spans, start = [], None
+    for i, y in enumerate(sorted(years)):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or sorted(years)[i + 1] != y + 1:
+            spans.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return ", ".join(spans)
+
+
+def basis_notes(series: list[Series]) -> tuple[str, ...]:
+    """Where a line changes basis, which years are counted how (the line breaks there)."""
+    notes = []
+    for s in series:
+        years: dict[str, list[int]] = {}
+        for y, v in sorted(s.values.items()):
+            if v is not None and s.basis.get(y):
+                years.setdefault(s.basis[y], []).append(y)
+        if len(years) > 1:
+            notes.append(gettext("%(series)s: the line breaks where the basis changes: "
+                                 "%(bases)s.") % {"series": s.label, "bases": "; ".join(
+                f"{year_spans(ys)}, {basis}" for basis, ys in years.items())})
+    return tuple(notes)
+
+
 def _segments(series: Series, years: list[int]) -> list[list[tuple[int, float]]]:
-    """Runs of consecutive years with values; a missing year (or a gap) breaks the line."""
+    """Runs of consecutive years with values; a missing year, a gap or a change of basis
+    (how the values were counted) breaks the line, so a new basis never reads as a trend."""
     runs, run, previous = [], [], None
     for year in years:
         v = series.values.get(year)
-        if v is None or (previous is not None and year != previous + 1):
+        if v is None or (previous is not None and year != previous + 1) or (
+                previous is not None and series.basis.get(year, "") != series.basis.get(
+                    previous, "")):
             if run:
                 runs.append(run)
             run = []
@@ -370,6 +417,8 @@ def _describe(title: str, series: list[Series], years: list[int], marks, frame: 
         known = [(y, v) for y, v in sorted(s.values.items()) if v is not None]
         if not known:
             continue
+        # Compared only with values of the latest value's basis: another basis is not a trend.
+        known = s.same_basis(known[-1][0])
         first, last = known[0], known[-1]
         peak = max(known, key=lambda p: p[1])
         parts.append(gettext("%(series)s: %(first)s in %(first_year)s, %(last)s in "

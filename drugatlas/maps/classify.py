@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 
 from django.utils.translation import gettext_lazy as _
 
+from drugatlas import formatting
+
 # ColorBrewer sequential ramps (light to dark), 6 classes.
 SEQUENTIAL = {
     "orange_red": ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"),
@@ -105,10 +107,9 @@ def nice_breaks(values: Iterable[float | None], classes: int = 6) -> list[float]
 
 
 def format_number(x: float) -> str:
-    """Thousands separated; one decimal where there is a fraction (rates), none for counts."""
-    if x == int(x):
-        return f"{int(x):,}"
-    return f"{x:,.1f}"
+    """A legend break: thousands separated; one decimal where there is a fraction, none for
+    whole numbers (figures with a measure use formatting.figure instead)."""
+    return formatting.number(x, 0 if x == int(x) else 1)
 
 
 def sequential_bins(breaks: Sequence[float], ramp: str = "orange_red") -> list[Bin]:

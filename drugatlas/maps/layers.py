@@ -25,7 +25,7 @@ from drugatlas.atlas.cache import pages as django_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from drugatlas import clock
+from drugatlas import clock, formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
@@ -84,6 +84,14 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "strictly comparable; each value says which it is."),
           measures=("overdose_death_rate_age_adjusted", "overdose_death_rate_crude"),
           unit=gettext_lazy("per 100,000")),
+    Layer("race_ratio", gettext_lazy("Black/white ratio of marijuana possession arrests"),
+          "rate",
+          gettext_lazy("Black residents' marijuana possession arrest rate divided by white "
+                       "residents' (News21 from FBI UCR and Census data, 1990–2013). Years in "
+                       "which a state reported almost no arrests have no ratio; states News21 "
+                       "left out have no data."),
+          measures=("marijuana_possession_black_white_ratio",), ramp="purple_blue",
+          unit=gettext_lazy("times the white rate")),
     Layer("good_samaritan", gettext_lazy("911 Good Samaritan law"), "law",
           gettext_lazy("Whether state law protects people who call 911 for an overdose from "
                        "some drug charges."),
@@ -156,7 +164,8 @@ LAW_COLOURS = {
 
 # Words for the flags a value may carry, as a reader should see them.
 # Flags said in the map's notes; low coverage is shown by hatching instead (profile words).
-NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial")
+NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial",
+              "no_breakdown", "not_published", "no_coverage", "little_reporting")
 
 
 @dataclass(frozen=True)
@@ -298,7 +307,9 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
     for place in _states():
         law = current.get(place.fips)
         if law is None:
-            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data")))
+            rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
+                            sources=[SourceLink(f"/sources/#layer-{layer.slug}",
+                                                _("state law research checked"))]))
             continue
         key = law.status if law.status in labels else classify.UNKNOWN
         # The statute page is the primary citation; the other pages are secondary.
@@ -334,6 +345,17 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                    as_of=as_of)
 
 
+def _layer_sources(layer: Layer) -> list:
+    """The sources of a rate layer's measures (for a state none of them covers in a year)."""
+    from drugatlas.atlas.models import Source
+
+    ids = (Observation.objects.filter(measure_id__in=layer.measures,
+                                      jurisdiction__kind=Jurisdiction.STATE)
+           .values_list("source_id", flat=True).distinct())
+    found = {s.publisher: s for s in Source.objects.filter(id__in=list(ids)).order_by("id")}
+    return list(found.values())
+
+
 def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData:
     layer_breaks = breaks(layer)
     bins = classify.sequential_bins(layer_breaks, layer.ramp)
@@ -357,8 +379,12 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
             empty = next((found[(place.fips, m)] for m in layer.measures
                           if (place.fips, m) in found), None)
             notes = flag_notes(empty.flag_list()) if empty else []
+            # The source checked, so a reader can see for themselves that it has no value.
+            sources = [SourceLink(empty.source.url, empty.source.publisher)] if empty else \
+                [SourceLink(s.url, s.publisher) for s in _layer_sources(layer)]
             rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
-                            period=period, notes=notes))
+                            period=period, notes=notes or [_("the source gives no value")],
+                            sources=sources))
             continue
         used.add(chosen.measure_id)
         flags = chosen.flag_list()
@@ -375,13 +401,13 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
             hatched = "low_coverage" in flags or (share is not None and share < LOW_COVERAGE_PERCENT)
             if share is not None:
                 notes.append(_("agencies cover %(share)s%% of residents")
-                             % {"share": classify.format_number(round(share))})
+                             % {"share": formatting.figure(share, "arrest_coverage_share")})
             if hatched:
                 notes.append(_("low coverage: under half of residents"))
         src = chosen.source
         rows.append(Row(place.fips, place.abbr, place.name,
                         classify.bin_key(chosen.value, layer_breaks),
-                        classify.format_number(chosen.value), value=chosen.value, period=period,
+                        formatting.figure(chosen.value, chosen.measure_id), value=chosen.value, period=period,
                         notes=notes, sources=[SourceLink(src.url, src.publisher)],
                         hatched=hatched))
     title = f"{layer.title}, {year}" if year else str(layer.title)

@@ -50,7 +50,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("period", "string", '"YYYY" calendar year, or "YYYY-MM" 12 months ending that month'),
         ("value", "number", "The value; empty means no data (never zero); see flags"),
         ("flags", "string", "Comma-separated: provisional, predicted, suppressed, low_coverage, "
-                            "no_reporting, estimated, imputed, binned, partial"),
+                            "no_reporting, estimated, imputed, binned, partial, no_breakdown, "
+                            "not_published, no_coverage, little_reporting"),
         ("source", "string", "Source id (see sources.csv)"),
     ]),
     "laws": ("laws.csv", [
@@ -262,6 +263,7 @@ def datapackage(files: dict[str, bytes], sources: list[SourceInfo]) -> bytes:
     for name, (path, cols) in TABLES.items():
         resources.append({
             "name": name,
+            "profile": "tabular-data-resource",
             "path": path,
             "format": "csv",
             "mediatype": "text/csv",

@@ -7,6 +7,11 @@ from typing import Callable
 from drugatlas.sources import registry
 from drugatlas.sources.records import ReadResult, SourceError
 
+# Readers whose values replace another reader's for the same measure, place and period:
+# NCHS final data (2019 on) replace the provisional quarterly estimates `nchs` reads for those
+# years; where no final value exists (DC's 2020 rate) the provisional one stays, labelled.
+SUPERSEDES = {"nchs_final": ("nchs",)}
+
 
 def run_readers(raw_dir: Path, names=registry.READERS,
                 progress: Callable[[str], None] = lambda name: None) -> dict[str, ReadResult]:
@@ -24,4 +29,18 @@ def run_readers(raw_dir: Path, names=registry.READERS,
         # A source kept with the code (the law-change supplement) comes checksummed.
         result.sources = [s if s.sha256 else s.with_checksum(raw_dir) for s in result.sources]
         results[name] = result
+    supersede(results)
     return results
+
+
+def supersede(results: dict[str, ReadResult]) -> None:
+    """Drop the superseded readers' values that a newer reader gives too (SUPERSEDES)."""
+    for newer, older in SUPERSEDES.items():
+        if newer not in results:
+            continue
+        keys = {(o.measure, o.fips, o.period) for o in results[newer].observations}
+        for name in older:
+            if name in results:
+                results[name].observations = [
+                    o for o in results[name].observations
+                    if (o.measure, o.fips, o.period) not in keys]

@@ -39,6 +39,16 @@ def render(bundle_dir: Path) -> str:
         "imputed": "the publisher imputed arrests for non-reporting agencies (ICPSR, 1994 on)",
         "binned": "the publisher gives only a range; the value is its lower bound",
         "partial": "the publisher says the figure is incomplete (some agencies, months or records)",
+        "no_breakdown": "the publisher gave a total but no split of it (possession/sale, drug "
+                        "type): the parts are no data, never zero",
+        "not_published": "the publisher's table has no row for this place and year (FBI "
+                         "Table 69: DC 2010 and 2012, Hawaii 2011); it gives no reason",
+        "little_reporting": "the state reported almost no arrests that year (News21 rates under "
+                            "a tenth of the state's median, or no Black arrest): the "
+                            "Black/white ratio is no data, never 0",
+        "no_coverage": "the reporting agencies serve no resident population (DC's Metro Transit "
+                       "Police; ICPSR coverage indicator 0): counts stand, no rate per covered "
+                       "resident",
     }
     out += [f"| `{f}` | {meanings.get(f, '')} |" for f in FLAGS]
     out += ["", "## Tables", ""]

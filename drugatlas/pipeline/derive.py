@@ -12,8 +12,9 @@
   multi-county agencies in full), so the share says nothing about reporting and runs to 178%;
   the reader flags ICPSR's own coverage indicator instead. Under 50% is still flagged.
   Where agencies reported but none has a resident population (DC's Metro Transit Police,
-  Florida's tribal police in 2021) coverage cannot be measured: the counts are flagged
-  "low_coverage" and no rate is given.
+  Florida's tribal police in 2021; ICPSR's coverage indicator 0) coverage cannot be measured:
+  the counts are flagged "low_coverage" and no rate is given, flagged "no_coverage", whichever
+  the source.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dataclasses import replace
 from drugatlas.sources.records import Obs, SourceError
 
 LOW_COVERAGE_PERCENT = 50.0
+NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown"}
 
 
 def _index(observations: list[Obs], measure: str) -> dict[tuple[str, str], Obs]:
@@ -92,11 +94,13 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
     # Arrest rate per covered resident and the covered share of the Census population.
     covered = _index(observations, "arrest_population_covered")
     low: set[tuple[str, str, str]] = set()  # (fips, period, source) of under-covered counts
+    uncovered: set[tuple[str, str, str]] = set()  # ... of counts by agencies with no residents
     for key, c in covered.items():
         fips, year = key
-        if not c.value:
-            if "no_reporting" not in c.flags:
+        if not c.value or "no_coverage" in c.flags:
+            if not set(c.flags) & NO_DATA_REASONS:
                 low.add((fips, year, c.source))  # reported, but by no resident population
+                uncovered.add((fips, year, c.source))
             continue
         pop = population_for(c, year) if len(year) == 4 else None
         if not pop:
@@ -118,10 +122,12 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
         if c is None:
             continue
         if o.value is None:
-            value = None
-            flags.add("no_reporting")
-        elif not c.value:
+            value = None  # the count's own flag says why (no agency reported, not published)
+            if not flags & NO_DATA_REASONS:
+                flags.add("no_reporting")
+        elif not c.value or "no_coverage" in c.flags:
             value = None  # no covered population to divide by; the count is flagged above
+            flags.add("no_coverage")
         else:
             value = round(o.value / c.value * 100_000, 1)
         derived.append(Obs(o.fips, "drug_arrest_rate", o.period, value, o.source,
@@ -130,8 +136,12 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
     # Mark arrest counts from low-coverage years, so no table shows them without the caveat.
     # Only counts of the same source: another publisher's count of the same year (NY DCJS,
     # the ICPSR possession split) has its own coverage.
-    marked = [replace(o, flags=frozenset(o.flags | {"low_coverage"}))
-              if o.measure.startswith("drug_arrests") and (o.fips, o.period, o.source) in low
-              else o
+    def coverage_flags(o: Obs) -> set[str]:
+        key = (o.fips, o.period, o.source)
+        return ({"low_coverage"} if key in low else set()) | (
+            {"no_coverage"} if key in uncovered and o.value is not None else set())
+
+    marked = [replace(o, flags=frozenset(o.flags | coverage_flags(o)))
+              if o.measure.startswith("drug_arrests") and coverage_flags(o) else o
               for o in observations]
     return marked + derived

@@ -190,8 +190,9 @@ def _observations(table: Table, source: str) -> list[Obs]:
                                     frozenset(flags | {"no_reporting"} if blank else flags),
                                     row.row))
     for fips in sorted(set(STATES) - {row.fips for row in table.rows}):
-        # Left out of the year's table (DC 2010 and 2012, Hawaii 2011): no agency data.
-        observations += [Obs(fips, measure, period, None, source, frozenset({"no_reporting"}))
+        # Left out of the year's table (DC 2010 and 2012, Hawaii 2011): the FBI gives no row
+        # and no reason, so the value is "not published", not "no agency reported".
+        observations += [Obs(fips, measure, period, None, source, frozenset({"not_published"}))
                          for measure in MEASURES]
     return observations
 

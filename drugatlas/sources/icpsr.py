@@ -19,6 +19,9 @@ How the figures are treated:
   part that was not split.
 - "low_coverage" where ICPSR's coverage indicator (1994+) or the covered share of the county
   population (before 1994) is under 50%, or where the state file flags low coverage.
+- "no_coverage" (and "low_coverage") on a state-year with arrests whose coverage indicator is
+  0 (DC 2010, 2012, 2016: the Metro Transit Police only): the counts stand, the pipeline gives
+  no rate per covered resident, as for Table 69's agencies without a population.
 - "partial" on the possession/sale and drug-type figures where they add up to under 90% of the
   total (agencies that report only a total), for counties and states alike whatever the state
   file's own flag says, and on everything where county records are missing.
@@ -117,6 +120,7 @@ LOW_COVERAGE_PERCENT = 50.0
 BREAKDOWN_SHARE = 0.9  # sale + possession under 90% of the total: the split is incomplete
 NO_DATA = frozenset({"no_reporting"})
 NO_BREAKDOWN = frozenset({"no_breakdown"})
+NO_COVERAGE = frozenset({"no_coverage", "low_coverage"})
 # A whole and the parts it splits into, outermost first.
 SPLITS = (
     ("drug_arrests", ("drug_arrests_sale", "drug_arrests_possession")),
@@ -154,7 +158,8 @@ RETIRED_COUNTIES = {
 COUNTY_COLUMNS = ("year", "icpsr_study", "fips_state", "fips_county", "fips", "state_abbr",
                   "pop_covered", "n_agencies", "coverage_indicator", "all_arrests",
                   *COUNTS.values())
-STATE_COLUMNS = ("state_abbr", "fips_state", "year", "icpsr_study", "pop_covered", "quality_flag",
+STATE_COLUMNS = ("state_abbr", "fips_state", "year", "icpsr_study", "pop_covered",
+                 "pop_weighted_coverage_indicator", "quality_flag",
                  *COUNTS.values())
 STATEWIDE_COLUMNS = ("year", "icpsr_study", "fips_state", "fips_county", "fips", "state_abbr",
                      *(f"stwide_{c}" for c in COUNTS.values()))
@@ -177,6 +182,7 @@ class StateRow:
     records_missing: bool = False
     row: int | None = None
     statewide: dict[str, float] = field(default_factory=dict)  # Part 5 sums (2016)
+    coverage: float | None = None  # ICPSR's population-weighted coverage indicator, 0-100
 
 
 def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES,
@@ -221,7 +227,9 @@ def state_rows(path: Path) -> dict[tuple[str, int], StateRow]:
             raise SourceError(path, f"second row for {STATES[fips][0]} {year} (first at row "
                                     f"{rows[(fips, year)].row})", row_no, "fips_state")
         state = StateRow({column: parse_count(path, row_no, column, line[column])
-                          for column in ("pop_covered", *COUNTS.values())}, row=row_no)
+                          for column in ("pop_covered", *COUNTS.values())}, row=row_no,
+                         coverage=parse_count(path, row_no, "pop_weighted_coverage_indicator",
+                                              line["pop_weighted_coverage_indicator"]))
         for word in filter(None, (w.strip() for w in line["quality_flag"].split(";"))):
             if word in NO_REPORTING_WORDS:
                 state.no_reporting = True
@@ -377,6 +385,10 @@ def _state_observations(states: dict[tuple[str, int], StateRow], source: str,
             split = _flags(imputed, state.low_coverage,
                            state.records_missing or state.breakdown_incomplete
                            or _split_incomplete(by_measure))
+            if state.coverage == 0:
+                # Arrests, but from agencies with no resident population (DC's Metro Transit
+                # Police): counts stand, a rate per covered resident cannot be given.
+                whole, split = whole | NO_COVERAGE, split | NO_COVERAGE
             for measure in measures:
                 value = None if measure in unsplit else by_measure[measure]
                 if value is None:

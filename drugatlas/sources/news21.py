@@ -5,6 +5,12 @@ Black/white ratio; and, once a year, the U.S. average rates the file repeats on 
 the nation, "00"). Race was not tracked before 1990: the race cells are blank there, and a
 blank yields no observation, never a zero. States and years News21 left out (Florida, Illinois
 and the District of Columbia for years of scant reporting, among others) have no rows.
+
+Years a state barely reported are flagged "little_reporting" (every value of the year), and
+their Black/white ratio is no data, never a ratio of 0 or of two near-empty counts: a rate for
+everyone under a tenth of the state's median year (Alabama 1993 and 2011-2013, Iowa
+1992-1994), or no Black arrest at all (Montana 1991-1999: a ratio of 0). Decriminalization
+drops (Massachusetts from 2009, California from 2011) stay above a tenth and are not flagged.
 """
 from __future__ import annotations
 
@@ -48,6 +54,8 @@ NATION_COLUMNS = {
     "us_rate_white": "marijuana_possession_arrest_rate_white",
     "us_rate_black": "marijuana_possession_arrest_rate_black",
 }
+LITTLE_REPORTING = frozenset({"little_reporting"})
+LITTLE_SHARE = 0.1  # of the state's median rate for everyone
 # The ratio column is rounded to 2 places; a larger gap means the columns no longer match.
 RATIO_TOLERANCE = 0.005 + 1e-9
 
@@ -56,6 +64,7 @@ def read(raw_dir: Path) -> ReadResult:
     path = Path(raw_dir) / SOURCE.file
     observations = UniqueObservations()
     nation: dict[int, tuple[int, dict]] = {}  # year -> (first row, U.S. values)
+    rows, seen = [], {}
     for row_no, row in read_csv(path, required=["state", "year", *STATE_COLUMNS,
                                                 *NATION_COLUMNS]):
         fips = state_fips(path, row_no, "state", row["state"])
@@ -66,11 +75,25 @@ def read(raw_dir: Path) -> ReadResult:
         if values["rate_total"] is None:
             raise SourceError(path, "blank rate for everyone", row_no, "rate_total")
         _check_ratio(path, row_no, values)
-        for column, measure in STATE_COLUMNS.items():
-            if values[column] is not None:  # blank race cells: not tracked, so no value
-                observations.add(path, Obs(fips, measure, str(year), values[column], SOURCE.id,
-                                           row=row_no), "state")
+        if (fips, year) in seen:
+            raise SourceError(path, f"duplicate value for FIPS {fips} / {year} (first at row "
+                                    f"{seen[(fips, year)]})", row_no, "state")
+        seen[(fips, year)] = row_no
+        rows.append((row_no, fips, year, values))
         _note_nation(path, row_no, year, row, nation)
+    medians = _medians(rows)
+    for row_no, fips, year, values in rows:
+        little = (values["rate_total"] < LITTLE_SHARE * medians[fips]
+                  or values["rate_black"] == 0)
+        flags = LITTLE_REPORTING if little else frozenset()
+        for column, measure in STATE_COLUMNS.items():
+            value = values[column]
+            if column == "black_white_ratio" and little and value is not None:
+                value = None  # no ratio of a reporting gap, never a ratio of 0
+            elif value is None:
+                continue  # blank race cells: not tracked, so no value
+            observations.add(path, Obs(fips, measure, str(year), value, SOURCE.id, flags,
+                                       row=row_no), "state")
     for year, (row_no, values) in sorted(nation.items()):
         for column, measure in NATION_COLUMNS.items():
             if values[column] is not None:
@@ -83,6 +106,16 @@ def read(raw_dir: Path) -> ReadResult:
                                        str(year), round(black / white, 2), SOURCE.id,
                                        row=row_no), "us_rate_black")
     return ReadResult(sources=[SOURCE], observations=observations.items)
+
+
+def _medians(rows) -> dict[str, float]:
+    """Each state's median rate for everyone over its years."""
+    import statistics
+
+    by_state: dict[str, list[float]] = {}
+    for _row, fips, _year, values in rows:
+        by_state.setdefault(fips, []).append(values["rate_total"])
+    return {fips: statistics.median(rates) for fips, rates in by_state.items()}
 
 
 def _check_ratio(path: Path, row_no: int, values: dict) -> None:

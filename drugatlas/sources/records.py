@@ -21,6 +21,9 @@ FLAGS = (
     "binned",  # value is the lower bound of a published range (county rate bins)
     "partial",  # the publisher says the figure is incomplete (some agencies, months or records)
     "no_breakdown",  # the publisher gave a total but no split of it: no data, never zero
+    "not_published",  # the publisher's table has no row for the place and year: no data
+    "no_coverage",  # the reporting agencies serve no resident population: no rate per resident
+    "little_reporting",  # the state reported almost nothing that year (News21): no ratio
 )
 
 

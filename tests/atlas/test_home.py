@@ -84,7 +84,7 @@ def test_arrest_layer_hatches_low_coverage_and_never_shows_missing_as_zero(clien
     assert "581" in row_of(html, "MS")
     assert "agencies cover 96% of residents" in row_of(html, "MS")
     tx = row_of(html, "TX")
-    assert "300.5" in tx and "low coverage" in tx
+    assert "<td>301</td>" in tx and "low coverage" in tx  # 300.5 rounded half away from zero
     assert 'class="hatch"' in state_link(html, "TX")
     assert 'class="hatch"' not in state_link(html, "MS")
     assert "agencies cover under half of residents" in html  # the legend says what hatching means
@@ -101,7 +101,7 @@ def test_overdose_layer_says_age_adjusted_or_crude(client, sample):
     assert "80.1" in row_of(html, "WV") and "crude" in row_of(html, "WV")
     assert "provisional" in row_of(html, "WV")
     nh = row_of(html, "NH")
-    assert "<td>0</td>" in nh and "No data" not in nh  # zero is a value, not missing
+    assert "<td>0.0</td>" in nh and "No data" not in nh  # zero is a value, not missing
 
 
 def test_overdose_title_says_which_rate_the_year_has(client, sample):
@@ -183,7 +183,9 @@ def test_the_map_view_is_cached_until_the_data_change(client, sample):
 def test_national_headlines_carry_sources(client, sample):
     html = get(client, "/")
     headlines = html[html.index('class="headlines"'):]
-    assert "105,007" in headlines and "December 2023" in headlines
+    # No final count in this sample: the provisional one leads, labelled as such.
+    assert ("105,007</strong> drug overdose deaths in the 12 months ending December 2023 "
+            "(provisional count)") in headlines
     assert "1,558,862" in headlines and "75%" in headlines
     assert 'href="https://example.org/figures"' in headlines
 

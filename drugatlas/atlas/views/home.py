@@ -18,6 +18,7 @@ from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -29,7 +30,7 @@ from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
-from drugatlas.maps import classify, layers, svg
+from drugatlas.maps import layers, svg
 
 SORTS = ("name", "-name", "value", "-value")
 EARLIEST_AS_OF = dt.date(1970, 1, 1)
@@ -224,35 +225,53 @@ class Headline:
     text: str
     source_url: str
     source_label: str
+    beside: str = ""  # a newer provisional figure, labelled, shown after the final one
+    beside_source_url: str = ""
 
 
-def _latest(measure: str, fips: str = "00", december_only: bool = False):
+def _latest(measure: str, fips: str = "00", december_only: bool = False,
+            final_only: bool = False):
     qs = Observation.objects.filter(jurisdiction_id=fips, measure_id=measure,
                                     value__isnull=False).select_related("source")
     if december_only:
         qs = qs.filter(period__endswith="-12")
+    if final_only:  # flags are a comma-separated list
+        qs = qs.exclude(flags__contains="provisional")
     return qs.order_by("-period").first()
 
 
+def month_text(period: str) -> str:
+    """"2025-02" -> "February 2025" in the reader's language."""
+    return date_format(dt.date(int(period[:4]), int(period[5:7]), 1), "F Y")
+
+
 def headlines() -> list[Headline]:
+    """The newest final figure of each kind with its year, and beside the death count the
+    newest provisional count, each labelled: no card mixes years without saying so."""
     found = []
-    provisional = _latest("overdose_deaths_12mo_provisional", december_only=True)
-    final = _latest("overdose_deaths")
-    if provisional and (not final or provisional.period[:4] > final.period):
+    provisional = _latest("overdose_deaths_12mo_provisional")
+    final = _latest("overdose_deaths", final_only=True)
+    beside = ("", "")
+    if provisional:
+        beside = (_("Newest provisional count: %(n)s in the 12 months ending %(month)s") % {
+            "n": formatting.figure(provisional.value, provisional.measure_id),
+            "month": month_text(provisional.period)}, provisional.source.url)
+    if final:
+        found.append(Headline(formatting.figure(final.value, final.measure_id),
+                              _("drug overdose deaths in %(year)s (final data)")
+                              % {"year": final.period},
+                              final.source.url, final.source.publisher, *beside))
+    elif provisional:
         found.append(Headline(
-            classify.format_number(provisional.value),
-            _("drug overdose deaths in the 12 months ending December %(year)s (provisional "
-              "count)") % {"year": provisional.period[:4]},
+            formatting.figure(provisional.value, provisional.measure_id),
+            _("drug overdose deaths in the 12 months ending %(month)s (provisional count)")
+            % {"month": month_text(provisional.period)},
             provisional.source.url, provisional.source.publisher))
-    elif final:
-        found.append(Headline(classify.format_number(final.value),
-                              _("drug overdose deaths in %(year)s") % {"year": final.period},
-                              final.source.url, final.source.publisher))
-    rate = _latest("overdose_death_rate_age_adjusted")
+    rate = _latest("overdose_death_rate_age_adjusted", final_only=True)
     if rate:
-        found.append(Headline(classify.format_number(rate.value),
+        found.append(Headline(formatting.figure(rate.value, rate.measure_id),
                               _("overdose deaths per 100,000 residents in %(year)s "
-                                "(age-adjusted)") % {"year": rate.period},
+                                "(age-adjusted, final data)") % {"year": rate.period},
                               rate.source.url, rate.source.publisher))
     arrests = _latest("drug_arrests")
     if arrests:
@@ -261,8 +280,8 @@ def headlines() -> list[Headline]:
         text = _("drug arrests reported by law enforcement in %(year)s") % {"year": arrests.period}
         if share and share.value is not None:
             text += " " + _("(agencies covering %(share)s%% of residents)") % {
-                "share": classify.format_number(round(share.value))}
-        found.append(Headline(classify.format_number(arrests.value), text,
+                "share": formatting.figure(share.value, share.measure_id)}
+        found.append(Headline(formatting.figure(arrests.value, arrests.measure_id), text,
                               arrests.source.url, arrests.source.publisher))
     today = dt.date.today()
     felony = layers.build("possession", as_of=today)
@@ -304,6 +323,9 @@ def _labels() -> dict:
                   "Full state profile: law history, trends, bills":
                       _("Full state profile: law history, trends, bills")},
         "measures": {slug: _(measure_list.get(slug).label) for slug in PANEL_MEASURES},
+        # The script writes figures as the server does: same precision, same punctuation.
+        "decimals": {slug: measure_list.get(slug).precision for slug in PANEL_MEASURES},
+        "conventions": formatting.conventions(),
         "topics": {slug: _(t.label) for slug, t in vocab.LAW_TOPICS.items()},
         "statuses": {slug: {s.value: _(s.label) for s in t.statuses}
                      for slug, t in vocab.LAW_TOPICS.items()},

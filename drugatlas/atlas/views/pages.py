@@ -135,6 +135,11 @@ RATE_METHODS = {
                             "2000 U.S. standard population; crude rates divide by the Census "
                             "population of the same year."),
     },
+    "race_ratio": {
+        "counts": "marijuana_possession_arrest_rate_black",
+        "divides_by": _noop("The white residents' rate of the same state and year (each rate "
+                            "is arrests of the group per 100,000 residents of the group)."),
+    },
 }
 
 

@@ -31,6 +31,13 @@ def find_state(abbr: str) -> Jurisdiction | None:
     return Jurisdiction.objects.filter(abbr=abbr.upper(), kind=Jurisdiction.STATE).first()
 
 
+def find_place(abbr: str) -> Jurisdiction | None:
+    """A state, DC, or the nation ("us"): the national page has the same sections."""
+    if abbr.lower() == "us":
+        return Jurisdiction.objects.filter(fips=profile.NATION_FIPS).first()
+    return find_state(abbr)
+
+
 def state_path(place: Jurisdiction) -> str:
     return f"/states/{place.abbr.lower()}/"
 
@@ -49,7 +56,7 @@ def not_found(request, abbr: str):
 @require_GET
 @public_page("format")
 def state_page(request, abbr: str):
-    place = find_state(abbr)
+    place = find_place(abbr)
     if place is None:
         return not_found(request, abbr)
     if request.GET.get("format") == "json":
@@ -77,7 +84,7 @@ def cached_profile(place: Jurisdiction) -> dict:
 def state_context(place: Jurisdiction) -> dict:
     data = cached_profile(place)
     page = state_path(place)
-    for statement in data["statements"]:
+    for statement in [*data["statements"], *data["race"]]:
         first = statement["figures"][0]
         statement["report"] = report_url(page, f"{first['label']}, {place.name}, {first['period']}")
     for row in data["comparison"]:
@@ -87,10 +94,13 @@ def state_context(place: Jurisdiction) -> dict:
         topic["report"] = report_url(page, f"{topic['label']} law history, {place.name}")
     for bill in data["bills"]:
         bill["report"] = report_url(page, f"Bill {bill['number']}, {place.name}")
-    trend_charts = build_charts(place, data)
+    trend_charts = build_charts(place, data) + race_charts(place, data)
     for chart in trend_charts:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
-    return {"place": place, "data": data, "charts": trend_charts, "page_path": page,
+    return {"place": place, "data": data, "page_path": page,
+            "is_nation": place.fips == profile.NATION_FIPS,
+            "charts": [c for c in trend_charts if not c["slug"].startswith("race")],
+            "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
             "publishers": by_publisher(data["sources"]),
             "today": dt.date.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
@@ -102,17 +112,15 @@ def _series(data: dict, slug: str) -> dict[int, float | None]:
 
 
 def _missing_notes(data: dict, slug: str) -> dict[int, str]:
-    """Why a value is missing (suppressed, no agency reported), for the data table."""
-    values = data["trends"].get(slug, {})
-    return {int(y): "; ".join(profile.flag_words([f for f in fl if f != "provisional"]))
-            for y, fl in data["trend_flags"].get(slug, {}).items()
-            if values.get(y) is None and [f for f in fl if f != "provisional"]}
+    """Why a value is missing and which source says so, for the data table."""
+    return {int(y): words for y, words in data["missing"].get(slug, {}).items()}
 
 
 def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "") -> charts.Series:
     return charts.Series(label, _series(data, slug),
                          _flagged(data, slug, flag) if flag else frozenset(), flag_note,
-                         _missing_notes(data, slug))
+                         _missing_notes(data, slug), measure=slug,
+                         basis={int(y): b for y, b in data["trend_basis"].get(slug, {}).items()})
 
 
 def _flagged(data: dict, slug: str, *flags: str) -> frozenset[int]:
@@ -153,7 +161,8 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         "chart-coverage", _("%(state)s: share of residents covered by reporting agencies") % {
             "state": name}, _("Percent"), _series(data, "arrest_coverage_share"),
         _flagged(data, "arrest_coverage_share", "low_coverage"), _("under half covered"),
-        (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"))
+        (50, _("half the residents")), arrest_marks, value_label=_("Covered, %"),
+        measure="arrest_coverage_share")
     out.append(_chart_dict(coverage, "coverage", data, ("arrest_coverage_share",), [
         _("Population covered by the reporting agencies (FBI estimate) divided by the Census "
           "population of the same year; it can exceed 100% where the two estimates differ.")]))
@@ -167,9 +176,9 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         overdose_marks, decimals=1)
     out.append(_chart_dict(rates, "overdose-rate", data, (
         "overdose_death_rate_age_adjusted", "overdose_death_rate_crude"), [
-        _("Age-adjusted rates (final to 2018, provisional 2019–2020) and crude provisional "
-          "rates (deaths in the state, per 100,000 residents) are computed differently: do "
-          "not read one line as a continuation of the other.")]))
+        _("Age-adjusted rates (final NCHS data; provisional only where no final rate exists) "
+          "and crude provisional rates (deaths in the state, per 100,000 residents) are "
+          "computed differently: do not read one line as a continuation of the other.")]))
 
     # Short labels: they sit at the line ends; the caption says what each class covers.
     classes = [(_("All, final"), "overdose_deaths"),
@@ -184,13 +193,51 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         % {"state": name}, _("Deaths"),
         [_line(data, label, slug) for label, slug in classes], overdose_marks)
     out.append(_chart_dict(deaths, "overdose-deaths", data, [s for _l, s in classes], [
-        _("Final counts (NCHS) to 2018, by state of residence; provisional counts for the 12 "
+        _("Final counts (NCHS), by state of residence; provisional counts for the 12 "
           "months ending in December (CDC VSRR), as reported, by state where the death "
           "occurred. Drug classes: synthetic opioids other than methadone "
           "(mostly fentanyl), heroin, natural and semi-synthetic (prescription) opioids, "
           "cocaine, psychostimulants (mostly methamphetamine). A death involving several drugs "
           "counts in each class, so classes do not add up to the total. Counts of 1–9 are "
           "suppressed by CDC and shown as no data.")]))
+    return [c for c in out if not c["chart"].empty]
+
+
+def race_charts(place: Jurisdiction, data: dict) -> list[dict]:
+    """News21 rates by race and their ratio (states); arrest counts by race (CT, the nation)."""
+    name = place.name
+    out = []
+    little = _("the state reported almost no arrests")
+    rates = charts.line_chart(
+        "chart-race-rates", _("%(state)s: marijuana possession arrests per 100,000 residents, "
+                              "by race") % {"state": name}, _("Arrests per 100,000"),
+        [_line(data, _("Black residents"), "marijuana_possession_arrest_rate_black",
+               "little_reporting", little),
+         _line(data, _("White residents"), "marijuana_possession_arrest_rate_white",
+               "little_reporting", little)])
+    out.append(_chart_dict(rates, "race-rates", data, profile.NEWS21_MEASURES[:2], [
+        _("Arrests of each group per 100,000 residents of that group (News21 from FBI UCR and "
+          "Census data, 1990–2013). Not adjusted for reporting coverage: a sudden drop is a "
+          "reporting gap. UCR counts most Hispanic arrestees as white.")]))
+    ratio = charts.line_chart(
+        "chart-race-ratio", _("%(state)s: Black/white ratio of marijuana possession arrest "
+                              "rates") % {"state": name}, _("Ratio"),
+        [_line(data, _("Black/white ratio"), "marijuana_possession_black_white_ratio")],
+        decimals=1)
+    out.append(_chart_dict(ratio, "race-ratio", data, profile.NEWS21_MEASURES[2:], [
+        _("Years in which the state reported almost no arrests have no ratio.")]))
+    labels = (("drug_arrests_black", _("Black")), ("drug_arrests_white", _("White")),
+              ("drug_arrests_american_indian", _("American Indian or Alaska Native")),
+              ("drug_arrests_asian", _("Asian")),
+              ("drug_arrests_pacific_islander", _("Native Hawaiian or Pacific Islander")),
+              ("drug_arrests_asian_pacific_islander", _("Asian or Pacific Islander (to 2012)")))
+    counts = charts.line_chart(
+        "chart-race-counts", _("%(state)s: drug arrests by race") % {"state": name},
+        _("Arrests"), [_line(data, label, slug) for slug, label in labels])
+    out.append(_chart_dict(counts, "race-counts", data, [s for s, _l in labels], [
+        _("Arrests reported by the agencies that gave race data (FBI Crime in the United States, "
+          "Table 43A, for the nation; the state police's UCR reports for Connecticut): not "
+          "estimates, and coverage changes by year. No national table for 2016 or 2021.")]))
     return [c for c in out if not c["chart"].empty]
 
 

@@ -113,9 +113,22 @@ function el(tag, text, attrs = {}) {
   return node;
 }
 
-function number(v) {
-  return typeof v === "number"
-    ? v.toLocaleString(document.documentElement.lang || "en", { maximumFractionDigits: 1 }) : "";
+// Figures are written as drugatlas/formatting.py writes them: rounded half away from zero to
+// the measure's precision, with the page's separators (labels.conventions), not the browser's.
+function rounded(v, decimals) {
+  // Shift by the decimal exponent in text so 413.85 is 41385, not 41384.999…
+  let shifted = Math.round(Number(Math.abs(v) + "e" + decimals));
+  if (!Number.isFinite(shifted)) shifted = Math.round(Math.abs(v) * 10 ** decimals); // 1e-7
+  const text = (decimals > 0 ? Number(shifted + "e-" + decimals) : shifted).toFixed(decimals);
+  return (v < 0 && shifted !== 0 ? "-" : "") + text;
+}
+
+function number(v, decimals = 0) {
+  if (typeof v !== "number") return "";
+  const conv = labels.conventions || { decimal: ".", group: "," };
+  const [whole, fraction] = rounded(v, decimals).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, conv.group);
+  return fraction ? grouped + conv.decimal + fraction : grouped;
 }
 
 function currentFigure(a) {
@@ -143,7 +156,7 @@ function latestList(latest) {
     const x = latest[slug];
     if (!x) return;
     const flags = (x.flags || []).filter((f) => f !== "low_coverage" || slug.startsWith("drug_arrest"));
-    const li = el("li", `${m[slug] || slug}: ${number(x.value)}${suffix} (${x.period}${flags.length ? ", " + flags.join(", ").replaceAll("_", " ") : ""})`);
+    const li = el("li", `${m[slug] || slug}: ${number(x.value, (labels.decimals || {})[slug] || 0)}${suffix} (${x.period}${flags.length ? ", " + flags.join(", ").replaceAll("_", " ") : ""})`);
     if (x.source) li.append(" ", el("a", w("source"), { href: sourcesPage() + "#source-" + x.source }));
     ul.append(li);
   };
