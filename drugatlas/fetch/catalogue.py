@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drugatlas.sources import census, ct, fbi_cde, fbi_table69, icpsr, laws, news21, nchs, ny_dcjs
-from drugatlas.sources import costs, vsrr
+from drugatlas.sources import consequences, costs, fbi_table43a, nchs_final, vsrr
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,10 @@ ENTRIES: dict[str, Entry] = {e.reader: e for e in (
                "the dataset id of the 1999-2016 edition is not verified (see its PROVENANCE.md), "
                "so no address is asked for it"),
     )),
+    Entry("nchs_final", by_hand=tuple(ByHand(
+        source.file, source.url,
+        "NCHS publishes these final rates in data briefs, Health E-Stats pages and the "
+        "SOS map's page, not as a file at a stable address") for source in nchs_final.SOURCES)),
     Entry("vsrr", downloads=(socrata("data.cdc.gov", "xkb8-kh2a", vsrr.SOURCE.file),)),
     Entry("fbi_table69", by_hand=(ByHand(
         f"{fbi_table69.FOLDER}/raw/table69_<YEAR>.xlsx",
@@ -102,6 +106,11 @@ ENTRIES: dict[str, Entry] = {e.reader: e for e in (
         "arrests_national_drug.csv (1994-2016) is a bulk file of the retired Crime Data "
         "Explorer; the current CDE API (api.usa.gov/crime/fbi/cde, with an api.data.gov key) "
         "answers monthly JSON in another layout, which no reader reads"),)),
+    Entry("fbi_table43a", by_hand=(ByHand(
+        f"{fbi_table43a.FOLDER}/raw/table43A_<YEAR>.xls",
+        f"FBI Crime in the United States, Table 43A, each year ({CDE_DOWNLOADS})",
+        "the FBI publishes Table 43A as Excel inside the yearly CIUS download, not at a stable "
+        "address", then="add the year to YEARS in drugatlas/sources/fbi_table43a.py"),)),
     Entry("ct", by_hand=(ByHand(
         ct.SOURCE.file, ct.SOURCE.url,
         "an extract this project made from seven yearly data.ct.gov tables (see "
@@ -112,6 +121,8 @@ ENTRIES: dict[str, Entry] = {e.reader: e for e in (
         "a flattened copy of the chart data of a 2015 story; the site is not updated"),)),
     Entry("laws", project=f"{laws.FOLDER}/ (the project's legal research: edit it there)"),
     Entry("costs", project=f"{costs.FILE} (the project's research: edit it there)"),
+    Entry("consequences",
+          project=f"{consequences.FILE} (the project's legal research: edit it there)"),
 )}
 
 

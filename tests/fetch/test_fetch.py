@@ -223,7 +223,7 @@ def test_sources_without_a_machine_endpoint_say_where_the_file_goes(publisher, b
 
 
 def test_unknown_source_names_the_known_ones(tmp_path):
-    with pytest.raises(ValueError, match="unknown source.*vsr; choose from census, nchs, vsrr"):
+    with pytest.raises(ValueError, match="unknown source.*vsr; choose from census, nchs, nchs_final, vsrr"):
         run.fetch(["vsr"], tmp_path / "x", run.http.Settings())
 
 
