@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drugatlas.corrections",
     "drugatlas.updates",
     "drugatlas.reinvest",
+    "drugatlas.share",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.maps import charts
+from drugatlas.share import panel as share_panel
 
 
 def find_state(abbr: str) -> Jurisdiction | None:
@@ -90,7 +91,9 @@ def state_context(place: Jurisdiction) -> dict:
     trend_charts = build_charts(place, data)
     for chart in trend_charts:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
+        chart["share"] = share_panel.for_chart(place, chart["slug"])
     return {"place": place, "data": data, "charts": trend_charts, "page_path": page,
+            "share": share_panel.for_state(place),
             "publishers": by_publisher(data["sources"]),
             "today": dt.date.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
