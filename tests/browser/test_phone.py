@@ -79,3 +79,14 @@ def test_changed_pages_pass_axe_on_a_phone(site_server, browser, path):
     page.goto(site_server + path)
     violations = run_axe(page)
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.mark.parametrize("width", [WIDTH, 1366])
+def test_legend_counts_never_wrap(site_server, browser, width):
+    page = new_page(browser, width=width, height=HEIGHT)
+    for layer in ("arrests", "good_samaritan", "decriminalization"):
+        page.goto(f"{site_server}/?layer={layer}")
+        counts = page.locator(".legend .count")
+        assert counts.count() >= 2
+        lines = counts.evaluate_all("els => els.map(e => e.getClientRects().length)")
+        assert set(lines) == {1}, (layer, lines)
