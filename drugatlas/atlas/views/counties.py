@@ -258,7 +258,7 @@ def county_legend(state: Jurisdiction, layer: str,
         breaks = cache.remember(lambda: classify.nice_breaks(_all_arrest_rates(state)),
                                 "county-breaks", state.abbr)
         title = _("Drug arrests per 100,000 residents (crude)")
-    bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "purple_blue")
+    bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "yellow_green_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
 
 
