@@ -69,8 +69,14 @@ def test_wide_tables_scroll_in_their_box_with_a_hint(site_server, browser):
     page.goto(site_server + "/states/tx/")
     for chart in page.locator("svg.chart").all():
         assert chart.bounding_box()["width"] <= WIDTH
+    # Legislation: the filters sit behind a button, the first bill is on the first screen.
     page.goto(site_server + "/legislation/")
-    assert page.locator("details.legislation-filters-wrap").get_attribute("open") is None
+    assert page.locator("details.filters-panel").get_attribute("open") is None
+    assert page.locator("table.bills tbody tr").first.bounding_box()["y"] < HEIGHT
+    wide = new_page(browser, width=1366, height=900)
+    wide.goto(site_server + "/legislation/")
+    assert wide.locator("details.filters-panel").get_attribute("open") is not None
+    wide.context.close()
 
 
 @pytest.mark.parametrize("path", ["/", "/states/tx/", "/legislation/", "/api/v1/docs/"])
