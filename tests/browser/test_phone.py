@@ -18,15 +18,18 @@ PAGES = ["/", "/?layer=arrests", "/states/tx/", "/states/or/counties/", "/legisl
 
 
 def phone(browser, site_server, language: str):
-    page = new_page(browser, width=WIDTH, height=HEIGHT)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": site_server}])
-    return page
+    return new_page(browser, width=WIDTH, height=HEIGHT)
 
 
-def first_bill(page, site_server) -> str:
-    page.goto(site_server + "/legislation/")
-    href = page.locator("table.bills a[href^='/legislation/']").first.get_attribute("href")
-    assert re.fullmatch(r"/legislation/[\w-]+/", href)
+def localized(path: str, language: str) -> str:
+    """Spanish pages live under /es/; the API has one URL for both languages."""
+    return path if language == "en" or path.startswith("/api/") else "/es" + path
+
+
+def first_bill(page, site_server, language: str) -> str:
+    page.goto(site_server + localized("/legislation/", language))
+    href = page.locator("table.bills a[href*='/legislation/']").first.get_attribute("href")
+    assert re.fullmatch(r"(/es)?/legislation/[\w-]+/", href)
     return href
 
 
@@ -35,7 +38,8 @@ def test_no_page_is_wider_than_a_phone(site_server, browser, language):
     page = phone(browser, site_server, language)
     too_wide = {}
     for path in PAGES:
-        path = first_bill(page, site_server) if path == "bill" else path
+        path = (first_bill(page, site_server, language) if path == "bill"
+                else localized(path, language))
         page.goto(site_server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
@@ -47,7 +51,8 @@ def test_no_page_is_wider_than_a_phone(site_server, browser, language):
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_home_map_is_in_the_first_screen(site_server, browser, language):
     page = phone(browser, site_server, language)
-    page.goto(site_server + "/")
+    page.goto(site_server + localized("/", language))
+    assert page.locator("html").get_attribute("lang") == language
     box = page.locator("figure.map svg").bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, box
     assert box["width"] <= WIDTH

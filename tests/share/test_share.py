@@ -249,10 +249,26 @@ def test_oembed_answers_for_map_state_and_embed_urls(client, atlas_db):
 
 
 def test_pictures_and_embeds_speak_spanish(client, atlas_db):
-    client.cookies["django_language"] = "es"
-    svg = client.get("/?layer=possession&format=svg").content.decode()
+    svg = client.get("/es/?layer=possession&format=svg").content.decode()
     assert "Leyenda" in svg and "Fuente: " in svg
-    html = client.get("/embed/states/tx/").content.decode()
+    html = client.get("/es/embed/states/tx/").content.decode()
     assert "Véalo en Drug Policy Atlas" in html
-    page = client.get("/states/tx/").content.decode()
+    page = client.get("/es/states/tx/").content.decode()
     assert "Compartir / insertar" in page
+    assert local(meta(page, "og:image")) == "/es/states/tx/card.png"
+    assert local(meta(page, "og:url")) == "/es/states/tx/"
+    assert 'value="' + settings.SITE_URL + '/es/states/tx/"' in page
+    home = client.get("/es/?layer=arrests&year=2022").content.decode()
+    assert local(meta(home, "og:image")) == "/es/?layer=arrests&year=2022&format=png"
+    assert meta(home, "og:locale") == "es_ES"
+
+
+def test_downloads_are_public_and_cacheable_without_cookies(client, atlas_db):
+    for url in ("/?layer=possession&format=csv", "/states/tx/card.png", "/embed/states/tx/",
+                "/favicon.ico"):
+        response = client.get(url)
+        assert response.status_code == 200 and not response.cookies
+        assert response["Cache-Control"].startswith("public"), url
+    # The home page's answer is cached per format: the CSV never comes back as the page.
+    assert client.get("/?layer=possession").content.startswith(b"<!doctype html>")
+    assert client.get("/?layer=possession&format=csv").content.startswith(b"state,value")

@@ -314,7 +314,7 @@ def _labels() -> dict:
 
 
 @require_GET
-@public_page("layer", "year", "as_of", "sort")
+@public_page("layer", "year", "as_of", "sort", "format")
 def home(request):
     try:
         query = parse_query(request.GET)
