@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from drugatlas.maps import classify, layers
 
@@ -67,7 +68,9 @@ def test_neighbouring_classes_differ_clearly_and_no_class_looks_like_no_data(slu
 
 @pytest.mark.django_db
 def test_good_samaritan_layer_shows_when_each_law_took_effect(atlas_db):
-    data = layers.build("good_samaritan", as_of=dt.date(2026, 12, 5))
+    with translation.override("en"):
+        data = layers.build("good_samaritan", as_of=dt.date(2026, 12, 5))
+        labels = [str(b.label) for b, n in data.legend.entries()]
     keys = {r.key for r in data.rows}
     assert {"yes:0", "yes:2012", "yes:2015"} <= keys
     assert len({data.legend.bin(r.key).fill for r in data.rows}) >= 4
@@ -76,6 +79,5 @@ def test_good_samaritan_layer_shows_when_each_law_took_effect(atlas_db):
             year = int(row.period.rsplit(" ", 1)[-1][:4])
             start = int(row.key.split(":")[1])
             assert year >= start and (start == 2015 or year < {0: 2012, 2012: 2015}[start])
-    labels = [str(b.label) for b, n in data.legend.entries()]
     assert labels[:3] == ["In force since before 2012", "In force since 2012–2014",
                           "In force since 2015 or later"]

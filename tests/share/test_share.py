@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from drugatlas import clock
 from drugatlas.atlas.models import Bill
@@ -24,6 +25,13 @@ TODAY = dt.date(2026, 12, 5)
 def _today():
     with clock.frozen(TODAY):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A request to /es/ leaves Spanish active in this thread; later tests expect English."""
+    yield
+    translation.deactivate()
 
 
 def png_size(body: bytes) -> tuple[int, int]:
