@@ -191,8 +191,9 @@ def bill_card(bill: dict, when: dt.date | None = None) -> str:
                   fill=MUTED)
     lines, y = _lines(40, 160, wrap(bill["title"], 28, 1120)[:3], 28)
     status = _(bill["status_label"])
-    if bill.get("status_date"):
-        status += " · " + formatting.date_text(bill["status_date"])
+    dated = bill.get("status_date")
+    if dated:  # a date, or already text as precisely as it is known ("2025-03")
+        status += " · " + (dated if isinstance(dated, str) else formatting.date_text(dated))
     out = [head, lines, _text(40, y + 30, _("Status"), 22, fill=MUTED),
            _text(40, y + 72, status, 38, weight="bold", fill=ACCENT)]
     # The stages a bill goes through; the one reached is filled, a failed bill greys out.
