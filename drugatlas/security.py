@@ -23,7 +23,12 @@ def embeddable(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.embeddable = True
+        # Set here, not only by the middleware: a page cache may store and replay the headers
+        # without this attribute.
+        if settings.CONTENT_SECURITY_POLICY:
+            response["Content-Security-Policy"] = POLICY.format(ancestors="*")
         return response
+    wrapped.embeddable = True
     return xframe_options_exempt(wrapped)
 
 

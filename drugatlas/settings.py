@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "drugatlas.reinvest",
     "drugatlas.ratelimit",
     "axes",
+    "drugatlas.share",
 ]
 
 MIDDLEWARE = [

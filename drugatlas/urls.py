@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("drugatlas.corrections.urls")),
     path("updates/", include("drugatlas.updates.urls")),
     path("reinvest/", include("drugatlas.reinvest.urls")),
+    path("", include("drugatlas.share.urls")),  # icons, share cards, downloads, embeds
     path("", include("drugatlas.atlas.urls")),
     prefix_default_language=False,
 )

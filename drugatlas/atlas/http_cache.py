@@ -29,7 +29,7 @@ from drugatlas import clock
 from drugatlas.atlas import cache
 
 SAFE = ("GET", "HEAD")
-PUBLIC_NAMESPACES = {"atlas", "api", "legislation", "reinvest"}
+PUBLIC_NAMESPACES = {"atlas", "api", "legislation", "reinvest", "share"}
 PUBLIC_VIEWS = {"bundle-file", "corrections:changes"}
 CACHED_STATUSES = (200, 400, 404)
 

@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from drugatlas import formatting
 
-# ColorBrewer sequential ramps (light to dark), 6 classes.
+# ColorBrewer sequential ramps (light to dark), 6 classes. Multi-hue ramps (OrRd, YlGnBu)
+# change lightness and hue at each step, so neighbouring classes stay apart for every common
+# colour-vision deficiency; tests/maps/test_map_colours.py checks the distances (CIELAB).
 SEQUENTIAL = {
     "orange_red": ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"),
-    "purple_blue": ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"),
+    "yellow_green_blue": ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
     "blues": ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"),
 }
 
@@ -153,8 +155,12 @@ CRIMINAL_CLASS_COLOURS = {
 YES_NO_COLOURS = {"yes": "#2166ac", "no": "#fdb863"}
 # Benefit bans after a drug felony, from none (blue) to the lifetime ban (dark red).
 BAN_COLOURS = {"no_ban": "#2166ac", "modified_ban": "#fdb863", "full_ban": "#8c1d04"}
-# Stages of a reform, light to dark.
-STAGE_COLOURS = SEQUENTIAL["blues"]
+# Stages of a reform, light to dark (ColorBrewer YlGnBu, 5 classes: one colour per stage).
+STAGE_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+# How long a law has been in force, longest darkest (ColorBrewer Blues, 3 classes), and a
+# green apart from that order for a law whose start is not recorded.
+SINCE_COLOURS = ("#08519c", "#3182bd", "#9ecae1")
+SINCE_UNRECORDED = "#1b9e77"
 
 
 def categorical_bins(classes: Sequence[tuple[str, str]], colours: dict[str, str] | None = None,

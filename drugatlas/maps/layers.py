@@ -75,7 +75,7 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "reporting agencies' jurisdictions. Where those agencies cover under half "
                        "of the state's residents the state is hatched: the rate may not "
                        "represent the state."),
-          measures=("drug_arrest_rate",), ramp="purple_blue",
+          measures=("drug_arrest_rate",), ramp="yellow_green_blue",
           unit=gettext_lazy("per 100,000 covered")),
     Layer("overdose", gettext_lazy("Overdose deaths per 100,000"), "rate",
           gettext_lazy("Age-adjusted drug overdose death rates (NCHS) where published; for later "
@@ -289,8 +289,34 @@ def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -
 
 def _law_bins(layer: Layer) -> list[classify.Bin]:
     statuses = [(s.value, _(s.label)) for s in vocab.legend(layer.topic)]
-    return classify.categorical_bins(statuses, colours=LAW_COLOURS.get(layer.topic),
+    bins = classify.categorical_bins(statuses, colours=LAW_COLOURS.get(layer.topic),
                                      ramp=classify.STAGE_COLOURS)
+    if layer.topic in SINCE_TOPICS:
+        at = next(i for i, b in enumerate(bins) if b.key == "yes")
+        bins[at:at + 1] = _since_bins()
+    return bins
+
+
+# Law layers where "yes" is split by when the law took effect, so the map says more than
+# yes or no: (first year of the class or None, legend label). Keys are "yes:<year>".
+SINCE_TOPICS = ("good_samaritan",)
+SINCE_CLASSES = ((None, gettext_lazy("In force since before 2012")),
+                 (2012, gettext_lazy("In force since 2012–2014")),
+                 (2015, gettext_lazy("In force since 2015 or later")))
+
+
+def _since_bins() -> list[classify.Bin]:
+    bins = [classify.Bin(f"yes:{start or 0}", label, colour)
+            for (start, label), colour in zip(SINCE_CLASSES, classify.SINCE_COLOURS)]
+    return bins + [classify.Bin("yes:unrecorded", _("In force, start not recorded"),
+                                classify.SINCE_UNRECORDED)]
+
+
+def _since_key(valid_from: dt.date | None) -> str:
+    if valid_from is None:
+        return "yes:unrecorded"
+    starts = [start or 0 for start, _label in SINCE_CLASSES]
+    return f"yes:{max(s for s in starts if s <= valid_from.year)}"
 
 
 def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
@@ -311,7 +337,9 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                             sources=[SourceLink(f"/sources/#layer-{layer.slug}",
                                                 _("state law research checked"))]))
             continue
-        key = law.status if law.status in labels else classify.UNKNOWN
+        status = law.status if law.status in labels or law.status == "yes" else classify.UNKNOWN
+        key = _since_key(law.valid_from) if layer.topic in SINCE_TOPICS and status == "yes" \
+            else status if status in labels else classify.UNKNOWN
         # The statute page is the primary citation; the other pages are secondary.
         sources = [SourceLink(url, _link_label(url)) for url in law.secondary_citations()]
         if law.source and law.source.url and not sources and not law.statute_url:
@@ -334,7 +362,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
         else:
             period = _("since %(date)s") % {"date": law.from_text()}
         rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],
-                        rank=vocab.rank(layer.topic, key) if key != classify.UNKNOWN else None,
+                        rank=vocab.rank(layer.topic, status) if key != classify.UNKNOWN else None,
                         period=period, notes=notes, sources=sources,
                         confidence=law.confidence, statute=law.statute, grade=law.grade,
                         max_penalty=law.max_penalty,

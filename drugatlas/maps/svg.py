@@ -14,7 +14,8 @@ Usage (a view builds one `Area` per place it has something to say about):
 
 - `state=None` draws the states (975 x 610 Albers canvas, small north-eastern states and DC
   repeated as labelled boxes in the Atlantic so they can be seen and clicked);
-  `state="54"` (FIPS) draws that state's counties zoomed to fit, outlined by the state border.
+  `state="54"` (FIPS) draws that state's counties zoomed to fit, outlined by the state border,
+  turned so that north is up in that state (see `north_up_angle`).
 - Places without an Area are drawn with the no-data pattern and labelled "<name>: No data":
   no data is never drawn as the lowest class.
 - `Area.fill` is a colour or "pattern:<name>" from `classify`; `hatched=True` lays the
@@ -27,6 +28,8 @@ The result is a SafeString of markup; user-facing text is escaped here.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -82,6 +85,45 @@ def _place(shape: geometry.Shape, area: Area, prefix: str, callout: tuple | None
     return f'<g role="img"{_attr("aria-label", area.label)}{attrs}>' + "".join(inner) + "</g>"
 
 
+# us-atlas draws the lower 48 with one Albers conic centred on 96°W, so a state far from that
+# meridian leans (Oregon by about 14°). A conic's meridians all run straight to its apex, and
+# turning the plane about the apex is the same conic centred on another meridian: so turning a
+# state until the line to the apex is vertical gives the projection centred on that state.
+APEX = (498.0, -1361.7)  # the lower-48 cone's apex on the canvas (d3.geoAlbersUsa, scale 1300)
+INSETS = ("02", "15")  # Alaska and Hawaii have their own conics, centred on them already
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+
+
+def north_up_angle(state: str, bbox: tuple[float, float, float, float]) -> float:
+    """Degrees to turn a state's drawing (SVG rotate, clockwise positive) so north is up."""
+    if state in INSETS:
+        return 0.0
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return math.degrees(math.atan2(cx - APEX[0], cy - APEX[1]))
+
+
+def path_points(d: str):
+    """The points of path data written by geometry.encode_rings (M x,y then relative l)."""
+    for ring in d.split("M")[1:]:
+        numbers = [float(n) for n in _NUMBER.findall(ring)]
+        x, y = numbers[0], numbers[1]
+        yield x, y
+        for i in range(2, len(numbers) - 1, 2):
+            x, y = x + numbers[i], y + numbers[i + 1]
+            yield x, y
+
+
+def _turned_bbox(d: str, angle: float, centre: tuple[float, float]) -> tuple[float, ...]:
+    a = math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+    cx, cy = centre
+    xs, ys = [], []
+    for x, y in path_points(d):
+        xs.append(cx + (x - cx) * cos - (y - cy) * sin)
+        ys.append(cy + (x - cx) * sin + (y - cy) * cos)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _fit(bbox: tuple[float, float, float, float], pad: float = 0.03) -> tuple[float, ...]:
     x0, y0, x1, y1 = bbox
     if x0 < 0 and x1 > 150 and y0 > 400:  # Alaska: the inset's far Aleutians run off-canvas
@@ -112,7 +154,11 @@ def render_choropleth(areas, *, title: str, description: str = "", state: str | 
         outline = geometry.state_outline(state)
         if outline is None:
             raise ValueError(f"no geometry for state FIPS {state!r}")
-        view = _fit(outline.bbox)
+        angle = north_up_angle(state, outline.bbox)
+        angle = angle if abs(angle) >= 0.5 else 0.0
+        x0, y0, x1, y1 = outline.bbox
+        centre = (round((x0 + x1) / 2, 2), round((y0 + y1) / 2, 2))
+        view = _fit(_turned_bbox(outline.d, angle, centre) if angle else outline.bbox)
         callouts = {}
         # Keep the hatching the same size on screen however far the state is zoomed in.
         pattern_size = 6.0 * max(view[2] / geometry.WIDTH, view[3] / geometry.HEIGHT)
@@ -130,12 +176,16 @@ def render_choropleth(areas, *, title: str, description: str = "", state: str | 
     border = (f'<path class="outline" d="{outline.d}" fill="none" pointer-events="none"/>'
               if outline else "")
     kind = "counties" if state else "states"
+    turn = (f' transform="rotate({angle:.2f} {centre[0]} {centre[1]})"'
+            if state and angle else "")
     markup = (
         f'<svg class="choropleth {kind}" id="{prefix}" viewBox="{" ".join(map(str, view))}"'
         f' role="group" aria-labelledby="{prefix}-title{f" {prefix}-desc" if description else ""}">'
         f'<title id="{prefix}-title">{escape(title)}</title>'
         + (f'<desc id="{prefix}-desc">{escape(description)}</desc>' if description else "")
         + f"<defs>{classify.pattern_defs(prefix, pattern_size)}</defs>"
-        + f'<g class="places">{"".join(places)}</g>{labels}{border}</svg>'
+        + (f'<g{turn}>' if turn else "")
+        + f'<g class="places">{"".join(places)}</g>{labels}{border}'
+        + ("</g>" if turn else "") + "</svg>"
     )
     return mark_safe(markup)

@@ -3,7 +3,6 @@ and the downloads hold no ICPSR county rows (they stay on the pages and in the f
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pytest

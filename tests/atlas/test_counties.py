@@ -114,5 +114,17 @@ bundle = pytest.mark.skipif(not (settings.BUNDLE_DIR / "datapackage.json").exist
 def test_real_west_virginia_county_map(client):
     html = client.get("/states/wv/counties/?layer=overdose&year=2016").content.decode()
     assert '<svg class="choropleth counties" id="county-map"' in html
-    assert len(re.findall(r'<a href="#county-54\d{3}"', html)) >= 50  # 55 counties
+    assert len(re.findall(r'<a href="/states/wv/counties/54\d{3}/"', html)) >= 50  # 55 counties
     assert rows_of(html)["McDowell County"][0] == "30 or more"
+
+
+def test_each_county_has_a_page_with_its_series(client, atlas_db):
+    html = client.get("/states/wv/counties/54047/").content.decode()
+    assert "McDowell County, West Virginia" in html
+    table = html.split('class="county-table"', 1)[1]
+    assert "30 or more" in table  # the overdose range of some year
+    assert re.search(r"<th scope=\"row\">20\d\d</th>", table)
+    assert '<svg class="chart"' in html and "Sources:" in html
+    assert 'href="/states/wv/counties/"' in html
+    assert client.get("/states/wv/counties/06037/").status_code == 404  # not a WV county
+    assert client.get("/states/wv/counties/nope/").status_code == 404

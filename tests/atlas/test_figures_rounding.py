@@ -250,7 +250,6 @@ def test_a_chart_breaks_where_the_basis_changes_and_highest_stays_within_one_bas
     # The 2016 point stands alone: no line segment joins it to 2015 or 2017.
     series = chart[chart.index('data-series="All drug arrests"'):]
     series = series[:series.index("</g>")]
-    x2016 = series[series.index("All drug arrests, 2016"):]
     point = series[:series.index("All drug arrests, 2016")].rsplit('<circle cx="', 1)[1]
     cx, cy = point.split('"')[0], point.split('cy="')[1].split('"')[0]
     for line in series.split("<polyline points=\"")[1:]:

@@ -232,7 +232,7 @@ def test_real_mississippi_arrest_sentence(client):
     # FBI Table 69: 2024 is the latest year; 2023 is the year the issue quotes.
     text = text_of(client.get("/states/ms/"))
     assert ("In 2024, agencies covering 52% of Mississippi's residents reported 7,523 drug "
-            "arrests: 489 per 100,000 residents covered.")  # 488.9, rounded in text
+            "arrests: 489 per 100,000 residents covered.") in text  # 488.9, rounded
     data = client.get("/states/ms/?format=json").json()
     assert data["trends"]["drug_arrests"]["2023"] == 8109
     assert data["trends"]["drug_arrest_rate"]["2023"] == pytest.approx(524.3, abs=0.1)

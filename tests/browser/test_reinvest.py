@@ -89,3 +89,27 @@ def test_axe_finds_no_serious_problems(calculator_url, browser):
         serious = [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")]
         assert serious == [], f"{url}: {serious}"
     page.context.close()
+
+
+def test_the_answer_stays_in_view_while_inputs_change(calculator_url, browser):
+    # Wide screen: the headline is sticky beside the form, down to the Recalculate button.
+    page = new_page(browser, width=1366, height=900)
+    page.goto(calculator_url)
+    page.get_by_role("button", name="Recalculate").scroll_into_view_if_needed()
+    top = page.evaluate("document.querySelector('.headline').getBoundingClientRect().top")
+    assert 0 <= top < 900
+    assert page.locator("#reinvest-results").get_attribute("aria-live") == "polite"
+    page.context.close()
+    # Phone: a bar at the foot of the screen, updated with the answer.
+    page = new_page(browser, width=390, height=844)
+    page.goto(calculator_url)
+    bar = page.locator(".answer-bar")
+    page.locator("#id_arrests").scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] <= 844 and box["y"] > 700
+    page.fill("#id_arrests", "10000")
+    page.wait_for_function("document.querySelector('.answer-bar').innerText.includes('a year')")
+    page.get_by_role("button", name="Recalculate").scroll_into_view_if_needed()
+    assert bar.is_visible() and bar.bounding_box()["y"] > 700
+    screenshot(page, "reinvest-phone-answer-bar")
+    page.context.close()

@@ -44,7 +44,7 @@ def test_charts_are_images_with_names_and_a_data_table(site_server, browser):
     figure = page.locator("#figure-overdose-rate")
     table = figure.locator("details table")
     assert not table.is_visible()
-    figure.locator("summary").click()  # <details> opens without a script
+    figure.locator("details.data-table summary").click()  # <details> opens without a script
     assert table.is_visible()
     assert re.search(r"2017\s+57\.8", table.inner_text())
     screenshot(page, "state-west-virginia-chart")
@@ -91,9 +91,10 @@ def test_phone_width_has_no_sideways_page_scroll(site_server, browser, path):
     page.goto(site_server + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     if path == "/states/wv/":
-        # The chart keeps a readable size inside its own scroll box.
+        # The chart scales to the width it has (its viewBox), with nothing to scroll.
         box = page.locator("#figure-overdose-rate .chart-scroll")
-        assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert page.locator("#figure-overdose-rate svg.chart").bounding_box()["width"] <= 390
         screenshot(page, "state-west-virginia-phone")
     page.context.close()
 
@@ -105,7 +106,7 @@ def test_county_page_without_javascript(site_server, browser):
     counties = page.locator("svg.choropleth.counties a")
     if page.locator("table.county-table").count():  # the real bundle has county data
         assert counties.count() == 55
-        mcdowell = page.locator('svg.choropleth.counties a[href="#county-54047"]')
+        mcdowell = page.locator('svg.choropleth.counties a[href="/states/wv/counties/54047/"]')
         assert mcdowell.get_attribute("aria-label").startswith("McDowell County: 30 or more")
         page.select_option("#county-year", "2010")
         page.click("button[type=submit]")
@@ -131,4 +132,24 @@ def test_axe_finds_no_serious_or_critical_violations(site_server, browser, path)
                             for v in violations]
     if path in ("/sources/", "/about/"):
         screenshot(page, "page" + path.strip("/").replace("/", "-"))
+    page.context.close()
+
+
+def test_county_map_shows_a_tooltip_on_hover_and_keyboard_focus(site_server, browser):
+    page = new_page(browser)
+    page.goto(site_server + "/states/wv/counties/?layer=overdose")
+    counties = page.locator("svg.choropleth.counties a")
+    if not counties.count():
+        pytest.skip("no county data in this server")
+    tip = page.locator(".county-map .tooltip")
+    counties.nth(3).hover()
+    assert tip.is_visible()
+    assert tip.inner_text() == counties.nth(3).get_attribute("aria-label")
+    page.mouse.move(0, 0)
+    counties.first.focus()  # a county is a link: Tab reaches it
+    assert tip.is_visible() and tip.inner_text() == counties.first.get_attribute("aria-label")
+    counties.first.press("Enter")
+    page.wait_for_url(re.compile(r"/states/wv/counties/54\d{3}/$"))
+    assert page.locator("table.county-table").is_visible()
+    assert page.errors == []
     page.context.close()

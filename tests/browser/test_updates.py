@@ -82,7 +82,9 @@ def test_footer_form_signs_up_without_javascript(site, browser):
     page.goto(f"{site}/about/")  # any page: the sign-up form is in every footer
     footer = page.locator("footer .updates-signup")
     footer.get_by_label("Email", exact=True).fill("footer@example.org")
-    footer.get_by_label("States to follow").select_option(["NY", "WV"])
+    states = footer.get_by_role("group", name="States to follow")
+    states.get_by_label("New York", exact=True).check()
+    states.get_by_label("West Virginia", exact=True).check()
     footer.get_by_label(re.compile("^Email me about the states")).check()
     footer.get_by_role("button", name="Sign up").click()
     assert page.get_by_role("heading", name="Check your inbox").is_visible()
@@ -90,3 +92,20 @@ def test_footer_form_signs_up_without_javascript(site, browser):
     assert subscriber.state_codes == ["NY", "WV"] and subscriber.topics == ["laws", "bills", "data"]
     assert len(mail.outbox) == 1
     context.close()
+
+
+def test_footer_state_list_narrows_as_one_types(site, browser):
+    page = browser.new_page()
+    page.goto(f"{site}/about/")
+    footer = page.locator("footer .updates-signup")
+    states = footer.locator("#signup-states-list li")
+    total = states.count()
+    assert total > 2
+    footer.get_by_label("West Virginia", exact=True).check()
+    footer.get_by_label("Find a state").fill("new")
+    visible = [t.strip() for t in states.filter(visible=True).all_inner_texts()]
+    assert "New York" in visible and "West Virginia" in visible  # ticked ones stay in view
+    assert len(visible) < total
+    footer.get_by_label("Find a state").fill("")
+    assert states.filter(visible=True).count() == total
+    page.close()

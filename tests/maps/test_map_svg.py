@@ -53,3 +53,34 @@ def test_unknown_state_raises():
 
     with pytest.raises(ValueError):
         svg.render_choropleth([], title="t", state="99")
+
+
+def test_county_maps_turn_each_state_north_up():
+    import math
+
+    from drugatlas.maps import geometry
+
+    # Colorado's west border is a meridian (109°03'W): it runs straight to the cone's apex,
+    # and turning by the angle at a point of it makes it vertical.
+    colorado = geometry.states()["08"]
+    points = list(svg.path_points(colorado.d))
+    nw = min(points, key=lambda p: p[0] + p[1])
+    sw = min(points, key=lambda p: p[0] - p[1])
+    t = (svg.APEX[1] - nw[1]) / (sw[1] - nw[1])
+    assert abs(nw[0] + t * (sw[0] - nw[0]) - svg.APEX[0]) < 3
+    mid = ((nw[0] + sw[0]) / 2, (nw[1] + sw[1]) / 2)
+    a = math.radians(svg.north_up_angle("08", (*mid, *mid)))
+    turned_x = [x * math.cos(a) - y * math.sin(a) for x, y in (nw, sw)]
+    assert abs(turned_x[0] - turned_x[1]) < 0.3
+    # Oregon leans by about 15 degrees on the national map; its county map is turned back.
+    markup = svg.render_choropleth([], title="OR", state="41", element_id="county-map")
+    turn = float(re.search(r'transform="rotate\((-?[\d.]+) ', markup).group(1))
+    assert -16 < turn < -13
+    # The view box holds the whole turned state.
+    x, y, w, h = map(float, re.search(r'viewBox="([^"]+)"', markup).group(1).split())
+    outline = geometry.state_outline("41")
+    centre = ((outline.bbox[0] + outline.bbox[2]) / 2, (outline.bbox[1] + outline.bbox[3]) / 2)
+    x0, y0, x1, y1 = svg._turned_bbox(outline.d, turn, centre)
+    assert x <= x0 and y <= y0 and x + w >= x1 and y + h >= y1
+    # Alaska and Hawaii are drawn on their own conics: not turned.
+    assert ' transform="rotate(' not in svg.render_choropleth([], title="AK", state="02")

@@ -1,6 +1,8 @@
 """Sign-up: the form, prefill, double opt-in email, no enumeration, abuse limits, privacy."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -171,7 +173,7 @@ def test_footer_form_on_every_page_needs_no_extra_context(rf, states):
     page = render(rf.get("/any/page/"), "base.html").content.decode()  # what every page extends
     # No token: it would set a cookie on every page; the view checks Origin instead.
     assert 'action="/updates/"' in page and 'name="csrfmiddlewaretoken"' not in page
-    assert page.count("<option value=") >= 51 + 2  # states, and the two languages
+    assert page.count('name="states" value=') >= 51 and page.count("<option value=") >= 2
     assert 'name="website"' in page and 'name="consent"' in page
 
 
@@ -214,3 +216,14 @@ def test_error_reports_hide_the_posted_personal_fields(rf, states):
     cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
     assert cleaned["email"] != "hidden@example.org" and cleaned["name"] != "Ana"
     assert cleaned["states"] == "OH"  # not personal: left readable
+
+
+def test_footer_lists_states_as_checkboxes_with_the_pages_state_ticked(client, atlas_db):
+    html = client.get("/states/tx/").content.decode()
+    footer = html.split('class="updates-signup"', 1)[1]
+    assert footer.count('type="checkbox" name="states"') == 51
+    assert re.search(r'name="states" value="TX" checked', footer)
+    assert len(re.findall(r'name="states" value="[A-Z]{2}" checked', footer)) == 1
+    assert "Ctrl" not in footer and "<select id=\"signup-states\"" not in footer
+    about = client.get("/about/").content.decode().split('class="updates-signup"', 1)[1]
+    assert not re.search(r'name="states" value="[A-Z]{2}" checked', about)

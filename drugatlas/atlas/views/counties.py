@@ -15,6 +15,7 @@ from drugatlas.atlas.cache import pages as django_cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -258,7 +259,7 @@ def county_legend(state: Jurisdiction, layer: str,
         breaks = cache.remember(lambda: classify.nice_breaks(_all_arrest_rates(state)),
                                 "county-breaks", state.abbr)
         title = _("Drug arrests per 100,000 residents (crude)")
-    bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "purple_blue")
+    bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "yellow_green_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
 
 
@@ -286,7 +287,8 @@ def county_map(state: Jurisdiction, layer: str, year: int, rows: list[Row],
         if layer == "arrests":
             label = f"{r.name}: {r.label} {unit}, crude ({year})"
         areas.append(svg.Area(fips=r.fips, fill=legend.bin(key).fill, label=label,
-                              href=f"#county-{r.fips}", data={"value": r.label}))
+                              href=reverse("atlas:county", args=[state.abbr.lower(), r.fips]),
+                              data={"value": r.label}))
     title = f"{_layer_label(layer)}, {state.name}, {year}"
     description = _("%(n)s of %(total)s counties have data; the table below lists every county.") % {
         "n": len(areas), "total": len(rows)}

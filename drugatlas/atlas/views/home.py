@@ -17,6 +17,7 @@ from django.db.models import F
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -31,6 +32,7 @@ from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
 from drugatlas.maps import layers, svg
+from drugatlas.share import panel as share_panel
 
 SORTS = ("name", "-name", "value", "-value")
 EARLIEST_AS_OF = dt.date(1970, 1, 1)
@@ -205,6 +207,7 @@ def map_view_context(query: Query) -> dict:
         if layer.is_law and layer.topic not in vocab.CONSEQUENCE_TOPICS else [],
         "sort_links": sort_links,
         "today": dt.date.today(),
+        "share": share_panel.for_map(query),
     }
 
 
@@ -334,16 +337,26 @@ def _labels() -> dict:
 
 
 @require_GET
-@public_page("layer", "year", "as_of", "sort")
+@public_page("layer", "year", "as_of", "sort", "format")
 def home(request):
     try:
         query = parse_query(request.GET)
     except BadRequest as e:
         return render(request, "atlas/home_bad_request.html", {"message": str(e)}, status=400)
+    if request.GET.get("format"):  # the view as a file: CSV, JSON, SVG or PNG
+        from drugatlas.share.views import map_download
+        return map_download(request, query, request.GET["format"])
     return render(request, "atlas/home.html", {
         "query": query,
         "layer": layers.LAYERS[query.layer],
         "map_view": mark_safe(_map_view_html(query)),
         "headlines": mark_safe(_headlines_html()),
         "labels": _labels(),
+        **share_links(query),
     })
+
+
+def share_links(query: Query) -> dict:
+    """The view's own link and its picture (og:image), both under this page's language prefix."""
+    view = reverse("atlas:home") + "?" + query.url(sort="name").split("?", 1)[1]
+    return {"share_url": view, "share_image": view + "&format=png"}

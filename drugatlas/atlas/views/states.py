@@ -22,6 +22,7 @@ from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.maps import charts
+from drugatlas.share import panel as share_panel
 
 
 def find_state(abbr: str) -> Jurisdiction | None:
@@ -97,10 +98,12 @@ def state_context(place: Jurisdiction) -> dict:
     trend_charts = build_charts(place, data) + race_charts(place, data)
     for chart in trend_charts:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
+        chart["share"] = share_panel.for_chart(place, chart["slug"])
     return {"place": place, "data": data, "page_path": page,
             "is_nation": place.fips == profile.NATION_FIPS,
             "charts": [c for c in trend_charts if not c["slug"].startswith("race")],
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
+            "share": share_panel.for_state(place),
             "publishers": by_publisher(data["sources"]),
             "today": dt.date.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]

@@ -1,0 +1,81 @@
+"""One county: `/states/<abbr>/counties/<fips>/`, every year of its two county layers (the
+overdose death rate range and the crude drug arrest rate with its count and population), as
+a chart and a table. The county maps link each county here."""
+from __future__ import annotations
+
+from django.core.cache import cache as django_cache
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from drugatlas.atlas import cache
+from drugatlas.atlas.models import Jurisdiction, Observation, Source
+from drugatlas.atlas.profile import flag_words, n
+from drugatlas.atlas.views.counties import BIN_MEASURE, bin_label
+from drugatlas.atlas.views.states import find_state, not_found, state_path
+from drugatlas.maps import charts
+
+
+def county_series(county: Jurisdiction) -> list[dict]:
+    """A row per year with any value: range, arrests, population, rate, notes."""
+    by_year: dict[int, dict] = {}
+    observations = Observation.objects.filter(
+        jurisdiction=county, measure_id__in=(BIN_MEASURE, "drug_arrests", "population"))
+    for obs in observations.only("measure_id", "period", "value", "flags", "source_id"):
+        if not (len(obs.period) == 4 and obs.period.isdigit()):
+            continue
+        row = by_year.setdefault(int(obs.period), {"year": int(obs.period), "sources": set()})
+        row[obs.measure_id] = obs.value
+        row.setdefault("flags", set()).update(f for f in obs.flag_list()
+                                              if f not in ("binned", "imputed"))
+        if obs.source_id and obs.measure_id != "population":
+            row["sources"].add(obs.source_id)
+    rows = []
+    for year in sorted(by_year):
+        row = by_year[year]
+        arrests, people = row.get("drug_arrests"), row.get("population")
+        if row.get(BIN_MEASURE) is None and arrests is None:
+            continue  # a population alone says nothing about drugs
+        rate = round(arrests / people * 100_000, 1) if arrests is not None and people else None
+        rows.append({"year": year, "range": bin_label(row.get(BIN_MEASURE)),
+                     "arrests": n(arrests) if arrests is not None else _("no data"),
+                     "population": n(people) if people is not None else _("no data"),
+                     "rate_value": rate, "rate": n(rate, 1) if rate is not None else _("no data"),
+                     "notes": "; ".join(flag_words(sorted(row.get("flags", ())))),
+                     "sources": row["sources"]})
+    return rows
+
+
+def county_context(state: Jurisdiction, county: Jurisdiction) -> dict:
+    rows = county_series(county)
+    chart = charts.line_chart(
+        "chart-county-arrests",
+        _("Drug arrests per 100,000 residents of %(county)s (crude)") % {"county": county.name},
+        _("Arrests per 100,000"),
+        [charts.Series(_("Arrest rate"), {r["year"]: r["rate_value"] for r in rows})],
+        decimals=1)
+    ids = set().union(*(r["sources"] for r in rows)) if rows else set()
+    return {"state": state, "county": county, "rows": rows, "chart": chart,
+            "chart_svg": mark_safe(chart.svg), "sources": Source.objects.filter(id__in=ids),
+            "counties_url": f"{state_path(state)}counties/"}
+
+
+@require_GET
+def county_page(request, abbr: str, fips: str):
+    state = find_state(abbr)
+    if state is None:
+        return not_found(request, abbr)
+    county = Jurisdiction.objects.filter(fips=fips, parent=state,
+                                         kind=Jurisdiction.COUNTY).first()
+    if county is None:
+        return not_found(request, f"{abbr}/{fips}")
+    key = cache.key("page", "county", county.fips, get_language())
+    body = django_cache.get(key)
+    if body is None:
+        body = render_to_string("atlas/_county_body.html", county_context(state, county))
+        django_cache.set(key, body)
+    return render(request, "atlas/county.html", {"state": state, "county": county,
+                                                 "body": mark_safe(body)})

@@ -1,0 +1,212 @@
+"""Standalone pictures of what a page shows, as SVG documents of 1200 x 630 (the share-card
+size that Facebook, LinkedIn, Mastodon and X all accept):
+
+- `map_figure(data)`: the home map view (layer and year or date) with title, legend, source
+  line and date; it is both the home page's og:image and the map's SVG/PNG download.
+- `state_card(place, profile)`: a state's laws in force and latest figures, the state marked on
+  the U.S. map.
+- `bill_card(bill)`: a bill's number, title, status and the stage it has reached.
+
+The maps inside are the very markup the pages draw (`maps.svg.render_choropleth`), with the
+site stylesheet's few map rules copied in, since a standalone file has no stylesheet.
+Text is escaped here; lines are wrapped by an estimate of glyph width (no font metrics in
+Python), generous enough for DejaVu and Liberation Sans.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from html import escape
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from drugatlas import clock, formatting
+from drugatlas.maps import classify, layers, svg
+
+WIDTH, HEIGHT = 1200, 630
+INK, MUTED, ACCENT = "#1a1a1a", "#4d4d4d", "#08519c"
+FONT = "Liberation Sans, Arial, DejaVu Sans, sans-serif"
+# The map rules of static/css/site.css, for a document read without the stylesheet.
+MAP_STYLE = (".choropleth path{stroke:#6b6b6b;stroke-width:.6;stroke-linejoin:round}"
+             ".choropleth path.outline{stroke:#1a1a1a;stroke-width:1.5}"
+             ".choropleth .callout{stroke:#6b6b6b;stroke-width:.6}"
+             ".choropleth text{font-size:11px;fill:#1a1a1a}")
+
+
+def wrap(text: str, font_size: float, width: float) -> list[str]:
+    """Lines of `text` that fit `width` pixels at `font_size` (average glyph ~0.55 em)."""
+    chars = max(8, int(width / (font_size * 0.55)))
+    return textwrap.wrap(text, chars) or [""]
+
+
+def _text(x: float, y: float, text: str, size: float, *, weight: str = "normal",
+          fill: str = INK, anchor: str = "start") -> str:
+    return (f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" fill="{fill}"'
+            f' text-anchor="{anchor}">{escape(text)}</text>')
+
+
+def _lines(x: float, y: float, lines: list[str], size: float, leading: float = 1.25,
+           **kw) -> tuple[str, float]:
+    """Several lines of text from baseline y; returns the markup and the next free baseline."""
+    out = []
+    for line in lines:
+        out.append(_text(x, y, line, size, **kw))
+        y += size * leading
+    return "".join(out), y
+
+
+def _document(body: str, title: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" role="img" '
+            f'aria-label="{escape(title, quote=True)}">'
+            f'<title>{escape(title)}</title><style>{MAP_STYLE}</style>'
+            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>{body}</svg>')
+
+
+def _place_map(markup: str, x: float, y: float, width: float, height: float) -> str:
+    """A rendered choropleth placed in a box of the picture (it keeps its aspect ratio)."""
+    return markup.replace("<svg ", f'<svg x="{x}" y="{y}" width="{width}" height="{height}" ', 1)
+
+
+def site_host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].rstrip("/")
+
+
+def _footer(sources: list[str], when: dt.date) -> str:
+    line = _("Source: %(sources)s") % {"sources": "; ".join(sources)} if sources else ""
+    right = _("Drug Policy Atlas · %(site)s · %(date)s") % {
+        "site": site_host(), "date": formatting.date_text(when)}
+    src = wrap(line, 15, 700)[0] if line else ""
+    return ('<line x1="40" y1="592" x2="1160" y2="592" stroke="#ccc"/>'
+            + _text(40, 615, src, 15, fill=MUTED) + _text(1160, 615, right, 15, fill=MUTED,
+                                                        anchor="end"))
+
+
+# --- The map view ---------------------------------------------------------------------------
+
+def map_title(data: layers.MapData) -> str:
+    """The legend's title already says the year or the date."""
+    return str(data.legend.title)
+
+
+def map_sources(data: layers.MapData) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in data.rows:
+        for s in row.sources:
+            seen.setdefault(s.label, None)
+    labels = list(seen)
+    return labels[:3] + ([_("%(n)s more") % {"n": len(labels) - 3}] if len(labels) > 3 else [])
+
+
+def map_areas(data: layers.MapData) -> list[svg.Area]:
+    return [svg.Area(fips=r.fips, fill=data.legend.bin(r.key).fill,
+                     label=f"{r.name}: {r.text}", hatched=r.hatched) for r in data.rows]
+
+
+def _legend(data: layers.MapData, x: float, y: float, prefix: str) -> str:
+    out = [_text(x, y, _("Legend"), 20, weight="bold")]
+    y += 34
+    entries = [(b.fill, str(b.label), n) for b, n in data.legend.entries()]
+    if data.legend.low_coverage:
+        entries.append(("pattern:lowcov", _("Hatched: agencies cover under half of residents"),
+                        data.legend.low_coverage))
+    for fill, label, count in entries:
+        out.append(f'<rect x="{x}" y="{y - 17}" width="30" height="20" stroke="#6b6b6b" '
+                   f'stroke-width=".6" fill="{classify.fill_attr(fill, prefix)}"/>')
+        lines = wrap(label, 18, 250)
+        # The count stays on the last line, never wrapped on its own.
+        lines[-1] = f"{lines[-1]} ({count})"
+        markup, y = _lines(x + 40, y, lines, 18)
+        out.append(markup)
+        y += 10
+    return "".join(out)
+
+
+def map_figure(data: layers.MapData, when: dt.date | None = None) -> str:
+    title = map_title(data)
+    prefix = "fig"
+    title_lines = wrap(title, 30, 1120)[:2]
+    head, y = _lines(40, 52, title_lines, 30, weight="bold")
+    chart = svg.render_choropleth(map_areas(data), title=title, element_id=prefix,
+                                  abbrs={r.fips: r.abbr for r in data.rows},
+                                  no_data_label=_("No data"))
+    top = y - 12
+    body = (head + _place_map(str(chart), 20, top, 820, min(560 - top, 513))
+            + _legend(data, 860, top + 30, prefix)
+            + _footer(map_sources(data), when or clock.today()))
+    return _document(body, title)
+
+
+# --- A state's card ---------------------------------------------------------------------------
+
+CARD_TOPICS = ("possession", "paraphernalia", "good_samaritan", "adult_use_marijuana")
+
+
+def state_card(place, profile: dict, when: dt.date | None = None) -> str:
+    title = place.name
+    head = _text(40, 70, title, 48, weight="bold")
+    head += _text(40, 106, _("Drug laws, arrests and overdose deaths"), 22, fill=MUTED)
+    y = 160
+    out = []
+    for topic in profile["laws"]:
+        if topic["topic"] not in CARD_TOPICS:
+            continue
+        now = [i for i in topic["intervals"] if i["in_force"]]
+        status = now[0]["status_label"] if now else _("No data")
+        out.append(_text(40, y, f"{topic['label']}:", 21, fill=MUTED))
+        out.append(_text(330, y, status, 21, weight="bold"))
+        y += 32
+    y += 14
+    sources = []
+    for statement in profile["statements"]:
+        markup, y = _lines(40, y, wrap(statement["text"], 19, 660)[:3], 19)
+        out.append(markup)
+        y += 8
+        sources += [s["publisher"] for s in statement["sources"] if s["publisher"] not in sources]
+        if y > 560:
+            break
+    areas = [svg.Area(fips=fips, fill=ACCENT if fips == place.fips else "#e8e8e8", label=name)
+             for fips, name in _state_names().items()]
+    us = svg.render_choropleth(areas, title=title, element_id="card")
+    body = (head + "".join(out) + _place_map(str(us), 720, 150, 450, 282)
+            + _footer(sources[:2], when or clock.today()))
+    return _document(body, title)
+
+
+def _state_names() -> dict[str, str]:
+    from drugatlas.maps import geometry
+    return {fips: shape.name for fips, shape in geometry.states().items()}
+
+
+# --- A bill's card ----------------------------------------------------------------------------
+
+STAGES = ("introduced", "advanced", "enacted", "in_effect")
+
+
+def bill_card(bill: dict, when: dt.date | None = None) -> str:
+    title = f"{_(bill['jurisdiction_name'])} {bill['number']}"
+    head = _text(40, 72, title, 48, weight="bold")
+    head += _text(40, 108, _("Session %(session)s") % {"session": bill["session"]}, 22,
+                  fill=MUTED)
+    lines, y = _lines(40, 160, wrap(bill["title"], 28, 1120)[:3], 28)
+    status = _(bill["status_label"])
+    dated = bill.get("status_date")
+    if dated:  # a date, or already text as precisely as it is known ("2025-03")
+        status += " · " + (dated if isinstance(dated, str) else formatting.date_text(dated))
+    out = [head, lines, _text(40, y + 30, _("Status"), 22, fill=MUTED),
+           _text(40, y + 72, status, 38, weight="bold", fill=ACCENT)]
+    # The stages a bill goes through; the one reached is filled, a failed bill greys out.
+    reached = STAGES.index(bill["status"]) if bill["status"] in STAGES else -1
+    y0 = y + 130
+    step = 1120 / len(STAGES)
+    from drugatlas.legislation.records import STATUS_LABELS
+    for i, stage in enumerate(STAGES):
+        x = 40 + i * step
+        done = i <= reached
+        out.append(f'<rect x="{x}" y="{y0}" width="{step - 12}" height="44" rx="6" '
+                   f'fill="{ACCENT if done else "#fff"}" stroke="{ACCENT}" stroke-width="2"/>')
+        out.append(_text(x + (step - 12) / 2, y0 + 29, _(STATUS_LABELS[stage]), 20,
+                         weight="bold", fill="#fff" if done else ACCENT, anchor="middle"))
+    source = [bill["source"]["title"]] if bill.get("source") else []
+    return _document("".join(out) + _footer(source, when or clock.today()), title)
