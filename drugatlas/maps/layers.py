@@ -90,7 +90,7 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "residents' (News21 from FBI UCR and Census data, 1990–2013). Years in "
                        "which a state reported almost no arrests have no ratio; states News21 "
                        "left out have no data."),
-          measures=("marijuana_possession_black_white_ratio",), ramp="purple_blue",
+          measures=("marijuana_possession_black_white_ratio",), ramp="orange_red",
           unit=gettext_lazy("times the white rate")),
     Layer("good_samaritan", gettext_lazy("911 Good Samaritan law"), "law",
           gettext_lazy("Whether state law protects people who call 911 for an overdose from "

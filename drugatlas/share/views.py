@@ -169,7 +169,8 @@ def state_card(request, abbr: str, fmt: str):
 
 
 def _charts(place) -> dict[str, dict]:
-    return {c["slug"]: c for c in states.build_charts(place, states.cached_profile(place))}
+    data = states.cached_profile(place)
+    return {c["slug"]: c for c in states.build_charts(place, data) + states.race_charts(place, data)}
 
 
 @require_GET

