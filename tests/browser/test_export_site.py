@@ -52,6 +52,12 @@ def export_dir(tmp_path_factory, django_db_setup, django_db_blocker, site_server
     start = ["/", "/es/", *(f"/states/{s}/" for s in STATES), *(f"/es/states/{s}/" for s in STATES),
              *(f"/api/v1/states/{s}" for s in STATES)]
     with django_db_blocker.unblock():
+        # The export renders in this process over the test database, which a transactional
+        # test run earlier may have emptied: load the committed bundle again where it is gone
+        # (a no-op when it is still loaded).
+        from drugatlas.pipeline import load as bundle_load
+
+        bundle_load.load_bundle(quiet=True)
         summary = Export(folder, site_server, scope=in_scope, start=start).run()
     assert not summary["failed"] and summary["pages"] > 10
     return folder
