@@ -5,7 +5,9 @@ one, and describes itself to the OpenAPI document (drugatlas/api/openapi.py) and
 A view declares its parameters as a tuple of `Param` and reads them with `parse(query, PARAMS)`:
 a parameter the view does not take, a value given empty (`?as_of=`), a value of the wrong shape
 or outside its choices raises `BadRequest`, whose message is shown to the client as is.
-Rules that tie two parameters together (start before end) stay in the view.
+Rules that tie two parameters together (start before end) or depend on the data (the years a
+layer has) stay in the view. Pages declare theirs the same way, with `blank=True` (a form sends
+empty fields) and a translated `message`.
 """
 from __future__ import annotations
 
@@ -32,19 +34,33 @@ class Param:
     convert: Callable[[str, "Param"], Any] | None = None
     example: str = ""  # shown in the "is required" message and in the OpenAPI document
     hint: str = ""  # ends the message about a missing or unknown value
+    default: Any = None  # the value when not given
+    # Pages: an empty value is "not given" (a form sends its empty fields). The API: a 400, since
+    # read quietly as "not given" it would answer a different question than the one asked.
+    blank: bool = False
+    # Pages: the message for a bad value, translated, with %(value)s (and %(choices)s).
+    message: str = ""
 
     def read(self, query: Mapping[str, str]) -> Any:
         value = query.get(self.name)
+        if value == "" and self.blank:
+            value = None
         if value == "":
-            # Read quietly as "not given", it would answer a different question than the one asked.
             raise BadRequest(f"{self.name} is empty; give a value or leave the parameter out")
         if value is None:
             if self.required:
                 example = f", e.g. ?{self.name}={self.example}" if self.example else ""
                 raise BadRequest(f"{self.name} is required{example}"
                                  + (f"; {self.hint}" if self.hint else ""))
-            return None
+            return self.default
         return self.convert(value, self) if self.convert else value
+
+    def bad(self, value: str, english: str) -> BadRequest:
+        """The error for a bad value: the page's translated message, or the API's English one."""
+        if self.message:
+            return BadRequest(str(self.message) % {
+                "value": value[:40], "choices": ", ".join(self.schema.get("enum", ()))})
+        return BadRequest(english)
 
     def openapi(self) -> dict:
         out = {"name": self.name, "in": self.location, "required": self.required or
@@ -82,8 +98,8 @@ def parse(query: Mapping[str, str], params: Iterable[Param]) -> dict[str, Any]:
 def _choice(value: str, param: Param) -> str:
     options = param.schema["enum"]
     if value not in options:
-        raise BadRequest(f"unknown {param.name} {value[:40]!r}; "
-                         + (param.hint or "one of " + ", ".join(options)))
+        raise param.bad(value, f"unknown {param.name} {value[:40]!r}; "
+                        + (param.hint or "one of " + ", ".join(options)))
     return value
 
 
@@ -94,7 +110,7 @@ def choice(name: str, description: str, options: Iterable[str], **kw) -> Param:
 
 def _year(value: str, param: Param) -> int:
     if not (len(value) == 4 and value.isdigit()):
-        raise BadRequest(f"{param.name} must be a four-digit year, got {value[:20]!r}")
+        raise param.bad(value, f"{param.name} must be a four-digit year, got {value[:20]!r}")
     return int(value)
 
 
@@ -107,7 +123,8 @@ def _date(value: str, param: Param) -> dt.date:
     try:
         return formatting.strict_date(value)
     except ValueError:
-        raise BadRequest(f"{param.name} must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
+        raise param.bad(value, f"{param.name} must be a date as YYYY-MM-DD, got {value[:20]!r}") \
+            from None
 
 
 def date(name: str, description: str, **kw) -> Param:
@@ -116,7 +133,7 @@ def date(name: str, description: str, **kw) -> Param:
 
 def _whole(value: str, param: Param) -> int:
     if not value.isdigit() or len(value) > 9:
-        raise BadRequest(f"{param.name} must be a whole number, got {value[:20]!r}")
+        raise param.bad(value, f"{param.name} must be a whole number, got {value[:20]!r}")
     number = int(value)
     low, high = param.schema.get("minimum", 0), param.schema.get("maximum")
     if number < low or (high is not None and number > high):
