@@ -142,6 +142,14 @@ SCHEMAS = {
 }
 
 
+PAGE_HEADERS = {
+    "X-Total-Count": {"description": "Rows matching, on every page", "required": True,
+                      "schema": {"type": "string", "pattern": r"^\d+$"}},
+    "Link": {"description": "RFC 8288 links to the first, prev, next and last pages (none "
+                            "for a whole CSV)", "schema": STRING},
+}
+
+
 def _error(description: str) -> dict:
     return {"description": description,
             "content": {"application/json": {"schema": ref("Error")}}}
@@ -153,6 +161,8 @@ def _get(summary, parameters, ok: str, csv=False, not_found=False) -> dict:
         content["text/csv"] = {"schema": STRING}
     responses = {"200": {"description": "OK", "content": content},
                  "400": _error("Bad parameter; the message says which and why")}
+    if any(p.name == "limit" for p in parameters):
+        responses["200"]["headers"] = PAGE_HEADERS
     if not_found:
         responses["404"] = _error("Unknown state")
     return {"get": {"summary": summary, "parameters": [p.openapi() for p in parameters],

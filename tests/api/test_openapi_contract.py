@@ -94,6 +94,11 @@ def test_live_answers_validate_against_the_document(client, spec, path, url, sta
     response = client.get(url)
     assert response.status_code == status, response.content[:300]
     described = spec["paths"][path]["get"]["responses"][str(status)]["content"]
+    headers = spec["paths"][path]["get"]["responses"][str(status)].get("headers", {})
+    for name, header in headers.items():
+        assert name in response or not header.get("required"), (url, name)
+        if name in response:
+            jsonschema.validate(response[name], header["schema"])
     media = response["Content-Type"].split(";")[0]
     assert media in described, (url, media)
     if media != "application/json":
