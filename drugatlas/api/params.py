@@ -2,7 +2,8 @@
 with these tuples, openapi.py describes them, and a test checks docs/api.md names each one.
 
 To add a parameter: add a `Param` to the endpoint's tuple here, read it in the view from
-`params.parse(request.GET, ENDPOINT)`, and name it in docs/api.md.
+`params.parse(request.GET, ENDPOINT)`, and rewrite docs/api.md's tables with
+`python -m drugatlas.api.doc_tables` (docs/architecture.md, "Where each change goes").
 """
 from __future__ import annotations
 
