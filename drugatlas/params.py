@@ -86,10 +86,13 @@ def check_known(query: Mapping[str, str], allowed: Iterable[str]) -> None:
                          f"this endpoint takes: {known}")
 
 
-def parse(query: Mapping[str, str], params: Iterable[Param]) -> dict[str, Any]:
-    """{name: value or None} for every declared query parameter, after check_known."""
+def parse(query: Mapping[str, str], params: Iterable[Param], *,
+          ignore_unknown: bool = False) -> dict[str, Any]:
+    """{name: value or default} for every declared query parameter. Unknown parameters are a
+    400 unless `ignore_unknown` (pages: shared links carry utm_…, fbclid)."""
     params = tuple(params)
-    check_known(query, names(params))
+    if not ignore_unknown:
+        check_known(query, names(params))
     return {p.name: p.read(query) for p in params if p.location == "query"}
 
 

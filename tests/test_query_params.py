@@ -40,6 +40,7 @@ def test_api_errors_say_what_is_wrong(query, message):
 
 def test_pages_read_empty_as_absent_and_answer_in_the_page_language():
     assert PAGE[0].read({"sort": ""}) == "name" and PAGE[0].read({}) == "name"
+    assert params.parse({"utm_source": "x"}, PAGE, ignore_unknown=True) == {"sort": "name"}
     with translation.override("es"), pytest.raises(params.BadRequest) as caught:
         PAGE[0].read({"sort": "colour"})
     assert str(caught.value) == "Orden desconocido “colour”. Elija sort=name o sort=value."

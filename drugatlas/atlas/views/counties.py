@@ -168,7 +168,8 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
 
 def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]:
     """layer, year, sort and the layer's years; BadRequest with a message a person can act on."""
-    layer, raw_year, sort = (p.read(request.GET) for p in PARAMS[:3])
+    q = params.parse(request.GET, PARAMS, ignore_unknown=True)
+    layer, raw_year, sort = q["layer"], q["year"], q["sort"]
     years = years_for(state, layer)
     if raw_year is None:
         year = years[-1] if years else 0

@@ -77,8 +77,8 @@ class Query:
 
 def parse_query(query, today: dt.date | None = None) -> Query:
     today = today or dt.date.today()
-    # Other parameters (utm_…, fbclid) are ignored here: shared links carry them.
-    slug, year, as_of, sort = (p.read(query) for p in PARAMS[:4])
+    q = params.parse(query, PARAMS, ignore_unknown=True)
+    slug, year, as_of, sort = q["layer"], q["year"], q["as_of"], q["sort"]
     layer = layers.LAYERS[slug]
 
     if layer.is_law:
