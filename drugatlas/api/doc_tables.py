@@ -17,11 +17,11 @@ def path() -> Path:
     return Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 
-def _values(schema: dict) -> str:
+def _values(schema: dict, hint: str = "") -> str:
     if "enum" in schema:
         options = schema["enum"]
         if len(options) > MAX_LISTED:
-            return f"one of {len(options)} (the OpenAPI document lists them)"
+            return f"one of {len(options)}: {hint or 'the OpenAPI document lists them'}"
         return ", ".join(f"`{o}`" for o in options)
     if schema.get("format") == "date":
         return "YYYY-MM-DD"
@@ -47,7 +47,7 @@ def render() -> str:
                   "| parameter | values | meaning |", "| --- | --- | --- |"]
         for p in parameters:
             required = " (required)" if p.required or p.location == "path" else ""
-            parts.append(f"| `{p.name}`{required} | {_values(p.schema)} | {p.description} |")
+            parts.append(f"| `{p.name}`{required} | {_values(p.schema, p.hint)} | {p.description} |")
     parts += ["", END]
     return "\n".join(parts)
 
