@@ -15,9 +15,10 @@ from drugatlas.api.views import api_view
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.views.states import report_url
+from drugatlas.params import names
 
 from . import defaults, model, present
-from .evaluate import evaluate
+from .evaluate import QUERY, evaluate
 from .forms import ChooseForm
 
 
@@ -26,7 +27,7 @@ def _states():
 
 
 @require_safe
-@public_page("state", "dollars", *(p.name for p in model.PARAMS))
+@public_page(*names(QUERY))
 def calculator(request):
     ev = evaluate(request.GET)
     years = ev.defaults.cpi_years if ev.defaults else []
@@ -85,7 +86,7 @@ def _form_errors(form) -> dict[str, list[str]]:
     return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
-@api_view(params=("state", "dollars", *(p.name for p in model.PARAMS)))
+@api_view(params=names(QUERY))
 def reinvest_api(request):
     """GET /api/v1/reinvest?state=OR&... : the page's calculation as JSON."""
     ev = evaluate(request.GET, chooser_ok=False)

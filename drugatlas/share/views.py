@@ -37,6 +37,7 @@ from drugatlas import clock, formatting
 from drugatlas.atlas import cache
 from drugatlas.atlas.views import home, states
 from drugatlas.maps import layers
+from drugatlas.params import BadRequest
 
 from . import figures, panel, render as raster
 
@@ -216,7 +217,7 @@ def bill_card(request, ref: str, fmt: str):
 def embed_map(request):
     try:
         query = home.parse_query(request.GET, today=clock.today())
-    except home.BadRequest as e:
+    except BadRequest as e:
         return HttpResponseBadRequest(str(e), content_type="text/plain; charset=utf-8")
     context = _cached(("embed-map", query.layer, query.year, query.as_of),
                       lambda: _embed_map_context(query))
