@@ -329,10 +329,12 @@ def _draw_lines(prefix: str, title: str, y_label: str, series: list[Series], yea
             hollow = year in s.flagged
             fill = "#fff" if hollow else colour
             note = f" ({s.flag_note})" if hollow and s.flag_note else ""
+            # Hover tooltips in the wide drawing only: a phone has no hover, and its data
+            # table holds the same numbers (the narrow drawing stays light).
+            tip = ("" if frame.narrow else f'<title>{escape(s.label)}, {year}: '
+                   f'{escape(fmt(v, decimals))}{escape(note)}</title>')
             out.append(f'<circle cx="{frame.year_x(year):.1f}" cy="{frame.y(v):.1f}" r="3.2" '
-                       f'fill="{fill}" stroke="{colour}" stroke-width="1.5">'
-                       f'<title>{escape(s.label)}, {year}: {escape(fmt(v, decimals))}{escape(note)}'
-                       '</title></circle>')
+                       f'fill="{fill}" stroke="{colour}" stroke-width="1.5">{tip}</circle>')
         out.append('</g>')
         last = max(y for y, v in s.values.items() if v is not None)
         ends.append((frame.y(s.values[last]), frame.year_x(last), s.label, colour, dash))
@@ -409,7 +411,9 @@ def _draw_bars(prefix: str, title: str, y_label: str, series: Series, reference,
         note = f" ({flag_note})" if hollow and flag_note else ""
         out.append(f'<rect x="{x:.1f}" y="{frame.y(v):.1f}" width="{bar:.1f}" '
                    f'height="{frame.bottom - frame.y(v):.1f}" fill="{fill}" stroke="{PALETTE[0]}">'
-                   f'<title>{year}: {escape(fmt(v, decimals))}{escape(note)}</title></rect>')
+                   + ("" if frame.narrow else
+                      f'<title>{year}: {escape(fmt(v, decimals))}{escape(note)}</title>')
+                   + '</rect>')
     if reference:
         y = frame.y(reference[0])
         # Wide: named beyond the plot's right end; narrow: inside it, above the line.
