@@ -109,3 +109,15 @@ def test_phone_pages_with_small_states_and_narrow_charts_pass_axe(site_server, b
     violations = run_axe(page)
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     page.context.close()
+
+
+def test_county_chart_redraws_for_a_phone(site_server, browser):
+    page = new_page(browser, width=WIDTH, height=HEIGHT)
+    page.goto(f"{site_server}/states/wv/counties/54039/")
+    charts = page.evaluate(CHART_FACTS)
+    if not charts:
+        pytest.skip("no county data in this database")
+    for chart in charts:
+        assert chart["id"].endswith("-narrow") and chart["outside"] == [], chart
+        assert chart["smallest"] >= 10.5, chart
+    page.context.close()
