@@ -222,7 +222,8 @@ class Export:
         previous = {} if self.full or not path.exists() else json.loads(path.read_text())
         version = f"{cache.version()}-{clock.today().isoformat()}"
         # Pictures change with the data release only (like the live ones, cached under the
-        # data version): not drawn again every day.
+        # data version): not drawn again every day (a law layer's current view names today's
+        # date in its picture's URL, so those few are new URLs each day anyway).
         self.image_version = cache.version()
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
         queue, seen = [], set()
