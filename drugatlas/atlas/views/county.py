@@ -59,7 +59,8 @@ def county_context(state: Jurisdiction, county: Jurisdiction) -> dict:
         decimals=1)
     ids = set().union(*(r["sources"] for r in rows)) if rows else set()
     return {"state": state, "county": county, "rows": rows, "chart": chart,
-            "chart_svg": mark_safe(chart.svg), "sources": Source.objects.filter(id__in=ids),
+            "chart_svg": mark_safe(chart.narrow_svg + chart.svg),  # narrow first: pages.css
+            "sources": Source.objects.filter(id__in=ids),
             "counties_url": f"{state_path(state)}counties/"}
 
 

@@ -176,10 +176,14 @@ def map_view_context(query: Query) -> dict:
         sort_links[column] = {"url": query.url(sort=next_sort),
                               "aria": ("descending" if descending else "ascending")
                               if current else ""}
+    areas = _areas(data, query)
+    by_fips = {a.fips: a for a in areas}
     return {
         "query": query, "layer": layer, "data": data, "title": title,
         "rows": sort_rows(data.rows, query.sort),
-        "map_svg": svg.render_choropleth(_areas(data, query), title=title,
+        # The map's callout boxes again, as links big enough to read and tap on a phone.
+        "small_states": [by_fips[f] for f in svg.CALLOUT_STATES if f in by_fips],
+        "map_svg": svg.render_choropleth(areas, title=title,
                                          description=description, abbrs=abbrs,
                                          no_data_label=_("No data")),
         "legend_entries": data.legend.entries(),

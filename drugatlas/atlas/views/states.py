@@ -250,7 +250,8 @@ def _chart_dict(chart: charts.Chart, slug: str, data: dict, measures, notes: lis
         if data["trends"].get(m):
             ids |= _source_ids(data, m)
     return {"slug": slug, "title": chart.table.caption, "chart": chart,
-            "svg": mark_safe(chart.svg), "notes": [*chart.notes, *notes],
+            "svg": mark_safe(chart.svg), "narrow_svg": mark_safe(chart.narrow_svg),
+            "notes": [*chart.notes, *notes],
             "sources": by_publisher([s for s in data["sources"] if s["id"] in ids])}
 
 
