@@ -88,8 +88,30 @@ def _checks(ev) -> list[dict]:
 
 
 @require_safe
+@public_page("format")
 def assumptions(request):
     table = defaults.load()
+    return twins.serve(request, partial(_assumptions_html, request, table),
+                       partial(assumptions_twin, table))
+
+
+ASSUMPTION_COLUMNS = ("key", "kind", "label", "value", "unit", "year", "geography", "source",
+                      "url", "confidence", "used", "note")
+
+
+def assumptions_twin(table) -> twins.Twin:
+    """Every cited figure the calculator can use, each with its source, and the defaults made
+    from them."""
+    rows = [{**present.cited_json(r), "kind": r.kind, "used": r.key in table.used_keys}
+            for r in table.rows]
+    return twins.Twin({"dollars_year": table.dollars_year, "assumptions": rows,
+                       "defaults": {name: present.default_json(d)
+                                    for name, d in table.by_param.items()}},
+                      ASSUMPTION_COLUMNS, [[r[c] for c in ASSUMPTION_COLUMNS] for r in rows],
+                      filename="reinvest-assumptions")
+
+
+def _assumptions_html(request, table):
     rows = []
     for p in model.PARAMS:
         if p.name == "arrests":

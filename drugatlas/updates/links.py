@@ -47,7 +47,8 @@ def bill_path(bill) -> str:
         return bill.get_absolute_url()
     except (AttributeError, NoReverseMatch):
         pass
-    return reverse("legislation:list") + "?" + urlencode({"jurisdiction": bill.jurisdiction.abbr or bill.jurisdiction_id})
+    code = bill.jurisdiction.abbr or bill.jurisdiction_id
+    return reverse("legislation:list") + "?" + urlencode({"jurisdiction": code})
 
 
 def changes_path() -> str:
