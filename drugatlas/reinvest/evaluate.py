@@ -13,10 +13,22 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from drugatlas import params
 from drugatlas.atlas.models import Jurisdiction
 
 from . import arrests, defaults, model
 from .forms import CalculatorForm, number_text
+
+
+# The query parameters, declared for the unknown-parameter check and the OpenAPI document; the
+# calculator's form (forms.py) parses the inputs from model.PARAMS, so page and API agree.
+QUERY = (
+    params.text("state", "USPS code; or leave it out and give arrests", example="OR"),
+    params.year("dollars", "Dollar year (a year with CPI-U figures); default the latest"),
+    *[params.Param(p.name, f"{p.label} (default: the cited figure)",
+                   {"type": "number", "minimum": p.minimum, "maximum": p.maximum})
+      for p in model.PARAMS],
+)
 
 
 @dataclass

@@ -19,9 +19,10 @@ from drugatlas import twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.corrections.links import report_url
+from drugatlas.params import names
 
 from . import defaults, model, present
-from .evaluate import evaluate, form_errors
+from .evaluate import QUERY, evaluate, form_errors
 from .forms import ChooseForm
 
 
@@ -30,7 +31,7 @@ def _states():
 
 
 @require_safe
-@public_page("state", "dollars", "format", *(p.name for p in model.PARAMS))
+@public_page(*names(QUERY), "format")
 def calculator(request):
     ev = evaluate(request.GET)
     page = partial(_calculator_html, request, ev)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 from drugatlas.security import embeddable
 from drugatlas import clock, twins
 from drugatlas.atlas.views import home, states
+from drugatlas.params import BadRequest
 
 from . import figures, files, panel, render as raster
 
@@ -125,7 +126,7 @@ def bill_card(request, ref: str, fmt: str):
 def embed_map(request):
     try:
         query = home.parse_query(request.GET, today=clock.today())
-    except home.BadRequest as e:
+    except BadRequest as e:
         return HttpResponseBadRequest(str(e), content_type="text/plain; charset=utf-8")
     context = _cached(("embed-map", query.layer, query.year, query.as_of),
                       lambda: _embed_map_context(query))

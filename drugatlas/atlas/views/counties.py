@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
-from drugatlas import twins
+from drugatlas import params, twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, Observation, Source
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.maps import classify, svg
+from drugatlas.params import BadRequest
 from drugatlas.atlas.views.states import find_state, not_found
 from drugatlas.corrections.links import report_url
 
@@ -63,9 +64,17 @@ COUNTY_LAYERS = {
 LAYERS = tuple(COUNTY_LAYERS)
 SORTS = ("name", "value")
 
-
-class BadRequest(ValueError):
-    pass
+# The page's query parameters (drugatlas/params.py); the years a layer has are checked below.
+PARAMS = (
+    params.choice("layer", "County layer", LAYERS, default="overdose", blank=True,
+                  message=gettext_lazy("Unknown layer “%(value)s”. Choose layer=overdose or "
+                                       "layer=arrests.")),
+    params.text("year", "Year", blank=True),
+    params.choice("sort", "Table order", SORTS, default="name", blank=True,
+                  message=gettext_lazy("Unknown sort “%(value)s”. Choose sort=name or "
+                                       "sort=value.")),
+    params.text("format", "json or csv: the page's data (drugatlas/twins.py)", blank=True),
+)
 
 
 def bin_label(lower: float | None) -> str:
@@ -159,13 +168,10 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
 
 def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]:
     """layer, year, sort and the layer's years; BadRequest with a message a person can act on."""
-    layer = request.GET.get("layer") or "overdose"
-    if layer not in LAYERS:
-        raise BadRequest(_("Unknown layer “%(layer)s”. Choose layer=overdose or layer=arrests.")
-                         % {"layer": layer[:40]})
+    q = params.parse(request.GET, PARAMS, ignore_unknown=True)
+    layer, raw_year, sort = q["layer"], q["year"], q["sort"]
     years = years_for(state, layer)
-    raw_year = request.GET.get("year")
-    if raw_year in (None, ""):
+    if raw_year is None:
         year = years[-1] if years else 0
     elif not raw_year.isdigit() or int(raw_year) not in years:
         span = ", ".join(map(str, years)) if years else _("none")
@@ -174,15 +180,11 @@ def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]
                                             "state": state.name, "years": span})
     else:
         year = int(raw_year)
-    sort = request.GET.get("sort") or "name"
-    if sort not in SORTS:
-        raise BadRequest(_("Unknown sort “%(sort)s”. Choose sort=name or sort=value.")
-                         % {"sort": sort[:20]})
     return layer, year, sort, years
 
 
 @require_GET
-@public_page("layer", "year", "sort", "format")
+@public_page(*params.names(PARAMS))
 def counties_page(request, abbr: str):
     state = find_state(abbr)
     if state is None:

@@ -23,9 +23,10 @@ from django.utils.safestring import mark_safe
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from drugatlas import formatting, twins
+from drugatlas import formatting, params, twins
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
@@ -33,15 +34,26 @@ from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
 from drugatlas.maps import layers, svg
+from drugatlas.params import BadRequest
 from drugatlas.share import files as map_files
 from drugatlas.share import panel as share_panel
 
 SORTS = ("name", "-name", "value", "-value")
 EARLIEST_AS_OF = dt.date(1970, 1, 1)
 
-
-class BadRequest(ValueError):
-    """A parameter the page cannot show; the message says what to do instead."""
+# The page's query parameters (drugatlas/params.py); `format` is checked by the download.
+PARAMS = (
+    params.choice("layer", "Map layer", layers.LAYERS, default=layers.DEFAULT_LAYER, blank=True,
+                  message=gettext_lazy("There is no map layer “%(value)s”. Layers: %(choices)s.")),
+    params.year("year", "Year of a data layer", blank=True,
+                message=gettext_lazy("The year must be four digits, like 2022; got “%(value)s”.")),
+    params.date("as_of", "Date of a law layer", blank=True,
+                message=gettext_lazy("The date must be written YYYY-MM-DD, like 2022-01-01; got "
+                                     "“%(value)s”.")),
+    params.choice("sort", "Table order", SORTS, default="name", blank=True,
+                  message=gettext_lazy("The table can be sorted by %(choices)s; got “%(value)s”.")),
+    params.text("format", "The view as a file: csv, json, svg or png", blank=True),
+)
 
 
 @dataclass(frozen=True)
@@ -65,30 +77,11 @@ class Query:
         return reverse("atlas:home") + "?" + "&".join(parts)
 
 
-def parse_query(params, today: dt.date | None = None) -> Query:
+def parse_query(query, today: dt.date | None = None) -> Query:
     today = today or dt.date.today()
-    slug = params.get("layer") or layers.DEFAULT_LAYER
-    if slug not in layers.LAYERS:
-        raise BadRequest(_("There is no map layer “%(layer)s”. Layers: %(choices)s.")
-                         % {"layer": slug[:40], "choices": ", ".join(layers.LAYERS)})
+    q = params.parse(query, PARAMS, ignore_unknown=True)
+    slug, year, as_of, sort = q["layer"], q["year"], q["as_of"], q["sort"]
     layer = layers.LAYERS[slug]
-    raw_year = params.get("year") or ""
-    if raw_year and not (len(raw_year) == 4 and raw_year.isdigit()):
-        raise BadRequest(_("The year must be four digits, like 2022; got “%(year)s”.")
-                         % {"year": raw_year[:20]})
-    year = int(raw_year) if raw_year else None
-    raw_date = params.get("as_of") or ""
-    as_of = None
-    if raw_date:
-        try:
-            as_of = formatting.strict_date(raw_date)
-        except ValueError:
-            raise BadRequest(_("The date must be written YYYY-MM-DD, like 2022-01-01; got "
-                               "“%(date)s”.") % {"date": raw_date[:20]}) from None
-    sort = params.get("sort") or "name"
-    if sort not in SORTS:
-        raise BadRequest(_("The table can be sorted by %(choices)s; got “%(sort)s”.")
-                         % {"choices": ", ".join(SORTS), "sort": sort[:20]})
 
     if layer.is_law:
         # A year on a law layer means the law as it stood at the end of that year.
@@ -339,7 +332,7 @@ def _labels() -> dict:
 
 
 @require_GET
-@public_page("layer", "year", "as_of", "sort", "format")
+@public_page(*params.names(PARAMS))
 def home(request):
     """The map view, and as files (drugatlas/twins.py): its table as CSV and JSON, its picture
     as SVG and PNG (drugatlas/share/files.py)."""
