@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from pathlib import Path
 
 from drugatlas.atlas.cache import pages as django_cache
@@ -13,11 +12,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
+from drugatlas import twins
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
 from drugatlas.params import BadRequest, check_known, parse
+from drugatlas.reinvest import present
+from drugatlas.reinvest.evaluate import evaluate, form_errors
 
 from . import openapi, paging, params, stream
 
@@ -27,9 +29,7 @@ def _bundle_version() -> str:
     return release.version[:12] if release else ""
 
 
-def _json(payload, status=200) -> HttpResponse:
-    return HttpResponse(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-                        status=status, content_type="application/json")
+_json = twins.json_response  # the one encoder of every JSON answer
 
 
 # Larger answers are not kept in the application cache (a hit would unpickle and copy them
@@ -49,9 +49,7 @@ def api_view(view=None, *, params=()):
         try:
             check_known(request.GET, params)
         except BadRequest as e:
-            response = _json({"error": str(e)}, status=400)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
+            return twins.allow_any_origin(_json({"error": str(e)}, status=400))
         known = [(p, request.GET.getlist(p)) for p in sorted(params) if p in request.GET]
         key = cache.key("api", view.__name__, sorted(kwargs.items()), known)
         cached = django_cache.get(key)
@@ -73,9 +71,7 @@ def api_view(view=None, *, params=()):
                                                       "Content-Disposition") if h in response]
                 django_cache.set(key, (response.status_code, response["Content-Type"],
                                        response.content, headers))
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "Link, X-Total-Count"
-        return response
+        return twins.allow_any_origin(response)
 
     wrapper.api_params = tuple(params)
     return wrapper
@@ -278,7 +274,7 @@ def state_profile(place: Jurisdiction) -> dict:
             "laws_in_force": [_law_json(law) for law in laws_qs.as_of(today)],
             "law_history": [_law_json(law) for law in laws_qs],
             "bills": [_bill_json(b) for b in bills_qs],
-            "page": f"/states/{place.abbr.lower()}/"}
+            "page": place.get_absolute_url()}
 
 
 @api_view
@@ -287,6 +283,19 @@ def state(request, abbr: str):
     if place is None:
         raise Http404(f"unknown state {abbr[:10]!r}")
     return _json(state_profile(place))
+
+
+@api_view(params=params.names(params.REINVEST))
+def reinvest(request):
+    """GET /api/v1/reinvest?state=OR&... : the calculator page's calculation as JSON."""
+    ev = evaluate(request.GET, chooser_ok=False)
+    if ev.error:
+        return _json({"error": ev.error}, status=ev.status)
+    if ev.result is None:
+        errors = form_errors(ev.form)
+        message = " ".join(m for messages in errors.values() for m in messages)
+        return _json({"error": message, "errors": errors}, status=ev.status or 400)
+    return _json(present.api_payload(ev))
 
 
 @api_view
@@ -311,9 +320,7 @@ def bundle_file(request, name: str):
         raise Http404("no such file in the data bundle")
     path = downloads.folder(_live_bundle_dir()) / name
     content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return twins.allow_any_origin(FileResponse(path.open("rb"), content_type=content_type))
 
 
 def _live_bundle_dir() -> Path:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from drugatlas import params
@@ -58,11 +59,11 @@ class Evaluation:
 
     @property
     def permalink(self) -> str:
-        return "/reinvest/?" + urlencode(self.query())
+        return reverse("reinvest:calculator") + "?" + urlencode(self.query())
 
     @property
     def api_url(self) -> str:
-        return "/api/v1/reinvest?" + urlencode(self.query())
+        return reverse("api:reinvest") + "?" + urlencode(self.query())
 
 
 def find_state(code: str) -> Jurisdiction | None:
@@ -129,3 +130,8 @@ def evaluate(query: Mapping[str, str], *, chooser_ok: bool = True) -> Evaluation
     low, high = model.range_inputs(inputs, table.ranges())
     ev.result = model.calculate(inputs, low, high)
     return ev
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """The calculator form's errors by field, as the API and the twins report them."""
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}

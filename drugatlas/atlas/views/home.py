@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from drugatlas import formatting, params
+from drugatlas import formatting, params, twins
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
@@ -34,6 +35,7 @@ from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
 from drugatlas.maps import layers, svg
 from drugatlas.params import BadRequest
+from drugatlas.share import files as map_files
 from drugatlas.share import panel as share_panel
 
 SORTS = ("name", "-name", "value", "-value")
@@ -72,7 +74,7 @@ class Query:
             parts.append(f"as_of={values['as_of'].isoformat()}")
         if values["sort"] and values["sort"] != "name":
             parts.append(f"sort={values['sort']}")
-        return "/?" + "&".join(parts)
+        return reverse("atlas:home") + "?" + "&".join(parts)
 
 
 def parse_query(query, today: dt.date | None = None) -> Query:
@@ -132,7 +134,7 @@ def _areas(data: layers.MapData, query: Query) -> list[svg.Area]:
             label += f". {row.statute_text}"
         areas.append(svg.Area(
             fips=row.fips, fill=bin_.fill, label=label, hatched=row.hatched,
-            href=f"/states/{row.abbr.lower()}/",
+            href=reverse("atlas:state", args=[row.abbr.lower()]),
             data={"abbr": row.abbr, "name": row.name, "value": row.text,
                   "note": ", ".join(row.notes), "when": when,
                   **({"statute": row.statute_text} if row.statute else {})}))
@@ -291,7 +293,7 @@ def headlines() -> list[Headline]:
             _("%(n)s of %(total)s") % {"n": count, "total": len(felony.rows)},
             _("states (counting DC) where possessing a small amount of a drug is a felony, as "
               "of %(date)s") % {"date": today.isoformat()},
-            "/?layer=possession", _("state law research, cited state by state below")))
+            Query("possession", None, None, "name").url(), _("state law research, cited state by state below")))
     return found
 
 
@@ -336,13 +338,20 @@ def _labels() -> dict:
 @require_GET
 @public_page(*params.names(PARAMS))
 def home(request):
+    """The map view, and as files (drugatlas/twins.py): its table as CSV and JSON, its picture
+    as SVG and PNG (drugatlas/share/files.py)."""
     try:
         query = parse_query(request.GET)
     except BadRequest as e:
-        return render(request, "atlas/home_bad_request.html", {"message": str(e)}, status=400)
-    if request.GET.get("format"):  # the view as a file: CSV, JSON, SVG or PNG
-        from drugatlas.share.views import map_download
-        return map_download(request, query, request.GET["format"])
+        message = str(e)
+        return twins.error(request, message, lambda: render(
+            request, "atlas/home_bad_request.html", {"message": message}, status=400))
+    return twins.serve(request, lambda: _html(request, query),
+                       lambda: map_files.map_twin(query, settings.SITE_URL + query.url(sort="name")),
+                       extra=map_files.map_pictures(query))
+
+
+def _html(request, query: Query):
     return render(request, "atlas/home.html", {
         "query": query,
         "layer": layers.LAYERS[query.layer],
@@ -355,5 +364,5 @@ def home(request):
 
 def share_links(query: Query) -> dict:
     """The view's own link and its picture (og:image), both under this page's language prefix."""
-    view = reverse("atlas:home") + "?" + query.url(sort="name").split("?", 1)[1]
+    view = query.url(sort="name")
     return {"share_url": view, "share_image": view + "&format=png"}
