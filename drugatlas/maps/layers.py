@@ -49,13 +49,28 @@ class Layer:
     ramp: str = "orange_red"
     unit: object = ""
     group: object = ""  # the heading the layer is listed under ("" = the main layers)
+    geography: str = "state"  # "state" (the home map) or "county" (a state's county pages)
+    counts: object = ""  # county layers: what counts, in words (also on /sources/)
+    divides_by: object = ""  # county layers: what the rate divides by
+    made_from: tuple[str, ...] = ()  # the measures a rate is computed from, where not `measures`
 
     @property
     def is_law(self) -> bool:
         return self.kind == "law"
 
+    @property
+    def label(self) -> object:
+        return self.title
 
-LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
+
+STATE, COUNTY = "state", "county"
+COUNTY_BIN_MEASURE = "overdose_death_rate_county_bin"
+COUNTY_ARREST_RATE = "drug_arrest_rate_crude"  # computed by pipeline/derive.py
+
+# The one registry of map layers: the home map's state layers, then the county pages' layers.
+# A slug names one layer per geography ("arrests" of states and of counties differ in what
+# they divide by, so each is declared with its own measures and words).
+REGISTRY: tuple[Layer, ...] = (
     Layer("possession", gettext_lazy("Drug possession law"), "law",
           gettext_lazy("How the lowest-level possession of a controlled substance other than "
                        "marijuana (smallest amount, first offense) is classed."),
@@ -139,7 +154,38 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "record: automatically, on petition to a court or agency, only in "
                        "limited cases, or not at all."),
           topic="possession_record_relief", group=gettext_lazy("Consequences of a conviction")),
-)}
+    # County layers (drugatlas/atlas/views/counties.py); also listed on /sources/.
+    Layer("overdose", gettext_lazy("Overdose death rate (model-based range)"), "rate",
+          gettext_lazy("NCHS publishes each county only as one of 16 ranges (under 2, "
+                       "2–3.9, … 30 or more per 100,000), so we show the range, never "
+                       "a single number. County estimates stop in 2016."),
+          measures=(COUNTY_BIN_MEASURE,), geography=COUNTY,
+          counts=gettext_lazy("Drug-poisoning deaths of the county's residents, as estimated "
+                              "by a CDC/NCHS small-area model (1999–2016)."),
+          divides_by=gettext_lazy("The county's residents, age-adjusted to the 2000 U.S. "
+                                  "standard population.")),
+    Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents (crude)"), "rate",
+          gettext_lazy("Arrests are counted where they happen, not where the arrested "
+                       "people live, and a person arrested twice counts twice."),
+          measures=(COUNTY_ARREST_RATE,), made_from=("drug_arrests", "population"),
+          ramp="yellow_green_blue", geography=COUNTY,
+          counts=gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
+                              "county-level arrest files as processed by ICPSR/NACJD, which "
+                              "estimate (impute) arrests for agencies that did not report: "
+                              "estimates, not reported counts."),
+          divides_by=gettext_lazy("The county's Census population of the same year: a crude "
+                                  "rate, computed only where the count and the population are "
+                                  "for the same county and year.")),
+)
+
+
+def layers_of(geography: str) -> dict[str, Layer]:
+    """The registry's layers of one geography, by slug, in declaration order."""
+    return {layer.slug: layer for layer in REGISTRY if layer.geography == geography}
+
+
+LAYERS: dict[str, Layer] = layers_of(STATE)  # the home map
+COUNTY_LAYERS: dict[str, Layer] = layers_of(COUNTY)  # a state's county pages
 DEFAULT_LAYER = "possession"
 
 # Colours per topic (keys are vocabulary statuses); topics not listed use a sequential ramp.
