@@ -94,13 +94,6 @@ MEASURES: tuple[MeasureInfo, ...] = (
                 "arrests per 100,000",
                 "Drug arrests divided by the population of the reporting agencies' jurisdictions, "
                 "times 100,000.", _ARREST_CAVEAT, "enforcement"),
-    MeasureInfo("drug_arrest_rate_crude", "Drug arrests per 100,000 residents (crude)",
-                "arrests per 100,000",
-                "Counties: drug arrests divided by the Census population of the same county and "
-                "year, times 100,000 (only where both are for the same county and year).",
-                "Arrests are counted where they happen, not where the arrested people live. "
-                "County counts include ICPSR's estimates for agencies that did not report.",
-                "enforcement", decimals=1),
     MeasureInfo("arrest_population_covered", "Population covered by reporting agencies", "people",
                 "Residents of the jurisdictions of the agencies that reported arrests.",
                 "As estimated by the FBI (Table 69) or ICPSR.", "enforcement"),

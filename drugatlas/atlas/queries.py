@@ -3,14 +3,16 @@
 No labels, no sentences, no formatting: the state page (`profile.py`), the API's state profile,
 the map's layers (`maps/layers.py`) and the county pages ask here and word the answer
 themselves, so each fact is looked up one way. Derived numbers (rates, shares) are read as
-the pipeline stored them (`pipeline/derive.py`), never recomputed here or in a view.
+the pipeline stored them (`pipeline/derive.py`), never recomputed in a view. One exception,
+made here once: the counties' crude arrest rate (`crude_rate`), which the bundle does not
+carry (9,400 more rows, 0.6 MB, for a figure the count and the population already give).
 
 - `place_facts(place)`: a place's yearly series per measure, the latest value of each measure,
   its legal records (history and in force) and its bills; each part loaded on first use.
 - `state_values(measures, period)`: one period of some measures for every state (map layers).
 - `state_laws_in_force(topic, as_of)`: each state's record in force on a date (law layers).
 - `county_table(state, measures, period)`: one row per county of a state with its values.
-- `county_years`, `county_values_all_years`, `county_series`: the county pages' other reads.
+- `county_years`, `county_arrest_rates`, `county_series`: the county pages' other reads.
 """
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ from drugatlas import clock
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
 
 NATION_FIPS = "00"
-COUNTY_ARREST_RATE = "drug_arrest_rate_crude"  # pipeline/derive.py
 COUNTY_BIN_MEASURE = "overdose_death_rate_county_bin"
 
 
@@ -286,6 +287,17 @@ def county_table(state: Jurisdiction, measures, period: str) -> list[CountyRow]:
     return rows
 
 
+COUNTY_ARRESTS, COUNTY_POPULATION = "drug_arrests", "population"
+
+
+def crude_rate(count: float | None, population: float | None) -> float | None:
+    """Per 100,000 residents of the same place and year, to one decimal: the county pages'
+    arrest rate (the county table, the county map's legend and one county's page)."""
+    if count is None or not population:
+        return None
+    return round(count / population * 100_000, 1)
+
+
 def county_years(state: Jurisdiction, measure: str) -> list[int]:
     """Calendar years in which some county of the state has a value of the measure."""
     periods = (_county_observations(state, measure).filter(value__isnull=False)
@@ -293,10 +305,22 @@ def county_years(state: Jurisdiction, measure: str) -> list[int]:
     return sorted(int(p) for p in periods if len(p) == 4 and p.isdigit())
 
 
-def county_values_all_years(state: Jurisdiction, measure: str) -> list[float]:
-    """Every yearly value of the measure for the state's counties (legend breaks)."""
-    return list(_county_observations(state, measure).filter(value__isnull=False)
-                .exclude(period__contains="-").values_list("value", flat=True))
+def county_arrest_years(state: Jurisdiction) -> list[int]:
+    """Years in which a crude county arrest rate can be made: a count and a population."""
+    return sorted(set(county_years(state, COUNTY_ARRESTS))
+                  & set(county_years(state, COUNTY_POPULATION)))
+
+
+def county_arrest_rates(state: Jurisdiction) -> list[float]:
+    """Every yearly crude arrest rate of the state's counties (legend breaks): two queries."""
+    def by_place_year(slug):
+        rows = (_county_observations(state, slug).filter(value__isnull=False)
+                .exclude(period__contains="-").values_list("jurisdiction_id", "period", "value"))
+        return {(fips, period): value for fips, period, value in rows}
+    population = by_place_year(COUNTY_POPULATION)
+    rates = (crude_rate(count, population.get(key))
+             for key, count in by_place_year(COUNTY_ARRESTS).items())
+    return [r for r in rates if r is not None]
 
 
 def county_series(county: Jurisdiction, measures) -> dict[int, dict[str, Value]]:

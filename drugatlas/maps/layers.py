@@ -30,7 +30,8 @@ from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
-from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
+from drugatlas.atlas import queries
+from drugatlas.atlas.models import Bill, Jurisdiction
 
 from . import classify
 
@@ -52,7 +53,6 @@ class Layer:
     geography: str = "state"  # "state" (the home map) or "county" (a state's county pages)
     counts: object = ""  # county layers: what counts, in words (also on /sources/)
     divides_by: object = ""  # county layers: what the rate divides by
-    made_from: tuple[str, ...] = ()  # the measures a rate is computed from, where not `measures`
 
     @property
     def is_law(self) -> bool:
@@ -64,8 +64,7 @@ class Layer:
 
 
 STATE, COUNTY = "state", "county"
-COUNTY_BIN_MEASURE = "overdose_death_rate_county_bin"
-COUNTY_ARREST_RATE = "drug_arrest_rate_crude"  # computed by pipeline/derive.py
+COUNTY_BIN_MEASURE = queries.COUNTY_BIN_MEASURE
 
 # The one registry of map layers: the home map's state layers, then the county pages' layers.
 # A slug names one layer per geography ("arrests" of states and of counties differ in what
@@ -167,7 +166,8 @@ REGISTRY: tuple[Layer, ...] = (
     Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents (crude)"), "rate",
           gettext_lazy("Arrests are counted where they happen, not where the arrested "
                        "people live, and a person arrested twice counts twice."),
-          measures=(COUNTY_ARREST_RATE,), made_from=("drug_arrests", "population"),
+          # A crude rate made from the count and the population (atlas.queries.crude_rate).
+          measures=(queries.COUNTY_ARRESTS, queries.COUNTY_POPULATION),
           ramp="yellow_green_blue", geography=COUNTY,
           counts=gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
                               "county-level arrest files as processed by ICPSR/NACJD, which "
@@ -268,7 +268,7 @@ class MapData:
 
 
 def _states() -> list[Jurisdiction]:
-    return list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("name"))
+    return queries.states()
 
 
 def _link_label(url: str) -> str:
@@ -290,11 +290,6 @@ def flag_notes(flags) -> list[str]:
 
 # --- Years and breaks of rate layers (cached until the data change) ----------------------
 
-def _state_values(layer: Layer):
-    return Observation.objects.filter(measure_id__in=layer.measures,
-                                      jurisdiction__kind=Jurisdiction.STATE, value__isnull=False)
-
-
 def _cached(name: str, layer: Layer, compute):
     key = cache.key(name, layer.slug)
     found = django_cache.get(key)
@@ -307,7 +302,7 @@ def _cached(name: str, layer: Layer, compute):
 def years(layer: Layer) -> list[int]:
     """Years with at least one state value on a rate layer."""
     def compute():
-        periods = _state_values(layer).values_list("period", flat=True).distinct()
+        periods = queries.state_layer_periods(layer.measures)
         return sorted({int(p) for p in periods if len(p) == 4 and p.isdigit()})
     return _cached("layer-years", layer, compute)
 
@@ -315,7 +310,7 @@ def years(layer: Layer) -> list[int]:
 def breaks(layer: Layer) -> list[float]:
     """Legend breaks from every state value of the layer's measures, all years."""
     return _cached("layer-breaks", layer, lambda: classify.nice_breaks(
-        list(_state_values(layer).values_list("value", flat=True))))
+        queries.state_layer_values(layer.measures)))
 
 
 # --- Building a layer --------------------------------------------------------------------
@@ -366,13 +361,7 @@ def _since_key(valid_from: dt.date | None) -> str:
 
 
 def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
-    laws = (LawStatus.objects.as_of(as_of).filter(topic=layer.topic,
-                                                  jurisdiction__kind=Jurisdiction.STATE)
-            .select_related("source"))
-    # Where intervals overlap on the date, the one that began last is in force.
-    current: dict[str, LawStatus] = {}
-    for law in sorted(laws, key=lambda x: x.valid_from or dt.date.min):
-        current[law.jurisdiction_id] = law
+    current = queries.state_laws_in_force(layer.topic, as_of)
     bins = _law_bins(layer)
     labels = {b.key: str(b.label) for b in bins}
     rows = []
@@ -421,12 +410,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
 
 def _layer_sources(layer: Layer) -> list:
     """The sources of a rate layer's measures (for a state none of them covers in a year)."""
-    from drugatlas.atlas.models import Source
-
-    ids = (Observation.objects.filter(measure_id__in=layer.measures,
-                                      jurisdiction__kind=Jurisdiction.STATE)
-           .values_list("source_id", flat=True).distinct())
-    found = {s.publisher: s for s in Source.objects.filter(id__in=list(ids)).order_by("id")}
+    found = {s.publisher: s for s in queries.state_layer_sources(layer.measures)}
     return list(found.values())
 
 
@@ -437,11 +421,7 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
     wanted = list(layer.measures)
     if layer.slug == "arrests":
         wanted.append("arrest_coverage_share")
-    found: dict[tuple[str, str], Observation] = {}
-    for obs in (Observation.objects.filter(measure_id__in=wanted, period=period,
-                                           jurisdiction__kind=Jurisdiction.STATE)
-                .select_related("source")):
-        found[(obs.jurisdiction_id, obs.measure_id)] = obs
+    found = queries.state_values(wanted, period)
     rows = []
     used: set[str] = set()
     for place in _states():
@@ -525,10 +505,7 @@ def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date
 
 
 def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
-    laws = {}
-    for law in sorted(LawStatus.objects.as_of(as_of).filter(topic=layer.topic),
-                      key=lambda x: x.valid_from or dt.date.min):
-        laws[law.jurisdiction_id] = law
+    laws = queries.state_laws_in_force(layer.topic, as_of, states_only=False)
     bills = _bill_stages(as_of)
     bins = _law_bins(layer)
     labels = {b.key: str(b.label) for b in bins}

@@ -15,10 +15,6 @@
   Florida's tribal police in 2021; ICPSR's coverage indicator 0) coverage cannot be measured:
   the counts are flagged "low_coverage" and no rate is given, flagged "no_coverage", whichever
   the source.
-- drug_arrest_rate_crude (counties): drug arrests per 100,000 Census residents of the same
-  county and year, with the count's flags (ICPSR's county counts include estimates for
-  agencies that did not report, so no covered population exists to divide by). Only where the
-  county has a population that year: the county pages and the API read it, never recompute it.
 """
 from __future__ import annotations
 
@@ -27,7 +23,6 @@ from dataclasses import replace
 from drugatlas.sources.records import Obs, SourceError
 
 LOW_COVERAGE_PERCENT = 50.0
-COUNTY_CRUDE_RATE = "drug_arrest_rate_crude"
 NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown"}
 
 
@@ -149,19 +144,4 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
     marked = [replace(o, flags=frozenset(o.flags | coverage_flags(o)))
               if o.measure.startswith("drug_arrests") and coverage_flags(o) else o
               for o in observations]
-    return marked + derived + county_crude_arrest_rates(marked, population)
-
-
-def county_crude_arrest_rates(observations: list[Obs],
-                              population: dict[tuple[str, str], Obs]) -> list[Obs]:
-    """Counties' drug arrests per 100,000 residents of the same county and year."""
-    out = []
-    for o in observations:
-        if o.measure != "drug_arrests" or len(o.fips) != 5 or not o.period.isdigit():
-            continue
-        p = population.get((o.fips, o.period))
-        if p is None or not p.value:
-            continue  # no residents to divide by: the county page says "no data"
-        value = None if o.value is None else round(o.value / p.value * 100_000, 1)
-        out.append(Obs(o.fips, COUNTY_CRUDE_RATE, o.period, value, o.source, o.flags, o.row))
-    return out
+    return marked + derived

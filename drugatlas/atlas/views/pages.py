@@ -171,7 +171,7 @@ def layer_methods() -> list[dict]:
         out.append({"layer": f"county-{slug}", "label": str(layer.title),
                     "counts": str(layer.counts), "divides_by": str(layer.divides_by),
                     "method": str(layer.method),
-                    "measures": [measure_list.get(m) for m in layer.made_from or layer.measures],
+                    "measures": [measure_list.get(m) for m in layer.measures],
                     "classes": []})
     return out
 
