@@ -9,6 +9,7 @@ carry (9,400 more rows, 0.6 MB, for a figure the count and the population alread
 
 - `place_facts(place)`: a place's yearly series per measure, the latest value of each measure,
   its legal records (history and in force) and its bills; each part loaded on first use.
+- `latest_value(fips, measure)`, `value_at(fips, measure, period)`: one figure (headlines).
 - `state_values(measures, period)`: one period of some measures for every state (map layers).
 - `state_laws_in_force(topic, as_of)`: each state's record in force on a date (law layers).
 - `county_table(state, measures, period)`: one row per county of a state with its values.
@@ -135,20 +136,40 @@ def newest_month_and_year_before(place: Jurisdiction, slug: str
                                  ) -> tuple[Value | None, Value | None]:
     """The newest period with a value when it is a month other than December ("2025-03"),
     and the same month a year earlier (None where absent): at most two rows read."""
-    columns = ("measure_id", "period", "value", "flags", "source_id", "source__publisher",
-               "source__title", "source__url")
-
-    def value(row) -> Value:
-        m, p, v, f, s, pub, title, url = row
-        return Value(m, p, v, f, s, SourceRef(s, pub, title, url))
-
-    rows = Observation.objects.filter(jurisdiction=place, measure_id=slug)
-    newest = rows.filter(value__isnull=False).order_by("-period").values_list(*columns).first()
-    if newest is None or len(newest[1]) != 7 or newest[1].endswith("-12"):
+    newest = latest_value(place.fips, slug)
+    if newest is None or len(newest.period) != 7 or newest.period.endswith("-12"):
         return None, None
-    year, month = newest[1].split("-")
-    before = rows.filter(period=f"{int(year) - 1}-{month}").values_list(*columns).first()
-    return value(newest), value(before) if before else None
+    year, month = newest.period.split("-")
+    return newest, value_at(place.fips, slug, f"{int(year) - 1}-{month}")
+
+
+def latest_value(fips: str, measure: str, *, december_only: bool = False,
+                 final_only: bool = False) -> Value | None:
+    """A place's newest value of a measure (its source joined); optionally only 12-month
+    periods ending December, or only values not flagged provisional."""
+    qs = Observation.objects.filter(jurisdiction_id=fips, measure_id=measure, value__isnull=False)
+    if december_only:
+        qs = qs.filter(period__endswith="-12")
+    if final_only:  # flags are a comma-separated list
+        qs = qs.exclude(flags__contains="provisional")
+    row = qs.order_by("-period").values_list(*_JOINED).first()
+    return _joined(row) if row else None
+
+
+def value_at(fips: str, measure: str, period: str) -> Value | None:
+    """A place's value of a measure in one period (None where there is no row)."""
+    row = (Observation.objects.filter(jurisdiction_id=fips, measure_id=measure, period=period)
+           .values_list(*_JOINED).first())
+    return _joined(row) if row else None
+
+
+_JOINED = ("measure_id", "period", "value", "flags", "source_id", "source__publisher",
+           "source__title", "source__url")
+
+
+def _joined(row) -> Value:
+    m, p, v, f, s, publisher, title, url = row
+    return Value(m, p, v, f, s, SourceRef(s, publisher, title, url))
 
 
 def in_force(law: LawStatus, day: dt.date) -> bool:
