@@ -271,6 +271,17 @@ def state_laws_in_force(topic: str, as_of: dt.date, states_only: bool = True
     return current
 
 
+def state_bills() -> list[Bill]:
+    """Every state's bills with their events (the decriminalization layer's stages)."""
+    return list(Bill.objects.filter(jurisdiction__kind=Jurisdiction.STATE)
+                .prefetch_related("events").select_related("jurisdiction"))
+
+
+def sources_by_id(ids):
+    """The sources named, by id (a page's source list)."""
+    return Source.objects.filter(id__in=set(ids))
+
+
 # --- Counties of a state ---------------------------------------------------------------
 
 @dataclass

@@ -12,6 +12,10 @@ Two kinds of layer:
   against the state's possession class (the felony-only ones apply where possession can be a
   felony). A question with no source found is drawn and counted as unknown, never as "no".
 
+`REGISTRY` is the one list of layers, states' and counties' (each says its `geography`);
+`LAYERS` is the home map's, `COUNTY_LAYERS` the county pages'. Values, laws and bills are
+looked up in drugatlas.atlas.queries; this module classes and words them.
+
 `build(layer, year=..., as_of=...)` returns a MapData: one Row per state (always 51: a state
 with nothing to show is a "No data" row, never a zero), and the legend with counts.
 """
@@ -488,9 +492,7 @@ def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date
     """Per state FIPS: (stage, bill, latest status, its date, the date as known) of bills
     active in the window."""
     found: dict[str, list] = {}
-    bills = (Bill.objects.filter(jurisdiction__kind=Jurisdiction.STATE)
-             .prefetch_related("events").select_related("jurisdiction"))
-    for bill in bills:
+    for bill in queries.state_bills():
         events = sorted((e for e in bill.events.all() if e.date and e.date <= as_of),
                         key=lambda e: (e.date, e.id))
         if not events or events[-1].date < as_of - BILL_WINDOW:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, queries
-from drugatlas.atlas.models import Jurisdiction, Source
+from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.maps import classify, layers, svg
 from drugatlas.atlas.views.states import find_state, not_found, report_url, state_path
@@ -159,7 +159,7 @@ def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
         # Every overdose value is a range and every county arrest count includes estimates:
         # the page says so once above the table rather than on every row.
         r.notes = flag_words([f for f in r.flags if f not in ("binned", "imputed")])
-    sources = Source.objects.filter(id__in={r.source for r in rows if r.source})
+    sources = queries.sources_by_id(r.source for r in rows if r.source)
     base = f"{state_path(state)}counties/"
     legend, breaks = county_legend(state, layer, rows)
     measure = BIN_MEASURE if layer == "overdose" else "drug_arrests"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas.atlas import cache, queries
-from drugatlas.atlas.models import Jurisdiction, Source
+from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.atlas.views.counties import BIN_MEASURE, bin_label
 from drugatlas.atlas.views.states import find_state, not_found, state_path
@@ -52,7 +52,7 @@ def county_context(state: Jurisdiction, county: Jurisdiction) -> dict:
         decimals=1)
     ids = set().union(*(r["sources"] for r in rows)) if rows else set()
     return {"state": state, "county": county, "rows": rows, "chart": chart,
-            "chart_svg": mark_safe(chart.svg), "sources": Source.objects.filter(id__in=ids),
+            "chart_svg": mark_safe(chart.svg), "sources": queries.sources_by_id(ids),
             "counties_url": f"{state_path(state)}counties/"}
 
 
