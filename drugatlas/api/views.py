@@ -163,7 +163,7 @@ def observations(request):
         "count": total, "limit": page.limit, "offset": page.offset,
         "rows": [{"jurisdiction": abbr or fips, "fips": fips, "name": name, "period": period,
                   "value": _number(value), "flags": [f for f in flags.split(",") if f],
-                  "source": source, "basis": profile.basis_key(source, flags.split(","))}
+                  "source": source, "basis": queries.basis_key(source, flags.split(","))}
                  for abbr, fips, name, period, value, flags, source in rows],
         "sources": {s.id: _source_json(s) for s in Source.objects.filter(id__in=source_ids)},
     }), request, total)

@@ -9,7 +9,6 @@ came from.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from drugatlas import measures as measure_list
 from drugatlas.atlas import consequences, queries
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus
 from drugatlas.atlas.queries import (NATION_FIPS, Observations, PlaceFacts, SourceRef,  # noqa: F401
-                                     Value, year_of)
+                                     Value, basis_key, year_of)
 
 # Words for flags, as a reader should see them next to a number (translated when used).
 FLAG_WORDS = {
@@ -87,9 +86,7 @@ def bill_status_words(status: str) -> str:
         return status.replace("_", " ").capitalize()
 
 
-# How a series was counted. A change of basis (FBI Table 69's reporting agencies, ICPSR's
-# imputed county sums, the national file; final or provisional) breaks a chart's line, and
-# "highest" compares only values of one basis.
+# How a series was counted, in words (the basis itself: queries.basis_key).
 BASIS_WORDS = {
     "fbi-cius-table69": _noop("FBI Table 69, agencies that reported"),
     "fbi-cde-arrests-national-drug": _noop("FBI national file (Crime Data Explorer)"),
@@ -98,21 +95,9 @@ BASIS_WORDS = {
     "nchs-final": _noop("NCHS final death data"),
     "nchs-vsrr": _noop("NCHS provisional counts (VSRR)"),
 }
-# Files of one publisher that count the same way share a basis.
-BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
-                  ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
-                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+# Words for the flags in queries.BASIS_QUALIFIER_FLAGS.
 BASIS_QUALIFIERS = {"imputed": _noop("with estimates for agencies that did not report"),
                     "provisional": _noop("provisional")}
-
-
-def basis_key(source_id: str, flags) -> str:
-    """A series' basis: its source family (the year dropped from yearly tables, except the
-    ICPSR state files, whose 2016 adds statewide agencies) and how the value was made."""
-    family = source_id if source_id.startswith("icpsr-state") else re.sub(
-        r"-\d{4}$", "", source_id)
-    family = next((f for prefix, f in BASIS_FAMILIES if source_id.startswith(prefix)), family)
-    return "+".join([family, *(q for q in BASIS_QUALIFIERS if q in set(flags))])
 
 
 def basis_words(key: str, publisher: str = "") -> str:
@@ -522,7 +507,7 @@ def build(place: Jurisdiction) -> dict:
                                if o.flag_list()}
                         for slug, years in obs.by_measure.items() if slug != "population"},
         # How each value was counted: a chart breaks its line where this changes.
-        "trend_basis": {slug: {str(y): basis_words(basis_key(o.source_id, o.flag_list()),
+        "trend_basis": {slug: {str(y): basis_words(o.basis,
                                                    o.source.publisher)
                                for y, o in sorted(years.items()) if o.value is not None}
                         for slug, years in obs.by_measure.items() if slug != "population"},

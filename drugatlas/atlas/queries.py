@@ -18,6 +18,7 @@ carry (9,400 more rows, 0.6 MB, for a figure the count and the population alread
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +56,10 @@ class Value:
     def flag_list(self) -> list[str]:
         return [f for f in self.flags.split(",") if f]
 
+    @property
+    def basis(self) -> str:
+        return basis_key(self.source_id, self.flag_list())
+
 
 def year_of(period: str) -> int | None:
     """The calendar year a period stands for: "2017" or a 12-month period ending "2017-12"."""
@@ -63,6 +68,25 @@ def year_of(period: str) -> int | None:
     if len(period) == 7 and period.endswith("-12"):
         return int(period[:4])
     return None
+
+
+# How a series was counted (its basis): a change of basis (FBI Table 69's reporting agencies,
+# ICPSR's imputed county sums, the national file; final or provisional) breaks a chart's line,
+# and "highest" compares only values of one basis. Files of one publisher that count the same
+# way share a basis.
+BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
+                  ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
+                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+BASIS_QUALIFIER_FLAGS = ("imputed", "provisional")  # flags that say how a value was made
+
+
+def basis_key(source_id: str, flags) -> str:
+    """A series' basis: its source family (the year dropped from yearly tables, except the
+    ICPSR state files, whose 2016 adds statewide agencies) and how the value was made."""
+    family = source_id if source_id.startswith("icpsr-state") else re.sub(
+        r"-\d{4}$", "", source_id)
+    family = next((f for prefix, f in BASIS_FAMILIES if source_id.startswith(prefix)), family)
+    return "+".join([family, *(q for q in BASIS_QUALIFIER_FLAGS if q in set(flags))])
 
 
 # Yearly periods only ("YYYY", or 12 months ending December "YYYY-12"), chosen by the database:
