@@ -405,10 +405,11 @@ def _topic_label(slug: str) -> str:
         return dict(LawStatus.TOPICS).get(slug, slug)
 
 
-def after_conviction(place: Jurisdiction) -> dict:
+def after_conviction(facts: PlaceFacts) -> dict:
     """The "After a conviction" section: the possession class, then one plain statement per
     question with its sources, year and confidence, and what the conviction costs in all."""
-    found = consequences.for_state(place, clock.today())
+    place = facts.place
+    found = facts.consequences(clock.today())
     if not found.has_data:
         return {}
     questions = []
@@ -500,7 +501,7 @@ def build(place: Jurisdiction) -> dict:
         "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
         "laws": _plain(history),
         "bills": bills(facts),
-        "after_conviction": _plain(after_conviction(place)),
+        "after_conviction": _plain(after_conviction(facts)),
         "trends": {slug: {str(y): v for y, v in obs.series(slug).items()}
                    for slug in PROFILE_MEASURES if slug != "population" and obs.series(slug)},
         "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())

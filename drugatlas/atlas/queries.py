@@ -8,7 +8,8 @@ made here once: the counties' crude arrest rate (`crude_rate`), which the bundle
 carry (9,400 more rows, 0.6 MB, for a figure the count and the population already give).
 
 - `place_facts(place)`: a place's yearly series per measure, the latest value of each measure,
-  its legal records (history and in force) and its bills; each part loaded on first use.
+  its legal records (history and in force), what a conviction carries there and its bills;
+  each part loaded on first use.
 - `latest_value(fips, measure)`, `value_at(fips, measure, period)`: one figure (headlines).
 - `state_values(measures, period)`: one period of some measures for every state (map layers).
 - `state_laws_in_force(topic, as_of)`: each state's record in force on a date (law layers).
@@ -26,6 +27,7 @@ from functools import cached_property
 from django.db.models import Max, OuterRef, Q, Subquery
 
 from drugatlas import clock
+from drugatlas.atlas import consequences
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
 
 NATION_FIPS = "00"
@@ -228,6 +230,12 @@ class PlaceFacts:
     def laws_in_force(self, day: dt.date | None = None) -> list[LawStatus]:
         day = day or clock.today()
         return [law for law in self.laws if in_force(law, day)]
+
+    def consequences(self, day: dt.date | None = None):
+        """What a first possession conviction carries here on the day (atlas.consequences),
+        from the records already loaded."""
+        day = day or clock.today()
+        return consequences.for_state(self.place, day, self.laws_in_force(day))
 
     @cached_property
     def bills(self) -> list[Bill]:
