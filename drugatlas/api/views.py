@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
 from drugatlas import twins
-from drugatlas.atlas import cache, profile
+from drugatlas.atlas import cache, profile, queries
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
@@ -159,7 +159,7 @@ def observations(request):
         "count": total, "limit": page.limit, "offset": page.offset,
         "rows": [{"jurisdiction": abbr or fips, "fips": fips, "name": name, "period": period,
                   "value": _number(value), "flags": [f for f in flags.split(",") if f],
-                  "source": source, "basis": profile.basis_key(source, flags.split(","))}
+                  "source": source, "basis": queries.basis_key(source, flags.split(","))}
                  for abbr, fips, name, period, value, flags, source in rows],
         "sources": {s.id: _source_json(s) for s in Source.objects.filter(id__in=source_ids)},
     }), request, total)
@@ -257,23 +257,16 @@ PROFILE_MEASURES = profile.PROFILE_MEASURES
 
 
 def state_profile(place: Jurisdiction) -> dict:
-    """Latest figures (the latest period with a value), law history and bills of one place."""
-    latest = {}
-    for slug in PROFILE_MEASURES:
-        obs = (Observation.objects.filter(jurisdiction=place, measure_id=slug, value__isnull=False)
-               .order_by("-period").first())
-        if obs:
-            latest[slug] = {"period": obs.period, "value": _number(obs.value),
-                            "flags": obs.flag_list(), "source": obs.source_id}
-    laws_qs = LawStatus.objects.filter(jurisdiction=place).select_related("jurisdiction")
-    bills_qs = Bill.objects.filter(jurisdiction=place).select_related(
-        "jurisdiction").prefetch_related("events")
-    today = dt.date.today()
+    """Latest figures (the latest period with a value), law history and bills of one place,
+    from the same lookups as the state page (drugatlas.atlas.queries)."""
+    facts = queries.place_facts(place, PROFILE_MEASURES)
+    latest = {slug: {"period": v.period, "value": _number(v.value), "flags": v.flag_list(),
+                     "source": v.source_id} for slug, v in facts.latest.items()}
     return {"jurisdiction": _place_json(place), "data_version": _bundle_version(),
             "latest": latest,
-            "laws_in_force": [_law_json(law) for law in laws_qs.as_of(today)],
-            "law_history": [_law_json(law) for law in laws_qs],
-            "bills": [_bill_json(b) for b in bills_qs],
+            "laws_in_force": [_law_json(law) for law in facts.laws_in_force(dt.date.today())],
+            "law_history": [_law_json(law) for law in facts.laws],
+            "bills": [_bill_json(b) for b in facts.bills],
             "page": place.get_absolute_url()}
 
 

@@ -155,21 +155,27 @@ def _part_state(part: Part, law: LawStatus | None, possession: str) -> str:
     return IMPOSED
 
 
-def _in_force(topics, as_of: dt.date, **filters) -> dict[tuple[str, str], LawStatus]:
-    """(jurisdiction FIPS, topic) -> the interval in force (the one that began last)."""
+def _in_force(topics, as_of: dt.date, loaded=None, **filters) -> dict[tuple[str, str], LawStatus]:
+    """(jurisdiction FIPS, topic) -> the interval in force (the one that began last), from
+    the records already loaded (in force on the date) or from the database."""
     found: dict[tuple[str, str], LawStatus] = {}
-    laws = LawStatus.objects.as_of(as_of).filter(topic__in=topics, **filters)
-    for law in sorted(laws.select_related("source"), key=lambda x: x.valid_from or dt.date.min):
+    if loaded is None:
+        laws = LawStatus.objects.as_of(as_of).filter(topic__in=topics, **filters)
+        loaded = laws.select_related("source")
+    for law in sorted((law for law in loaded if law.topic in topics),
+                      key=lambda x: x.valid_from or dt.date.min):
         found[(law.jurisdiction_id, law.topic)] = law
     return found
 
 
-def for_states(as_of: dt.date, places=None) -> list[StateConsequences]:
-    """Every state's (or the given places') consequences in force on the date, by name."""
+def for_states(as_of: dt.date, places=None, laws_in_force=None) -> list[StateConsequences]:
+    """Every state's (or the given places') consequences in force on the date, by name.
+    `laws_in_force`: the places' records in force on the date, where already loaded
+    (drugatlas.atlas.queries.PlaceFacts)."""
     if places is None:
         places = list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("name"))
     fips = [p.fips for p in places]
-    laws = _in_force(("possession", *QUESTIONS), as_of, jurisdiction_id__in=fips)
+    laws = _in_force(("possession", *QUESTIONS), as_of, laws_in_force, jurisdiction_id__in=fips)
     out = []
     for place in places:
         possession = laws.get((place.fips, "possession"))
@@ -181,8 +187,8 @@ def for_states(as_of: dt.date, places=None) -> list[StateConsequences]:
     return out
 
 
-def for_state(place: Jurisdiction, as_of: dt.date) -> StateConsequences:
-    return for_states(as_of, [place])[0]
+def for_state(place: Jurisdiction, as_of: dt.date, laws_in_force=None) -> StateConsequences:
+    return for_states(as_of, [place], laws_in_force)[0]
 
 
 def statement(topic: str, law: LawStatus | None, state_name: str) -> str:

@@ -1,17 +1,18 @@
-"""A state's profile as plain data: headline figures, yearly trends, law history, bills.
+"""A state's profile as the page says it: headline sentences, labels, yearly trends, law
+history, bills.
 
-The state page renders it and its JSON twin serializes it. Every figure carries its period,
-flags and source, so the page can say the year, the caveat and where the number came from.
+The facts come from drugatlas.atlas.queries (`place_facts`); this module words and formats
+them. The state page renders the result and its JSON twin serializes it. Every figure carries
+its period, flags and source, so the page can say the year, the caveat and where the number
+came from.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
@@ -20,10 +21,10 @@ from drugatlas import clock
 from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
-from drugatlas.atlas import consequences
-from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
-
-NATION_FIPS = "00"
+from drugatlas.atlas import consequences, queries
+from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus
+from drugatlas.atlas.queries import (NATION_FIPS, Observations, PlaceFacts, SourceRef,  # noqa: F401
+                                     Value, basis_key, year_of)
 
 # Words for flags, as a reader should see them next to a number (translated when used).
 FLAG_WORDS = {
@@ -85,9 +86,7 @@ def bill_status_words(status: str) -> str:
         return status.replace("_", " ").capitalize()
 
 
-# How a series was counted. A change of basis (FBI Table 69's reporting agencies, ICPSR's
-# imputed county sums, the national file; final or provisional) breaks a chart's line, and
-# "highest" compares only values of one basis.
+# How a series was counted, in words (the basis itself: queries.basis_key).
 BASIS_WORDS = {
     "fbi-cius-table69": _noop("FBI Table 69, agencies that reported"),
     "fbi-cde-arrests-national-drug": _noop("FBI national file (Crime Data Explorer)"),
@@ -96,21 +95,9 @@ BASIS_WORDS = {
     "nchs-final": _noop("NCHS final death data"),
     "nchs-vsrr": _noop("NCHS provisional counts (VSRR)"),
 }
-# Files of one publisher that count the same way share a basis.
-BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
-                  ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
-                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+# Words for the flags in queries.BASIS_QUALIFIER_FLAGS.
 BASIS_QUALIFIERS = {"imputed": _noop("with estimates for agencies that did not report"),
                     "provisional": _noop("provisional")}
-
-
-def basis_key(source_id: str, flags) -> str:
-    """A series' basis: its source family (the year dropped from yearly tables, except the
-    ICPSR state files, whose 2016 adds statewide agencies) and how the value was made."""
-    family = source_id if source_id.startswith("icpsr-state") else re.sub(
-        r"-\d{4}$", "", source_id)
-    family = next((f for prefix, f in BASIS_FAMILIES if source_id.startswith(prefix)), family)
-    return "+".join([family, *(q for q in BASIS_QUALIFIERS if q in set(flags))])
 
 
 def basis_words(key: str, publisher: str = "") -> str:
@@ -133,27 +120,6 @@ def missing_words(flags: list[str], publisher: str) -> str:
                                                    "source": publisher}
 
 
-def year_of(period: str) -> int | None:
-    """The calendar year a period stands for: "2017" or a 12-month period ending "2017-12"."""
-    if len(period) == 4 and period.isdigit():
-        return int(period)
-    if len(period) == 7 and period.endswith("-12"):
-        return int(period[:4])
-    return None
-
-
-@dataclass
-class SourceRef:
-    id: str
-    publisher: str
-    title: str
-    url: str
-
-    @classmethod
-    def of(cls, source: Source) -> "SourceRef":
-        return cls(source.id, source.publisher, source.title, source.url)
-
-
 @dataclass
 class Figure:
     """One observation as the page shows it."""
@@ -167,7 +133,7 @@ class Figure:
     source: SourceRef
 
     @classmethod
-    def of(cls, obs: Observation) -> "Figure":
+    def of(cls, obs: Value) -> "Figure":
         flags = obs.flag_list()
         return cls(obs.measure_id, measure_list.get(obs.measure_id).label
                    if obs.measure_id in measure_list.BY_SLUG else obs.measure_id,
@@ -188,61 +154,9 @@ class Statement:
         return list({f.source.id: f.source for f in self.figures}.values())
 
 
-class Value:
-    """One observation as the profile reads it: plain columns, the source shared, no model row."""
-
-    __slots__ = ("measure_id", "period", "value", "flags", "source_id", "source")
-
-    def __init__(self, measure_id, period, value, flags, source_id, source):
-        self.measure_id, self.period, self.value = measure_id, period, value
-        self.flags, self.source_id, self.source = flags, source_id, source
-
-    def flag_list(self) -> list[str]:
-        return [f for f in self.flags.split(",") if f]
-
-
-# Yearly periods only ("YYYY", or 12 months ending December "YYYY-12"), chosen by the database:
-# monthly periods can outnumber yearly ones ten to one.
-YEARLY = ~Q(period__contains="-") | Q(period__endswith="-12")
-
-
-class Observations:
-    """A place's observations by measure and year (periods "YYYY" or "YYYY-12")."""
-
-    def __init__(self, place: Jurisdiction, slugs=PROFILE_MEASURES):
-        self.by_measure: dict[str, dict[int, Value]] = defaultdict(dict)
-        rows = list(Observation.objects.filter(YEARLY, jurisdiction=place, measure_id__in=slugs)
-                    .values_list("measure_id", "period", "value", "flags", "source_id"))
-        sources = Source.objects.in_bulk({r[4] for r in rows})
-        for measure_id, period, value, flags, source_id in rows:
-            year = year_of(period)
-            if year is not None:
-                self.by_measure[measure_id][year] = Value(measure_id, period, value, flags,
-                                                          source_id, sources[source_id])
-
-    def get(self, slug: str, year: int) -> Value | None:
-        return self.by_measure.get(slug, {}).get(year)
-
-    def value(self, slug: str, year: int) -> float | None:
-        obs = self.get(slug, year)
-        return obs.value if obs else None
-
-    def latest_year(self, slug: str, final_only: bool = False) -> int | None:
-        """The latest year with a value (optionally leaving out provisional values)."""
-        years = [y for y, o in self.by_measure.get(slug, {}).items() if o.value is not None
-                 and not (final_only and "provisional" in o.flag_list())]
-        return max(years) if years else None
-
-    def series(self, slug: str) -> dict[int, float | None]:
-        return {y: o.value for y, o in sorted(self.by_measure.get(slug, {}).items())}
-
-    def flagged(self, slug: str, *flags: str) -> frozenset[int]:
-        return frozenset(y for y, o in self.by_measure.get(slug, {}).items()
-                         if set(flags) & set(o.flag_list()))
-
-    def sources(self, *slugs: str) -> list[SourceRef]:
-        found = {o.source_id: o.source for s in slugs for o in self.by_measure.get(s, {}).values()}
-        return [SourceRef.of(src) for _, src in sorted(found.items())]
+def observations(place: Jurisdiction, slugs=PROFILE_MEASURES) -> Observations:
+    """A place's yearly observations of the profile's measures (drugatlas.atlas.queries)."""
+    return queries.Observations(place, slugs)
 
 
 def n(value: float | None, decimals: int = 0) -> str:
@@ -250,7 +164,7 @@ def n(value: float | None, decimals: int = 0) -> str:
     return formatting.number(value, decimals)
 
 
-def fig(obs: Observation | None) -> str:
+def fig(obs: Value | None) -> str:
     """An observation's value at its measure's declared precision."""
     return formatting.figure(obs.value, obs.measure_id) if obs else ""
 
@@ -339,15 +253,9 @@ def overdose_provisional_statement(place: Jurisdiction, obs: Observations) -> St
 def overdose_latest_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
     """The newest provisional 12-month count, when it ends after the last December shown
     (VSRR adds a month at a time: a state page shows each new month as it is loaded)."""
-    slug = "overdose_deaths_12mo_provisional"
-    latest = (Observation.objects.filter(jurisdiction=place, measure_id=slug,
-                                         value__isnull=False)
-              .select_related("source").order_by("-period").first())
-    if latest is None or len(latest.period) != 7 or latest.period.endswith("-12"):
+    latest, before = queries.newest_month_and_year_before(place, "overdose_deaths_12mo_provisional")
+    if latest is None:
         return None
-    year, month = latest.period.split("-")
-    before = Observation.objects.filter(jurisdiction=place, measure_id=slug,
-                                        period=f"{int(year) - 1}-{month}").first()
     figures = [Figure.of(o) for o in (latest, before) if o is not None]
     values = {"period": formatting.date_text(*formatting.parse_date_text(latest.period)),
               "deaths": formatting.number(latest.value), "state": in_text(place)}
@@ -434,17 +342,13 @@ COMPARED = ("drug_arrest_rate", "arrest_coverage_share", "overdose_death_rate_ag
 SAME_YEAR_WITHIN = 2  # years: an older common year is not worth hiding the state's latest
 
 
-def _years_with_values(obs: Observations, slug: str) -> list[int]:
-    return sorted(y for y, o in obs.by_measure.get(slug, {}).items() if o.value is not None)
-
-
 def comparison(obs: Observations, nation: Observations) -> list[dict]:
     rows = []
     for slug in COMPARED:
-        years = _years_with_values(obs, slug)
+        years = obs.years_with_values(slug)
         if not years:
             continue
-        nation_years = _years_with_values(nation, slug)
+        nation_years = nation.years_with_values(slug)
         both = sorted(set(years) & set(nation_years))
         if both and both[-1] >= years[-1] - SAME_YEAR_WITHIN:
             state_year = nation_year = both[-1]
@@ -466,17 +370,15 @@ def links(urls: list[str]) -> list[dict]:
     return [{"url": u, "host": urlsplit(u).netloc.removeprefix("www.") or u} for u in urls]
 
 
-def law_history(place: Jurisdiction) -> list[dict]:
+def law_history(facts: PlaceFacts) -> list[dict]:
     """Each topic's dated intervals, oldest first, with citations and confidence."""
     order = {topic: i for i, (topic, _) in enumerate(LawStatus.TOPICS)}
     today = dt.date.today()
     topics: dict[str, list] = defaultdict(list)
     # The consequences of a conviction have their own section (after_conviction below).
-    rows = (LawStatus.objects.filter(jurisdiction=place).select_related("source")
-            .exclude(topic__in=list(vocab.CONSEQUENCE_TOPICS)))
+    rows = [law for law in facts.laws if law.topic not in vocab.CONSEQUENCE_TOPICS]
     for law in sorted(rows, key=lambda r: (order.get(r.topic, 99), r.valid_from or dt.date.min)):
-        in_force = ((law.valid_from is None or law.valid_from <= today)
-                    and (law.valid_to is None or law.valid_to >= today))
+        in_force = queries.in_force(law, today)
         topics[law.topic].append({
             "status": law.status, "status_label": status_words(law.topic, law.status),
             "known": law.status != vocab.UNKNOWN,
@@ -503,10 +405,11 @@ def _topic_label(slug: str) -> str:
         return dict(LawStatus.TOPICS).get(slug, slug)
 
 
-def after_conviction(place: Jurisdiction) -> dict:
+def after_conviction(facts: PlaceFacts) -> dict:
     """The "After a conviction" section: the possession class, then one plain statement per
     question with its sources, year and confidence, and what the conviction costs in all."""
-    found = consequences.for_state(place, clock.today())
+    place = facts.place
+    found = facts.consequences(clock.today())
     if not found.has_data:
         return {}
     questions = []
@@ -554,9 +457,9 @@ def law_marks(history: list[dict], topics: tuple[str, ...]) -> list[tuple[dt.dat
     return marks
 
 
-def bills(place: Jurisdiction) -> list[dict]:
+def bills(facts: PlaceFacts) -> list[dict]:
     out = []
-    for bill in Bill.objects.filter(jurisdiction=place).prefetch_related("events"):
+    for bill in facts.bills:
         out.append({
             "key": bill.key, "url": _bill_url(bill), "number": bill.number, "session": bill.session,
             "title": bill.title,
@@ -580,15 +483,16 @@ def _bill_url(bill: Bill) -> str:
 
 def build(place: Jurisdiction) -> dict:
     """Everything the state page shows, as JSON-ready data (charts are drawn from `trends`)."""
-    obs = Observations(place)
-    nation = Jurisdiction.objects.filter(fips=NATION_FIPS).first()
-    nation_obs = Observations(nation) if nation and nation != place else None
+    facts = queries.place_facts(place, PROFILE_MEASURES)
+    obs = facts.observations
+    nation = queries.nation()
+    nation_obs = observations(nation) if nation and nation != place else None
     statements = [s for s in (overdose_final_statement(place, obs),
                               overdose_provisional_statement(place, obs),
                               overdose_latest_statement(place, obs),
                               arrest_statement(place, obs)) if s]
     race = race_statements(place, obs)
-    history = law_history(place)
+    history = law_history(facts)
     return {
         "jurisdiction": {"fips": place.fips, "abbr": place.abbr, "name": place.name},
         "statements": [asdict(s) | {"sources": [asdict(r) for r in s.sources]}
@@ -596,15 +500,15 @@ def build(place: Jurisdiction) -> dict:
         "race": [asdict(s) | {"sources": [asdict(r) for r in s.sources]} for s in race],
         "comparison": _plain(comparison(obs, nation_obs)) if nation_obs else [],
         "laws": _plain(history),
-        "bills": bills(place),
-        "after_conviction": _plain(after_conviction(place)),
+        "bills": bills(facts),
+        "after_conviction": _plain(after_conviction(facts)),
         "trends": {slug: {str(y): v for y, v in obs.series(slug).items()}
                    for slug in PROFILE_MEASURES if slug != "population" and obs.series(slug)},
         "trend_flags": {slug: {str(y): o.flag_list() for y, o in sorted(years.items())
                                if o.flag_list()}
                         for slug, years in obs.by_measure.items() if slug != "population"},
         # How each value was counted: a chart breaks its line where this changes.
-        "trend_basis": {slug: {str(y): basis_words(basis_key(o.source_id, o.flag_list()),
+        "trend_basis": {slug: {str(y): basis_words(o.basis,
                                                    o.source.publisher)
                                for y, o in sorted(years.items()) if o.value is not None}
                         for slug, years in obs.by_measure.items() if slug != "population"},
@@ -615,14 +519,14 @@ def build(place: Jurisdiction) -> dict:
         "trend_sources": {slug: sorted({o.source_id for o in years.values()})
                           for slug, years in obs.by_measure.items()},
         "sources": [asdict(s) for s in obs.sources(*PROFILE_MEASURES)] + _law_sources(history)
-        + _consequence_sources(place),
+        + _consequence_sources(facts),
     }
 
 
-def _consequence_sources(place: Jurisdiction) -> list[dict]:
-    sources = Source.objects.filter(lawstatus__jurisdiction=place,
-                                    lawstatus__topic__in=list(vocab.CONSEQUENCE_TOPICS)).distinct()
-    return [asdict(SourceRef.of(s)) for s in sources.order_by("id")]
+def _consequence_sources(facts: PlaceFacts) -> list[dict]:
+    found = {law.source.id: law.source for law in facts.laws
+             if law.topic in vocab.CONSEQUENCE_TOPICS and law.source}
+    return [asdict(SourceRef.of(s)) for _, s in sorted(found.items())]
 
 
 def _law_sources(history: list[dict]) -> list[dict]:

@@ -12,6 +12,10 @@ Two kinds of layer:
   against the state's possession class (the felony-only ones apply where possession can be a
   felony). A question with no source found is drawn and counted as unknown, never as "no".
 
+`REGISTRY` is the one list of layers, states' and counties' (each says its `geography`);
+`LAYERS` is the home map's, `COUNTY_LAYERS` the county pages'. Values, laws and bills are
+looked up in drugatlas.atlas.queries; this module classes and words them.
+
 `build(layer, year=..., as_of=...)` returns a MapData: one Row per state (always 51: a state
 with nothing to show is a "No data" row, never a zero), and the legend with counts.
 """
@@ -31,7 +35,8 @@ from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
-from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
+from drugatlas.atlas import queries
+from drugatlas.atlas.models import Bill, Jurisdiction
 
 from . import classify
 
@@ -50,13 +55,26 @@ class Layer:
     ramp: str = "orange_red"
     unit: object = ""
     group: object = ""  # the heading the layer is listed under ("" = the main layers)
+    geography: str = "state"  # "state" (the home map) or "county" (a state's county pages)
+    counts: object = ""  # county layers: what counts, in words (also on /sources/)
+    divides_by: object = ""  # county layers: what the rate divides by
 
     @property
     def is_law(self) -> bool:
         return self.kind == "law"
 
+    @property
+    def label(self) -> object:
+        return self.title
 
-LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
+
+STATE, COUNTY = "state", "county"
+COUNTY_BIN_MEASURE = queries.COUNTY_BIN_MEASURE
+
+# The one registry of map layers: the home map's state layers, then the county pages' layers.
+# A slug names one layer per geography ("arrests" of states and of counties differ in what
+# they divide by, so each is declared with its own measures and words).
+REGISTRY: tuple[Layer, ...] = (
     Layer("possession", gettext_lazy("Drug possession law"), "law",
           gettext_lazy("How the lowest-level possession of a controlled substance other than "
                        "marijuana (smallest amount, first offense) is classed."),
@@ -140,7 +158,39 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in (
                        "record: automatically, on petition to a court or agency, only in "
                        "limited cases, or not at all."),
           topic="possession_record_relief", group=gettext_lazy("Consequences of a conviction")),
-)}
+    # County layers (drugatlas/atlas/views/counties.py); also listed on /sources/.
+    Layer("overdose", gettext_lazy("Overdose death rate (model-based range)"), "rate",
+          gettext_lazy("NCHS publishes each county only as one of 16 ranges (under 2, "
+                       "2–3.9, … 30 or more per 100,000), so we show the range, never "
+                       "a single number. County estimates stop in 2016."),
+          measures=(COUNTY_BIN_MEASURE,), geography=COUNTY,
+          counts=gettext_lazy("Drug-poisoning deaths of the county's residents, as estimated "
+                              "by a CDC/NCHS small-area model (1999–2016)."),
+          divides_by=gettext_lazy("The county's residents, age-adjusted to the 2000 U.S. "
+                                  "standard population.")),
+    Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents (crude)"), "rate",
+          gettext_lazy("Arrests are counted where they happen, not where the arrested "
+                       "people live, and a person arrested twice counts twice."),
+          # A crude rate made from the count and the population (atlas.queries.crude_rate).
+          measures=(queries.COUNTY_ARRESTS, queries.COUNTY_POPULATION),
+          ramp="yellow_green_blue", geography=COUNTY,
+          counts=gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
+                              "county-level arrest files as processed by ICPSR/NACJD, which "
+                              "estimate (impute) arrests for agencies that did not report: "
+                              "estimates, not reported counts."),
+          divides_by=gettext_lazy("The county's Census population of the same year: a crude "
+                                  "rate, computed only where the count and the population are "
+                                  "for the same county and year.")),
+)
+
+
+def layers_of(geography: str) -> dict[str, Layer]:
+    """The registry's layers of one geography, by slug, in declaration order."""
+    return {layer.slug: layer for layer in REGISTRY if layer.geography == geography}
+
+
+LAYERS: dict[str, Layer] = layers_of(STATE)  # the home map
+COUNTY_LAYERS: dict[str, Layer] = layers_of(COUNTY)  # a state's county pages
 DEFAULT_LAYER = "possession"
 
 # Colours per topic (keys are vocabulary statuses); topics not listed use a sequential ramp.
@@ -223,7 +273,7 @@ class MapData:
 
 
 def _states() -> list[Jurisdiction]:
-    return list(Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("name"))
+    return queries.states()
 
 
 def _link_label(url: str) -> str:
@@ -245,11 +295,6 @@ def flag_notes(flags) -> list[str]:
 
 # --- Years and breaks of rate layers (cached until the data change) ----------------------
 
-def _state_values(layer: Layer):
-    return Observation.objects.filter(measure_id__in=layer.measures,
-                                      jurisdiction__kind=Jurisdiction.STATE, value__isnull=False)
-
-
 def _cached(name: str, layer: Layer, compute):
     key = cache.key(name, layer.slug)
     found = django_cache.get(key)
@@ -262,7 +307,7 @@ def _cached(name: str, layer: Layer, compute):
 def years(layer: Layer) -> list[int]:
     """Years with at least one state value on a rate layer."""
     def compute():
-        periods = _state_values(layer).values_list("period", flat=True).distinct()
+        periods = queries.state_layer_periods(layer.measures)
         return sorted({int(p) for p in periods if len(p) == 4 and p.isdigit()})
     return _cached("layer-years", layer, compute)
 
@@ -270,7 +315,7 @@ def years(layer: Layer) -> list[int]:
 def breaks(layer: Layer) -> list[float]:
     """Legend breaks from every state value of the layer's measures, all years."""
     return _cached("layer-breaks", layer, lambda: classify.nice_breaks(
-        list(_state_values(layer).values_list("value", flat=True))))
+        queries.state_layer_values(layer.measures)))
 
 
 # --- Building a layer --------------------------------------------------------------------
@@ -321,13 +366,7 @@ def _since_key(valid_from: dt.date | None) -> str:
 
 
 def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
-    laws = (LawStatus.objects.as_of(as_of).filter(topic=layer.topic,
-                                                  jurisdiction__kind=Jurisdiction.STATE)
-            .select_related("source"))
-    # Where intervals overlap on the date, the one that began last is in force.
-    current: dict[str, LawStatus] = {}
-    for law in sorted(laws, key=lambda x: x.valid_from or dt.date.min):
-        current[law.jurisdiction_id] = law
+    current = queries.state_laws_in_force(layer.topic, as_of)
     bins = _law_bins(layer)
     labels = {b.key: str(b.label) for b in bins}
     rows = []
@@ -376,12 +415,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
 
 def _layer_sources(layer: Layer) -> list:
     """The sources of a rate layer's measures (for a state none of them covers in a year)."""
-    from drugatlas.atlas.models import Source
-
-    ids = (Observation.objects.filter(measure_id__in=layer.measures,
-                                      jurisdiction__kind=Jurisdiction.STATE)
-           .values_list("source_id", flat=True).distinct())
-    found = {s.publisher: s for s in Source.objects.filter(id__in=list(ids)).order_by("id")}
+    found = {s.publisher: s for s in queries.state_layer_sources(layer.measures)}
     return list(found.values())
 
 
@@ -392,11 +426,7 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
     wanted = list(layer.measures)
     if layer.slug == "arrests":
         wanted.append("arrest_coverage_share")
-    found: dict[tuple[str, str], Observation] = {}
-    for obs in (Observation.objects.filter(measure_id__in=wanted, period=period,
-                                           jurisdiction__kind=Jurisdiction.STATE)
-                .select_related("source")):
-        found[(obs.jurisdiction_id, obs.measure_id)] = obs
+    found = queries.state_values(wanted, period)
     rows = []
     used: set[str] = set()
     for place in _states():
@@ -463,9 +493,7 @@ def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date
     """Per state FIPS: (stage, bill, latest status, its date, the date as known) of bills
     active in the window."""
     found: dict[str, list] = {}
-    bills = (Bill.objects.filter(jurisdiction__kind=Jurisdiction.STATE)
-             .prefetch_related("events").select_related("jurisdiction"))
-    for bill in bills:
+    for bill in queries.state_bills():
         events = sorted((e for e in bill.events.all() if e.date and e.date <= as_of),
                         key=lambda e: (e.date, e.id))
         if not events or events[-1].date < as_of - BILL_WINDOW:
@@ -480,10 +508,7 @@ def _bill_stages(as_of: dt.date) -> dict[str, list[tuple[str, Bill, str, dt.date
 
 
 def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
-    laws = {}
-    for law in sorted(LawStatus.objects.as_of(as_of).filter(topic=layer.topic),
-                      key=lambda x: x.valid_from or dt.date.min):
-        laws[law.jurisdiction_id] = law
+    laws = queries.state_laws_in_force(layer.topic, as_of, states_only=False)
     bills = _bill_stages(as_of)
     bins = _law_bins(layer)
     labels = {b.key: str(b.label) for b in bins}

@@ -1,4 +1,4 @@
-"""One query string in, one calculation out: shared by the page, the API and state pages.
+"""One query string in, one calculation out: shared by the page and the API.
 
 `evaluate(query)` reads `state`, `dollars` and every input of `model.PARAMS` from a mapping of
 strings (request.GET), fills what is missing from the defaults, validates, and runs the model.

@@ -1,4 +1,4 @@
-"""Words and formatted numbers for a calculation: what the page, the API and state pages show.
+"""Words and formatted numbers for a calculation: what the page and the API show.
 
 Headline figures are rounded to two significant figures ("about $57 million") because the
 inputs are rough; the step-by-step arithmetic keeps whole dollars so a reader can check it.

@@ -1,4 +1,4 @@
-"""The calculator page, its assumptions page, the API twin and the state-page summary,
+"""The calculator page, its assumptions page and the API twin,
 through Django's test client on a real database."""
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.template.loader import render_to_string
 
 from drugatlas.atlas.models import CostAssumption
 from drugatlas.reinvest import model
-from drugatlas.reinvest.summary import state_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -202,20 +200,3 @@ def test_assumptions_page(client, reinvest_data):
     assert "no cited figure" in html
     assert "understates" in html  # pre-2010 dollars
     assert "87.8%" in html
-
-
-def test_state_summary_and_its_include(client, reinvest_data):
-    summary = state_summary("QE")
-    assert summary["available"] and summary["state"]["name"] == "Estimia"
-    assert summary["url"] == "/reinvest/?state=QE"
-    assert summary["arrests"]["method"] == "estimate"
-    assert summary["per_arrest"] == "$2,839"
-    assert [f["key"] for f in summary["could_fund"]] == ["treatment", "housing", "peer",
-                                                        "naloxone"]
-    html = render_to_string("reinvest/_state_summary.html", {"reinvest": summary})
-    assert "roughly <strong>" in html and "arrests estimated" in html
-    assert 'href="/reinvest/?state=QE"' in html
-    missing = state_summary("QN")
-    assert not missing["available"] and "no drug arrest figure" in missing["reason"]
-    assert "Open the reinvestment calculator" in render_to_string(
-        "reinvest/_state_summary.html", {"reinvest": missing})

@@ -4,12 +4,15 @@ Two layers, each honest about what it is:
 - overdose: NCHS model-based age-adjusted county death rates, published only as ranges
   (1999-2016); we show the range, never a made-up point value.
 - arrests: county drug arrests (FBI UCR county files via ICPSR, which impute for agencies that
-  did not report) per 100,000 residents of the same county and year: a crude rate.
+  did not report) per 100,000 residents of the same county and year: a crude rate, made once
+  by `atlas.queries.crude_rate` from the count and the population the API serves.
+
+The layers are declared in drugatlas.maps.layers (one registry for states and counties); the
+values come from drugatlas.atlas.queries.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
@@ -24,43 +27,18 @@ from django.views.decorators.http import require_GET
 from drugatlas import measures as measure_list
 from drugatlas import params, twins
 from drugatlas.atlas.http_cache import public_page
-from drugatlas.atlas import cache
-from drugatlas.atlas.models import Jurisdiction, Observation, Source
+from drugatlas.atlas import cache, queries
+from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.profile import flag_words, n
-from drugatlas.maps import classify, svg
+from drugatlas.maps import classify, layers, svg
 from drugatlas.params import BadRequest
 from drugatlas.atlas.views.states import find_state, not_found
 from drugatlas.corrections.links import report_url
 
-BIN_MEASURE = "overdose_death_rate_county_bin"
+BIN_MEASURE = layers.COUNTY_BIN_MEASURE
 
-# The two county layers: what each counts and divides by (also listed on /sources/).
-COUNTY_LAYERS = {
-    "overdose": {
-        "label": gettext_lazy("Overdose death rate (model-based range)"),
-        "measures": (BIN_MEASURE,),
-        "counts": gettext_lazy("Drug-poisoning deaths of the county's residents, as estimated "
-                               "by a CDC/NCHS small-area model (1999–2016)."),
-        "divides_by": gettext_lazy("The county's residents, age-adjusted to the 2000 U.S. "
-                                   "standard population."),
-        "method": gettext_lazy("NCHS publishes each county only as one of 16 ranges (under 2, "
-                               "2–3.9, … 30 or more per 100,000), so we show the range, never "
-                               "a single number. County estimates stop in 2016."),
-    },
-    "arrests": {
-        "label": gettext_lazy("Drug arrests per 100,000 residents (crude)"),
-        "measures": ("drug_arrests", "population"),
-        "counts": gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
-                               "county-level arrest files as processed by ICPSR/NACJD, which "
-                               "estimate (impute) arrests for agencies that did not report: "
-                               "estimates, not reported counts."),
-        "divides_by": gettext_lazy("The county's Census population of the same year: a crude "
-                                   "rate, computed only where the count and the population are "
-                                   "for the same county and year."),
-        "method": gettext_lazy("Arrests are counted where they happen, not where the arrested "
-                               "people live, and a person arrested twice counts twice."),
-    },
-}
+# The county layers come from the one layer registry (drugatlas.maps.layers).
+COUNTY_LAYERS = layers.COUNTY_LAYERS
 LAYERS = tuple(COUNTY_LAYERS)
 SORTS = ("name", "value")
 
@@ -101,68 +79,31 @@ class Row:
     notes: list[str] = field(default_factory=list)  # the flags in words
 
 
-class Value(NamedTuple):
-    """One county's value for one period: the columns the page uses, not a model row."""
-
-    value: float | None
-    flags: str
-    source_id: str
-
-    def flag_list(self) -> list[str]:
-        return [f for f in self.flags.split(",") if f]
-
-
-def _county_rows(state: Jurisdiction, slug: str):
-    return Observation.objects.filter(jurisdiction__parent=state,
-                                      jurisdiction__kind=Jurisdiction.COUNTY, measure_id=slug)
-
-
-def _county_values(state: Jurisdiction, slug: str, period: str) -> dict[str, Value]:
-    """{county fips: value} for the state's counties in one period (one query)."""
-    rows = _county_rows(state, slug).filter(period=period)
-    return {fips: Value(*rest) for fips, *rest in
-            rows.values_list("jurisdiction_id", "value", "flags", "source_id")}
-
-
 def years_for(state: Jurisdiction, layer: str) -> list[int]:
     """Years with data for a layer, computed once per data release (every request asks)."""
     def compute():
         if layer == "overdose":
-            periods = set(_periods(state, BIN_MEASURE))
-        else:  # a crude rate needs the count and the population of the same year
-            periods = set(_periods(state, "drug_arrests")) & set(_periods(state, "population"))
-        return sorted(int(p) for p in periods if len(p) == 4 and p.isdigit())
+            return queries.county_years(state, BIN_MEASURE)
+        return queries.county_arrest_years(state)  # a crude rate needs count and population
     return cache.remember(compute, "county-years", state.abbr, layer)
 
 
-def _periods(state: Jurisdiction, slug: str) -> list[str]:
-    return list(_county_rows(state, slug).filter(value__isnull=False)
-                .exclude(period__contains="-").values_list("period", flat=True).distinct())
-
-
 def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
-    counties = Jurisdiction.objects.filter(parent=state, kind=Jurisdiction.COUNTY).order_by("name")
-    period = str(year)
     if layer == "overdose":
-        values = _county_values(state, BIN_MEASURE, period)
         rows = []
-        for c in counties:
-            obs = values.get(c.fips)
+        for c in queries.county_table(state, (BIN_MEASURE,), str(year)):
+            obs = c.values.get(BIN_MEASURE)
             value = obs.value if obs else None
             rows.append(Row(c.fips, c.name, value, bin_label(value),
                             obs.flag_list() if obs else [], obs.source_id if obs else ""))
         return rows
-    arrests = _county_values(state, "drug_arrests", period)
-    population = _county_values(state, "population", period)
     rows = []
-    for c in counties:
-        a, p = arrests.get(c.fips), population.get(c.fips)
-        count = a.value if a else None
-        people = p.value if p else None
-        rate = round(count / people * 100_000, 1) if count is not None and people else None
+    for c in queries.county_table(state, COUNTY_LAYERS["arrests"].measures, str(year)):
+        a, p = c.values.get(queries.COUNTY_ARRESTS), c.values.get(queries.COUNTY_POPULATION)
+        rate = queries.crude_rate(a.value if a else None, p.value if p else None)
         rows.append(Row(c.fips, c.name, rate, n(rate, 1) if rate is not None else _("no data"),
                         a.flag_list() if a else ["not_published"], a.source_id if a else "",
-                        count, people))
+                        a.value if a else None, p.value if p else None))
     return rows
 
 
@@ -234,7 +175,7 @@ def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
         # Every overdose value is a range and every county arrest count includes estimates:
         # the page says so once above the table rather than on every row.
         r.notes = flag_words([f for f in r.flags if f not in ("binned", "imputed")])
-    sources = Source.objects.filter(id__in={r.source for r in rows if r.source})
+    sources = queries.sources_by_id(r.source for r in rows if r.source)
     base = reverse("atlas:counties", args=[state.abbr.lower()])
     legend, breaks = county_legend(state, layer, rows)
     measure = BIN_MEASURE if layer == "overdose" else "drug_arrests"
@@ -254,7 +195,7 @@ def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
 
 
 def _layer_label(layer: str) -> str:
-    return str(COUNTY_LAYERS[layer]["label"])
+    return str(COUNTY_LAYERS[layer].title)
 
 
 # Class breaks for the overdose ranges sit on published range boundaries (ranges are 2 wide
@@ -271,22 +212,11 @@ def county_legend(state: Jurisdiction, layer: str,
     else:
         # Breaks from every year of the state's county rates: a colour means the same rate
         # whichever year is shown.
-        breaks = cache.remember(lambda: classify.nice_breaks(_all_arrest_rates(state)),
-                                "county-breaks", state.abbr)
+        breaks = cache.remember(lambda: classify.nice_breaks(
+            queries.county_arrest_rates(state)), "county-breaks", state.abbr)
         title = _("Drug arrests per 100,000 residents (crude)")
     bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "yellow_green_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
-
-
-def _all_arrest_rates(state: Jurisdiction) -> list[float]:
-    """Every yearly county rate of the state (counts and populations: two queries)."""
-    def by_place_year(slug):
-        rows = (_county_rows(state, slug).filter(value__isnull=False)
-                .exclude(period__contains="-").values_list("jurisdiction_id", "period", "value"))
-        return {(fips, period): value for fips, period, value in rows}
-    population = by_place_year("population")
-    return [count / population[key] * 100_000
-            for key, count in by_place_year("drug_arrests").items() if population.get(key)]
 
 
 def county_map(state: Jurisdiction, layer: str, year: int, rows: list[Row],

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas import twins
-from drugatlas.atlas import cache
+from drugatlas.atlas import cache, queries
 from drugatlas.atlas.http_cache import public_page
-from drugatlas.atlas.models import Jurisdiction, Observation, Source
+from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.atlas.views.counties import BIN_MEASURE, bin_label
 from drugatlas.atlas.views.states import find_state, not_found
@@ -24,32 +24,25 @@ from drugatlas.maps import charts
 
 def county_series(county: Jurisdiction) -> list[dict]:
     """A row per year with any value: range, arrests, population, rate, notes."""
-    by_year: dict[int, dict] = {}
-    observations = Observation.objects.filter(
-        jurisdiction=county, measure_id__in=(BIN_MEASURE, "drug_arrests", "population"))
-    for obs in observations.only("measure_id", "period", "value", "flags", "source_id"):
-        if not (len(obs.period) == 4 and obs.period.isdigit()):
-            continue
-        row = by_year.setdefault(int(obs.period), {"year": int(obs.period), "sources": set()})
-        row[obs.measure_id] = obs.value
-        row.setdefault("flags", set()).update(f for f in obs.flag_list()
-                                              if f not in ("binned", "imputed"))
-        if obs.source_id and obs.measure_id != "population":
-            row["sources"].add(obs.source_id)
     rows = []
-    for year in sorted(by_year):
-        row = by_year[year]
-        arrests, people = row.get("drug_arrests"), row.get("population")
-        if row.get(BIN_MEASURE) is None and arrests is None:
+    series = queries.county_series(county, (BIN_MEASURE, queries.COUNTY_ARRESTS,
+                                            queries.COUNTY_POPULATION))
+    for year, values in sorted(series.items()):
+        value = {slug: v.value for slug, v in values.items()}
+        if value.get(BIN_MEASURE) is None and value.get("drug_arrests") is None:
             continue  # a population alone says nothing about drugs
-        rate = round(arrests / people * 100_000, 1) if arrests is not None and people else None
-        rows.append({"year": year, "range": bin_label(row.get(BIN_MEASURE)),
+        arrests, people = value.get(queries.COUNTY_ARRESTS), value.get(queries.COUNTY_POPULATION)
+        rate = queries.crude_rate(arrests, people)
+        flags = {f for v in values.values() for f in v.flag_list()
+                 if f not in ("binned", "imputed")}
+        sources = {v.source_id for slug, v in values.items()
+                   if v.source_id and slug != "population"}
+        rows.append({"year": year, "range": bin_label(value.get(BIN_MEASURE)),
                      "arrests": n(arrests) if arrests is not None else _("no data"),
                      "population": n(people) if people is not None else _("no data"),
                      "rate_value": rate, "rate": n(rate, 1) if rate is not None else _("no data"),
-                     "notes": "; ".join(flag_words(sorted(row.get("flags", ())))),
-                     "sources": row["sources"],
-                     "values": {"range_low": row.get(BIN_MEASURE), "arrests": arrests,
+                     "notes": "; ".join(flag_words(sorted(flags))), "sources": sources,
+                     "values": {"range_low": value.get(BIN_MEASURE), "arrests": arrests,
                                 "population": people, "rate": rate}})
     return rows
 
@@ -65,7 +58,7 @@ def county_context(state: Jurisdiction, county: Jurisdiction) -> dict:
     ids = set().union(*(r["sources"] for r in rows)) if rows else set()
     return {"state": state, "county": county, "rows": rows, "chart": chart,
             "chart_svg": mark_safe(chart.narrow_svg + chart.svg),  # narrow first: pages.css
-            "sources": Source.objects.filter(id__in=ids),
+            "sources": queries.sources_by_id(ids),
             "counties_url": reverse("atlas:counties", args=[state.abbr.lower()])}
 
 

@@ -30,8 +30,8 @@ from drugatlas import formatting, params, twins
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
-from drugatlas.atlas import cache
-from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
+from drugatlas.atlas import cache, queries
+from drugatlas.atlas.models import Jurisdiction, LawStatus
 from drugatlas.formatting import date_text
 from drugatlas.maps import layers, svg
 from drugatlas.params import BadRequest
@@ -233,13 +233,8 @@ class Headline:
 
 def _latest(measure: str, fips: str = "00", december_only: bool = False,
             final_only: bool = False):
-    qs = Observation.objects.filter(jurisdiction_id=fips, measure_id=measure,
-                                    value__isnull=False).select_related("source")
-    if december_only:
-        qs = qs.filter(period__endswith="-12")
-    if final_only:  # flags are a comma-separated list
-        qs = qs.exclude(flags__contains="provisional")
-    return qs.order_by("-period").first()
+    return queries.latest_value(fips, measure, december_only=december_only,
+                                final_only=final_only)
 
 
 def month_text(period: str) -> str:
@@ -277,8 +272,7 @@ def headlines() -> list[Headline]:
                               rate.source.url, rate.source.publisher))
     arrests = _latest("drug_arrests")
     if arrests:
-        share = Observation.objects.filter(jurisdiction_id="00", measure_id="arrest_coverage_share",
-                                           period=arrests.period).first()
+        share = queries.value_at("00", "arrest_coverage_share", arrests.period)
         text = _("drug arrests reported by law enforcement in %(year)s") % {"year": arrests.period}
         if share and share.value is not None:
             text += " " + _("(agencies covering %(share)s%% of residents)") % {

@@ -19,9 +19,8 @@ from drugatlas import twins
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, releases
-from drugatlas.atlas.views.counties import COUNTY_LAYERS
 from drugatlas.maps import classify
-from drugatlas.maps.layers import LAYERS
+from drugatlas.maps.layers import COUNTY_LAYERS, LAYERS
 from drugatlas.atlas.models import (Bill, CostAssumption, DataRelease, LawStatus, Measure,
                                     Observation, Source)
 from drugatlas.atlas.profile import status_words
@@ -170,7 +169,7 @@ def layer_methods() -> list[dict]:
     """How each map layer is made: what counts, and what a rate divides by.
 
     The home map's layers come from drugatlas.maps.layers, their measures from
-    drugatlas.measures; the county layers from the county page.
+    drugatlas.measures; the county layers from the same registry.
     """
     out = []
     for layer in LAYERS.values():
@@ -192,10 +191,11 @@ def layer_methods() -> list[dict]:
             entry["divides_by"] = _(method.get("divides_by", ""))
         out.append(entry)
     for slug, layer in COUNTY_LAYERS.items():
-        out.append({"layer": f"county-{slug}", "label": str(layer["label"]),
-                    "counts": str(layer["counts"]), "divides_by": str(layer["divides_by"]),
-                    "method": str(layer["method"]),
-                    "measures": [measure_list.get(m) for m in layer["measures"]], "classes": []})
+        out.append({"layer": f"county-{slug}", "label": str(layer.title),
+                    "counts": str(layer.counts), "divides_by": str(layer.divides_by),
+                    "method": str(layer.method),
+                    "measures": [measure_list.get(m) for m in layer.measures],
+                    "classes": []})
     return out
 
 
