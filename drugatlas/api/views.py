@@ -310,7 +310,7 @@ def bundle_file(request, name: str):
 
     from . import downloads
 
-    allowed = {path for path, _ in TABLES.values()} | {"datapackage.json"}
+    allowed = {t.path for t in TABLES.values()} | {"datapackage.json"}
     if name not in allowed:
         raise Http404("no such file in the data bundle")
     path = downloads.folder(_live_bundle_dir()) / name

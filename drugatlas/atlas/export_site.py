@@ -125,7 +125,7 @@ def seeds() -> list[str]:
              "/api/v1/laws", "/api/v1/bills", "/data/datapackage.json"]
     urls += [f"/api/v1/states/{abbr}" for abbr in states]
     urls += [f"/api/v1/observations?format=csv&measure={m.slug}" for m in measures.MEASURES]
-    urls += [f"/data/{path}" for path, _columns in TABLES.values()]
+    urls += [f"/data/{t.path}" for t in TABLES.values()]
     return urls
 
 

@@ -52,9 +52,9 @@ def render(bundle_dir: Path) -> str:
     }
     out += [f"| `{f}` | {meanings.get(f, '')} |" for f in FLAGS]
     out += ["", "## Tables", ""]
-    for name, (path, cols) in bundle.TABLES.items():
-        out += [f"### `{path}`", "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{c}` | {t} | {_cell(d)} |" for c, t, d in cols]
+    for table in bundle.TABLES.values():
+        out += [f"### `{table.path}`", "", "| column | type | description |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type} | {_cell(c.description)} |" for c in table.columns]
         out.append("")
     out += ["## Sources", "", "| id | publisher | title | file | licence |", "|---|---|---|---|---|"]
     if (Path(bundle_dir) / "sources.csv").exists():
