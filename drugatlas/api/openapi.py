@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from drugatlas import __version__, measures
 from drugatlas.atlas.models import Bill, LawStatus
+from drugatlas.reinvest import model as reinvest_model
 
 
 def _param(name, description, required=False, schema=None, location="query"):
@@ -33,9 +34,7 @@ def _get(summary, parameters, ok_schema, csv=False, not_found=False):
 
 
 def reinvest_params():
-    from drugatlas.reinvest import model
-
-    return model.PARAMS
+    return reinvest_model.PARAMS
 
 
 def spec() -> dict:

@@ -6,6 +6,7 @@ import functools
 import json
 from pathlib import Path
 
+from django.conf import settings
 from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import F, Max, Min
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -13,11 +14,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
-from drugatlas.atlas import cache, profile
+from drugatlas.atlas import cache, loaded_release, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
-from . import openapi, paging, params, stream
+from drugatlas.pipeline import bundle
+from drugatlas.pipeline.bundle import TABLES
+
+from . import downloads, openapi, paging, params, stream
 from .params import BadRequest
 
 
@@ -306,10 +310,6 @@ def docs(request):
 def bundle_file(request, name: str):
     """The loaded release's bundle files for bulk download (datapackage.json and its CSVs),
     less the ICPSR county rows (drugatlas/api/downloads.py)."""
-    from drugatlas.pipeline.bundle import TABLES
-
-    from . import downloads
-
     allowed = {t.path for t in TABLES.values()} | {"datapackage.json"}
     if name not in allowed:
         raise Http404("no such file in the data bundle")
@@ -321,11 +321,6 @@ def bundle_file(request, name: str):
 
 
 def _live_bundle_dir() -> Path:
-    from django.conf import settings
-
-    from drugatlas.atlas import loaded_release
-    from drugatlas.pipeline import bundle
-
     release = loaded_release.latest()
     if release and release.bundle_dir:
         folder = Path(release.bundle_dir)

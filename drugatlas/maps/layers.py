@@ -30,7 +30,7 @@ from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
-from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
+from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
 
 from . import classify
 
@@ -375,8 +375,6 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
 
 def _layer_sources(layer: Layer) -> list:
     """The sources of a rate layer's measures (for a state none of them covers in a year)."""
-    from drugatlas.atlas.models import Source
-
     ids = (Observation.objects.filter(measure_id__in=layer.measures,
                                       jurisdiction__kind=Jurisdiction.STATE)
            .values_list("source_id", flat=True).distinct())

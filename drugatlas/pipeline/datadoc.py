@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drugatlas import measures
+from drugatlas.sources.records import FLAGS
 
 from . import bundle
 
@@ -28,7 +29,6 @@ def render(bundle_dir: Path) -> str:
                    f"| {_cell(m.caveats)} |")
     out += ["", "## Flags", "",
             "| flag | meaning |", "|---|---|"]
-    from drugatlas.sources.records import FLAGS
     meanings = {
         "provisional": "CDC provisional figure, subject to change",
         "predicted": "adjusted by the publisher for reporting delay",

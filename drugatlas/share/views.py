@@ -36,6 +36,7 @@ from drugatlas.security import embeddable
 from drugatlas import clock, formatting
 from drugatlas.atlas import cache
 from drugatlas.atlas.views import home, states
+from drugatlas.legislation import records
 from drugatlas.maps import layers
 
 from . import figures, panel, render as raster
@@ -201,7 +202,6 @@ def _chart_files(place, slug: str) -> dict | None:
 
 @require_GET
 def bill_card(request, ref: str, fmt: str):
-    from drugatlas.legislation import records
     bill = records.find_bill(ref)
     if bill is None:
         raise Http404("no such bill")
