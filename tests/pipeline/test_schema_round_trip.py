@@ -44,8 +44,6 @@ def full_row(table: str) -> dict[str, str]:
             for c in schema.TABLES[table].columns}
 
 
-
-
 @pytest.fixture
 def small_bundle(tmp_path):
     """The database's places, sources and legal records (no observations), plus one law, bill
