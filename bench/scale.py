@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PY, ROOT, free_port, save, server, table, wrk  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from drugatlas.pipeline import bundle as bundle_files  # noqa: E402
 
 BUNDLE = ROOT / "drugatlas" / "bundle"
 WORK = ROOT / "var" / "bench-scale"
@@ -90,17 +92,8 @@ def make_bundle(factor: int) -> Path:
                 for month in range(1, k + 1):
                     row[period_at] = f"{period}-{month:02d}"
                     writer.writerow(row)
-    package = json.loads((target / "datapackage.json").read_text())
-    package["version"] = f"{version[:40]}-x{factor}"
-    for resource in package["resources"]:  # the load checks sizes and hashes before anything
-        if resource["path"] == "observations.csv":
-            digest, size = hashlib.sha256(), 0
-            with (target / "observations.csv").open("rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-                    size += len(block)
-            resource["bytes"], resource["hash"] = size, f"sha256:{digest.hexdigest()}"
-    (target / "datapackage.json").write_text(json.dumps(package, indent=2) + "\n")
+    # The load checks sizes and hashes before anything.
+    bundle_files.rehash(target, version=f"{version[:40]}-x{factor}")
     stamp.write_text(version)
     return target
 

@@ -29,7 +29,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the committed data bundle once per test session into the test database."""
     from django.conf import settings
 
-    from drugatlas.pipeline import load as bundle_load
+    from drugatlas.atlas import loading as bundle_load
 
     if (settings.BUNDLE_DIR / "datapackage.json").exists():
         with django_db_blocker.unblock():

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from drugatlas.pipeline.bundle import TABLES, version
 
-OBSERVATIONS = TABLES["observations"][0]
+OBSERVATIONS = TABLES["observations"].path
 COUNTY_SOURCE_PREFIX = "icpsr-county"
 NOTE = ("Bulk download: ICPSR-derived county rows (sources icpsr-county-*) are left out of "
         "observations.csv; they are on the county pages and in /api/v1/observations, with "
@@ -65,7 +65,7 @@ def folder(bundle_dir: Path | None = None) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     observations = _filtered_observations(bundle_dir / OBSERVATIONS)
     (tmp / OBSERVATIONS).write_bytes(observations)
-    for path, _cols in TABLES.values():
+    for path in (t.path for t in TABLES.values()):
         if path != OBSERVATIONS:
             (tmp / path).write_bytes((bundle_dir / path).read_bytes())
     # The descriptor last: its presence says the folder is complete.

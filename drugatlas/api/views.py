@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 from pathlib import Path
 
+from django.conf import settings
 from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import F, Max, Min
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
 from drugatlas import twins
-from drugatlas.atlas import cache, profile, queries
+from drugatlas.atlas import cache, loaded_release, profile, queries
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
@@ -21,7 +22,10 @@ from drugatlas.params import BadRequest, check_known, parse
 from drugatlas.reinvest import present
 from drugatlas.reinvest.evaluate import evaluate, form_errors
 
-from . import openapi, paging, params, stream
+from drugatlas.pipeline import bundle
+from drugatlas.pipeline.bundle import TABLES
+
+from . import downloads, openapi, paging, params, stream
 
 
 def _bundle_version() -> str:
@@ -304,11 +308,7 @@ def docs(request):
 def bundle_file(request, name: str):
     """The loaded release's bundle files for bulk download (datapackage.json and its CSVs),
     less the ICPSR county rows (drugatlas/api/downloads.py)."""
-    from drugatlas.pipeline.bundle import TABLES
-
-    from . import downloads
-
-    allowed = {path for path, _ in TABLES.values()} | {"datapackage.json"}
+    allowed = {t.path for t in TABLES.values()} | {"datapackage.json"}
     if name not in allowed:
         raise Http404("no such file in the data bundle")
     path = downloads.folder(_live_bundle_dir()) / name
@@ -317,11 +317,6 @@ def bundle_file(request, name: str):
 
 
 def _live_bundle_dir() -> Path:
-    from django.conf import settings
-
-    from drugatlas.atlas import loaded_release
-    from drugatlas.pipeline import bundle
-
     release = loaded_release.latest()
     if release and release.bundle_dir:
         folder = Path(release.bundle_dir)

@@ -1,7 +1,7 @@
 """The editors' admin: laws, bills with their events, sources, measures; full history kept.
 
 Every save of a law or bill must carry a citation (LawStatus.clean / Bill.clean), marks the row
-origin="editor" so that data loads leave it alone (drugatlas/legislation/editor_records.py),
+origin="editor" so that data loads leave it alone (drugatlas/pipeline/editors.py),
 and bumps the data version so cached pages change at once (drugatlas/atlas/signals.py).
 """
 from django import forms

@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from drugatlas.atlas.models import DataRelease
+
 
 
 class _Pages:
@@ -53,8 +55,6 @@ def _edit_counter() -> str:
 
 
 def _release() -> str:
-    from drugatlas.atlas.models import DataRelease
-
     row = DataRelease.objects.order_by("-loaded_at", "-id").values_list("id", "version").first()
     return f"{row[0]}-{row[1][:16]}" if row else "none"
 

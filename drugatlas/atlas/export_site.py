@@ -32,8 +32,11 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.test import Client
 
-from drugatlas import clock
+from drugatlas import clock, measures
 from drugatlas.atlas import cache
+from drugatlas.atlas.models import Jurisdiction
+from drugatlas.maps import layers
+from drugatlas.pipeline.bundle import TABLES
 
 MANIFEST = ".export-manifest.json"
 LANG_PREFIXES = ("", "/es")
@@ -118,11 +121,6 @@ def target(url: str) -> Target | None:
 
 def seeds() -> list[str]:
     """Where the crawl starts: what menus offer through forms and the API lists."""
-    from drugatlas import measures
-    from drugatlas.atlas.models import Jurisdiction
-    from drugatlas.maps import layers
-    from drugatlas.pipeline.bundle import TABLES
-
     states = [a.lower() for a in Jurisdiction.objects.filter(
         kind=Jurisdiction.STATE).order_by("abbr").values_list("abbr", flat=True)]
     pages = ["/", "/sources/", "/about/", "/changes/", "/legislation/", "/reinvest/",
@@ -140,7 +138,7 @@ def seeds() -> list[str]:
              "/api/v1/laws", "/api/v1/bills", "/data/datapackage.json"]
     urls += [f"/api/v1/states/{abbr}" for abbr in states]
     urls += [f"/api/v1/observations?format=csv&measure={m.slug}" for m in measures.MEASURES]
-    urls += [f"/data/{path}" for path, _columns in TABLES.values()]
+    urls += [f"/data/{t.path}" for t in TABLES.values()]
     return urls
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from drugatlas.atlas.models import DataRelease, Jurisdiction, Observation, Source
 from drugatlas.pipeline import bundle
+
+from . import bundle_rows
+from .models import DataRelease, Jurisdiction, Observation, Source
 
 CHUNK = 20_000
 
@@ -34,11 +36,6 @@ def rows(table: str) -> Iterable[dict]:
                 "fips", "abbr", "name", "kind", "parent_id"):
             yield {"fips": fips, "abbr": abbr, "name": name, "kind": kind, "parent": parent or ""}
     elif table in ("laws", "bills", "bill_events"):
-        from drugatlas.legislation import export
-
-        render = {"laws": export.law_rows, "bills": export.bill_rows,
-                  "bill_events": export.event_rows}[table]
-        for row in render():
-            yield dict(zip(bundle.columns(table), row))
+        yield from bundle_rows.legal_rows()[table]
     else:
         raise ValueError(f"no table {table!r} in a loaded release")

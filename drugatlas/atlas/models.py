@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
+from drugatlas.pipeline import editors as editor_policy
 
 
 class Jurisdiction(models.Model):
@@ -160,7 +161,7 @@ class LawStatus(models.Model):
     # The one list of topics and statuses is drugatlas/laws_vocabulary.py.
     TOPICS = [(t.slug, t.label) for t in vocab.LAW_TOPICS.values()]
     CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
-    BUNDLE, EDITOR = "bundle", "editor"
+    BUNDLE, EDITOR = editor_policy.BUNDLE, editor_policy.EDITOR  # a row's origin (pipeline/editors.py)
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="laws")
     topic = models.CharField(max_length=40, choices=TOPICS, db_index=True)

@@ -16,126 +16,11 @@ from pathlib import Path
 from drugatlas import measures
 from drugatlas.sources.records import BillRecord, CostRecord, LawInterval, Obs, Place, SourceInfo
 
-# Table name -> (file, [(column, type, description)]). The one description of the bundle layout.
-TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
-    "jurisdictions": ("jurisdictions.csv", [
-        ("fips", "string", 'FIPS code: "00" the nation, 2 digits a state, 5 digits a county'),
-        ("abbr", "string", "USPS code (nation and states)"),
-        ("name", "string", "Name"),
-        ("kind", "string", "nation, state or county"),
-        ("parent", "string", "FIPS of the enclosing jurisdiction"),
-    ]),
-    "sources": ("sources.csv", [
-        ("id", "string", "Source identifier, cited by every value"),
-        ("publisher", "string", "Original publisher"),
-        ("title", "string", "Title of the publication or dataset"),
-        ("url", "string", "Publisher's official address"),
-        ("file", "string", "File read, relative to the raw-data folder"),
-        ("retrieved", "string", "Date the copy was taken, where known"),
-        ("sha256", "string", "SHA-256 of the file read"),
-        ("licence", "string", "Licence and attribution terms"),
-        ("caveats", "string", "What to know before using the figures"),
-    ]),
-    "measures": ("measures.csv", [
-        ("slug", "string", "Measure identifier"),
-        ("label", "string", "Label"),
-        ("unit", "string", "Unit of the value"),
-        ("description", "string", "What is counted"),
-        ("caveats", "string", "Caveats"),
-        ("topic", "string", "population, health or enforcement"),
-    ]),
-    "observations": ("observations.csv", [
-        ("measure", "string", "Measure slug (see measures.csv)"),
-        ("jurisdiction", "string", "FIPS code (see jurisdictions.csv)"),
-        ("period", "string", '"YYYY" calendar year, or "YYYY-MM" 12 months ending that month'),
-        ("value", "number", "The value; empty means no data (never zero); see flags"),
-        ("flags", "string", "Comma-separated: provisional, predicted, suppressed, low_coverage, "
-                            "no_reporting, estimated, imputed, binned, partial, no_breakdown, "
-                            "not_published, no_coverage, little_reporting"),
-        ("source", "string", "Source id (see sources.csv)"),
-    ]),
-    "laws": ("laws.csv", [
-        ("jurisdiction", "string", "FIPS code"),
-        ("topic", "string", "possession, paraphernalia, good_samaritan, naloxone, test_strips, "
-                            "syringe_services, overdose_prevention_centers, adult_use_marijuana, "
-                            "decriminalization; consequences of a drug conviction: "
-                            "snap_drug_felony_ban, tanf_drug_felony_ban, "
-                            "license_suspension_drug, felony_voting, possession_record_relief"),
-        ("status", "string", "Class or status in force (see docs/data.md)"),
-        ("valid_from", "date", "First day in force (the first day of the year or month where "
-                               "known only to that); empty = before our records"),
-        ("valid_from_precision", "string", "day, month or year: how precisely valid_from is "
-                                           "known (write it as 2021, 2021-07 or 2021-07-09)"),
-        ("date_basis", "string", "effective (the class took effect on valid_from) or attested "
-                                 "(a source shows it holding then; when it began is not known)"),
-        ("valid_to", "date", "Last day in force; empty = still in force"),
-        ("valid_to_precision", "string", "day, month or year: how precisely valid_to is known"),
-        ("statute", "string", "Statute section that sets the class (the primary citation)"),
-        ("grade", "string", "The grade in the statute's own words"),
-        ("max_penalty", "string", "Maximum penalty of the grade, where shown"),
-        ("statute_url", "string", "Page where the statute text was seen (first of citations); "
-                                  "empty where it was not"),
-        ("citations", "string", "Source URLs, one per line: the statute page first where there "
-                                "is one, secondary pages after it"),
-        ("confidence", "string", "high, medium, low or unknown (docs/codebook.md)"),
-        ("note", "string", "What the record says in plain words"),
-        ("research_note", "string", "The researcher's working notes (for editors)"),
-        ("source", "string", "Source id"),
-        ("origin", "string", "bundle (research) or editor (changed by an editor)"),
-    ]),
-    "bills": ("bills.csv", [
-        ("key", "string", "Stable bill identifier"),
-        ("jurisdiction", "string", "FIPS code (00 = federal)"),
-        ("number", "string", "Bill or measure number"),
-        ("session", "string", "Legislative session"),
-        ("title", "string", "Title"),
-        ("summary", "string", "What it would do"),
-        ("status", "string", "announced, introduced, advanced, enacted, in_effect, failed, repealed"),
-        ("status_date", "date", "Date of the latest status"),
-        ("status_date_precision", "string", "day, month or year"),
-        ("citations", "string", "Source URLs, one per line (the official page first)"),
-        ("confidence", "string", "high, medium, low"),
-        ("note", "string", "Note"),
-        ("threshold", "string", "Personal-use threshold, where known"),
-        ("penalty", "string", "Penalty that replaces arrest, where known"),
-        ("diversion", "string", "Diversion or referral, where known"),
-        ("funding", "string", "Funding for services, where known"),
-        ("sponsors", "string", "Sponsors, where known"),
-        ("official_url", "string", "The legislature's or election office's page, where found"),
-        ("bill_type", "string", "decriminalization, defelonization, recriminalization, study, "
-                                "narrow or proposal_not_introduced"),
-        ("possession_change", "string", "What it would do to possession, where known"),
-        ("other", "string", "Other provisions, where known"),
-        ("replaces", "string", "Key of an earlier record of the same bill (old permalinks)"),
-        ("source", "string", "Source id"),
-        ("origin", "string", "bundle or editor"),
-    ]),
-    "bill_events": ("bill_events.csv", [
-        ("bill_key", "string", "Bill key (see bills.csv)"),
-        ("date", "date", "Date of the action"),
-        ("precision", "string", "day, month or year: how precisely the date is known"),
-        ("action", "string", "What happened"),
-        ("status", "string", "Status after the action"),
-        ("url", "string", "Source of the action"),
-    ]),
-    "costs": ("costs.csv", [
-        ("key", "string", "Assumption identifier"),
-        ("kind", "string", "enforcement, service, share or cpi"),
-        ("value", "number", "Value as published"),
-        ("unit", "string", "Unit"),
-        ("year", "integer", "Year of the figure's dollars or data"),
-        ("label", "string", "What it is"),
-        ("citation", "string", "Where it was read"),
-        ("confidence", "string", "high, medium, low"),
-        ("note", "string", "Note"),
-        ("state", "string", "USPS code where the figure is state-specific"),
-        ("source", "string", "Source id"),
-    ]),
-}
-
+from . import editors, schema
+from .schema import TABLES
 
 def columns(table: str) -> list[str]:
-    return [c for c, _, _ in TABLES[table][1]]
+    return schema.columns(table)
 
 
 def fmt_number(value: float | None) -> str:
@@ -151,22 +36,49 @@ def fmt_date(d) -> str:
 
 
 def csv_bytes(header: list[str], rows) -> bytes:
+    """CSV of dict rows (keyed by the header's columns; a missing key is an empty cell)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([row.get(c, "") for c in header] for row in rows)
     return buf.getvalue().encode("utf-8")
 
 
-def law_rows(laws: list[LawInterval], fips_by_abbr: dict[str, str]):
-    for law in sorted(laws, key=lambda x: (fips_by_abbr[x.abbr], x.topic, fmt_date(x.valid_from))):
-        yield [fips_by_abbr[law.abbr], law.topic, law.status, fmt_date(law.valid_from),
-               law.valid_from_precision,
-               (law.date_basis or "effective") if law.valid_from else "",
-               fmt_date(law.valid_to), law.valid_to_precision,
-               law.statute, law.grade, law.max_penalty, law.statute_url,
-               "\n".join(law.citations), law.confidence, law.note, law.research_note,
-               law.source, "bundle"]
+def table_bytes(table: str, rows) -> bytes:
+    return csv_bytes(columns(table), rows)
+
+
+def cell(column: schema.Column, value) -> str:
+    """A value as the bundle writes it in this column."""
+    if value is None:
+        return ""
+    if column.type == "number":
+        return fmt_number(value)
+    if column.type == "date":
+        return fmt_date(value)
+    if isinstance(value, (list, tuple)):
+        return "\n".join(value)
+    return str(value)
+
+
+def record_row(table: str, record, **given) -> dict[str, str]:
+    """A source record as a row of `table`: each column is the record's attribute of that name
+    (empty where it has none) or the value in `given`, written as the bundle writes it."""
+    row = {}
+    for column in TABLES[table].columns:
+        value = given[column.name] if column.name in given else getattr(record, column.name, "")
+        row[column.name] = cell(column, value)
+    return with_defaults(table, row)
+
+
+def with_defaults(table: str, row: dict[str, str]) -> dict[str, str]:
+    """The declared defaults filled in, and a date's companions emptied where it is empty."""
+    for column in TABLES[table].columns:
+        if column.only_with and not row[column.only_with]:
+            row[column.name] = ""
+        elif column.default and not row[column.name]:
+            row[column.name] = column.default
+    return row
 
 
 def render(places: list[Place], sources: list[SourceInfo], observations: list[Obs],
@@ -174,79 +86,41 @@ def render(places: list[Place], sources: list[SourceInfo], observations: list[Ob
            editor_rows: dict[str, list[dict]] | None = None) -> dict[str, bytes]:
     """File name -> bytes of every bundle file, datapackage.json included.
 
-    editor_rows: the previous bundle's legal rows that editors own (see editor_rows()); they
-    replace the research rows with the same identity, so a rebuild keeps exported edits.
+    editor_rows: the previous bundle's legal rows that editors own (editor_rows());
+    they replace the research rows with the same identity, so a rebuild keeps exported edits.
     """
     fips_by_abbr = {p.abbr: p.fips for p in places if p.abbr}
-    files: dict[str, bytes] = {}
 
     def parent(p: Place) -> str:
         return {"nation": "", "state": "00"}.get(p.kind, p.fips[:2])
 
-    files["jurisdictions.csv"] = csv_bytes(columns("jurisdictions"), (
-        [p.fips, p.abbr, p.name, p.kind, parent(p)] for p in sorted(places, key=lambda p: p.fips)))
-    files["sources.csv"] = csv_bytes(columns("sources"), (
-        [s.id, s.publisher, s.title, s.url, s.file, s.retrieved, s.sha256, s.licence, s.caveats]
-        for s in sorted(sources, key=lambda s: s.id)))
-    files["measures.csv"] = csv_bytes(columns("measures"), (
-        [m.slug, m.label, m.unit, m.description, m.caveats, m.topic] for m in measures.MEASURES))
-    files["observations.csv"] = csv_bytes(columns("observations"), (
-        [o.measure, o.fips, o.period, fmt_number(o.value), ",".join(sorted(o.flags)), o.source]
-        for o in sorted(observations, key=lambda o: (o.measure, o.fips, o.period))))
+    tables = {
+        "jurisdictions": [record_row("jurisdictions", p, parent=parent(p))
+                          for p in sorted(places, key=lambda p: p.fips)],
+        "sources": [record_row("sources", s) for s in sorted(sources, key=lambda s: s.id)],
+        "measures": [record_row("measures", m) for m in measures.MEASURES],
+        "observations": [{"measure": o.measure, "jurisdiction": o.fips, "period": o.period,
+                          "value": fmt_number(o.value), "flags": ",".join(sorted(o.flags)),
+                          "source": o.source}  # (by hand: 600,000 rows)
+                         for o in sorted(observations, key=lambda o: (o.measure, o.fips, o.period))],
+    }
     ordered_bills = sorted(bills, key=lambda b: b.key)
     legal = {
-        "laws": list(law_rows(laws, fips_by_abbr)),
-        "bills": [[b.key, fips_by_abbr[b.abbr], b.number, b.session, b.title, b.summary, b.status,
-                   fmt_date(b.status_date), b.status_date_precision or _day(b.status_date),
-                   "\n".join(b.citations), b.confidence, b.note, b.threshold, b.penalty, "",
-                   b.funding, b.sponsors, b.official_url, b.bill_type, b.possession_change,
-                   b.other, b.replaces, b.source, "bundle"] for b in ordered_bills],
-        "bill_events": [[b.key, fmt_date(e.date), e.precision or _day(e.date), e.action,
-                         e.status, e.url] for b in ordered_bills for e in b.events],
+        "laws": sorted((record_row("laws", law, jurisdiction=fips_by_abbr[law.abbr],
+                                   origin=editors.BUNDLE) for law in laws),
+                       key=editors.law_identity),
+        "bills": [record_row("bills", b, jurisdiction=fips_by_abbr[b.abbr], origin=editors.BUNDLE)
+                  for b in ordered_bills],
+        "bill_events": [record_row("bill_events", e, bill_key=b.key)
+                        for b in ordered_bills for e in b.events],
     }
     if editor_rows:
-        legal = with_editor_rows(legal, editor_rows)
-    for table, rows in legal.items():
-        files[TABLES[table][0]] = csv_bytes(columns(table), rows)
-    files["costs.csv"] = csv_bytes(columns("costs"), (
-        [c.key, c.kind, fmt_number(c.value), c.unit, c.year or "", c.label, c.citation,
-         c.confidence, c.note, c.abbr, c.source] for c in sorted(costs, key=lambda c: c.key)))
+        legal = editors.with_editor_rows(legal, editor_rows)
+    tables.update(legal)
+    tables["costs"] = [record_row("costs", c, state=c.abbr) for c in sorted(costs, key=lambda c: c.key)]
+    files = {TABLES[name].path: table_bytes(name, tables[name]) for name in TABLES}
     files["datapackage.json"] = datapackage(files, sources)
     return files
-
-
-def _day(date) -> str:
-    return "day" if date else ""
-
-
-def editor_rows(bundle_dir: Path) -> dict[str, list[dict]]:
-    """Rows of the bundle's legal tables that came from editors (`data export-laws`)."""
-    bundle_dir = Path(bundle_dir)
-    if not (bundle_dir / TABLES["laws"][0]).is_file():
-        return {}
-    laws = [r for r in read_table(bundle_dir, "laws", False) if r["origin"] == "editor"]
-    bills = [r for r in read_table(bundle_dir, "bills", False) if r["origin"] == "editor"]
-    keys = {b["key"] for b in bills}
-    events = [r for r in read_table(bundle_dir, "bill_events", False) if r["bill_key"] in keys]
-    return {"laws": laws, "bills": bills, "bill_events": events}
-
-
-def with_editor_rows(legal: dict[str, list[list]], editor: dict[str, list[dict]]):
-    """Research rows with the editors' rows put in place of those with the same identity."""
-    def as_list(table, row):  # a column added since the row was exported is blank
-        return [row.get(c, "") for c in columns(table)]
-
-    law_key = lambda r: (r[0], r[1], r[3])  # noqa: E731 - jurisdiction, topic, valid_from
-    edited = {law_key(as_list("laws", r)) for r in editor["laws"]}
-    laws = [r for r in legal["laws"] if law_key(r) not in edited]
-    laws = sorted(laws + [as_list("laws", r) for r in editor["laws"]], key=law_key)
-    edited_bills = {r["key"] for r in editor["bills"]}
-    bills = [r for r in legal["bills"] if r[0] not in edited_bills]
-    bills = sorted(bills + [as_list("bills", r) for r in editor["bills"]], key=lambda r: r[0])
-    events = [r for r in legal["bill_events"] if r[0] not in edited_bills]
-    events += [as_list("bill_events", r) for r in editor["bill_events"]]
-    events.sort(key=lambda r: r[0])  # stable: each bill's events keep their order
-    return {"laws": laws, "bills": bills, "bill_events": events}
 
 
 def content_version(files: dict[str, bytes]) -> str:
@@ -260,9 +134,10 @@ def content_version(files: dict[str, bytes]) -> str:
 def datapackage(files: dict[str, bytes], sources: list[SourceInfo]) -> bytes:
     """A Frictionless Data Package descriptor for the bundle."""
     resources = []
-    for name, (path, cols) in TABLES.items():
+    for table in TABLES.values():
+        path = table.path
         resources.append({
-            "name": name,
+            "name": table.name,
             "profile": "tabular-data-resource",
             "path": path,
             "format": "csv",
@@ -270,7 +145,8 @@ def datapackage(files: dict[str, bytes], sources: list[SourceInfo]) -> bytes:
             "encoding": "utf-8",
             "bytes": len(files[path]),
             "hash": "sha256:" + hashlib.sha256(files[path]).hexdigest(),
-            "schema": {"fields": [{"name": c, "type": t, "description": d} for c, t, d in cols]},
+            "schema": {"fields": [{"name": c.name, "type": c.type, "description": c.description}
+                                  for c in table.columns]},
         })
     package = {
         "profile": "tabular-data-package",
@@ -291,6 +167,53 @@ def datapackage(files: dict[str, bytes], sources: list[SourceInfo]) -> bytes:
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def with_files(bundle_dir: Path, changed: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file of a bundle folder with `changed` put in, and its datapackage.json agreeing
+    with them (sizes, hashes, version); the rest of the descriptor is kept as it is."""
+    bundle_dir = Path(bundle_dir)
+    if not (bundle_dir / "datapackage.json").is_file():
+        raise FileNotFoundError(f"{bundle_dir}: no datapackage.json; build the bundle first")
+    files = {path.name: path.read_bytes() for path in sorted(bundle_dir.iterdir())
+             if path.is_file() and path.name != "datapackage.json"}
+    files.update(changed)
+    package = json.loads((bundle_dir / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        data = files.get(resource["path"])
+        if data is not None:
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    package["version"] = content_version(files)
+    files["datapackage.json"] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
+    return files
+
+
+def rehash(bundle_dir: Path, version: str | None = None) -> str:
+    """After files of a bundle folder were edited in place (tests, bench/scale.py): rewrite its
+    datapackage.json to their sizes and hashes, as a build would, and to `version` (default:
+    content_version() of the files); return the version. Reads the files in blocks."""
+    bundle_dir = Path(bundle_dir)
+    package = json.loads((bundle_dir / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["path"]: r for r in package["resources"]}
+    content = hashlib.sha256()
+    for path in sorted(p for p in bundle_dir.iterdir() if p.is_file()):
+        if path.name == "datapackage.json":
+            continue
+        digest, size = hashlib.sha256(), 0
+        content.update(path.name.encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+                content.update(block)
+                size += len(block)
+        content.update(b"\0")
+        if path.name in resources:
+            resources[path.name].update(bytes=size, hash=f"sha256:{digest.hexdigest()}")
+    package["version"] = version or content.hexdigest()
+    (bundle_dir / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return package["version"]
+
+
 def write(bundle_dir: Path, files: dict[str, bytes]) -> None:
     """Replace the bundle folder's files all at once: a failed build leaves the old bundle."""
     bundle_dir = Path(bundle_dir)
@@ -307,11 +230,23 @@ def write(bundle_dir: Path, files: dict[str, bytes]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def editor_rows(bundle_dir: Path) -> dict[str, list[dict]]:
+    """Rows of the bundle's legal tables that came from editors (`data export-laws`)."""
+    bundle_dir = Path(bundle_dir)
+    if not (bundle_dir / TABLES["laws"].path).is_file():
+        return {}
+    laws = [r for r in read_table(bundle_dir, "laws", False) if r["origin"] == editors.EDITOR]
+    bills = [r for r in read_table(bundle_dir, "bills", False) if r["origin"] == editors.EDITOR]
+    keys = {b["key"] for b in bills}
+    events = [r for r in read_table(bundle_dir, "bill_events", False) if r["bill_key"] in keys]
+    return {"laws": laws, "bills": bills, "bill_events": events}
+
+
 def read_table(bundle_dir: Path, table: str, strict: bool = True):
     """Rows of one bundle table as dicts, checking the header is the one TABLES describes.
 
     strict=False takes an older bundle's header too (a rebuild keeping editors' rows)."""
-    path = Path(bundle_dir) / TABLES[table][0]
+    path = Path(bundle_dir) / TABLES[table].path
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if strict and reader.fieldnames != columns(table):

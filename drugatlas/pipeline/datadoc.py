@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drugatlas import measures
+from drugatlas.sources.records import FLAGS
 
 from . import bundle
 
@@ -28,7 +29,6 @@ def render(bundle_dir: Path) -> str:
                    f"| {_cell(m.caveats)} |")
     out += ["", "## Flags", "",
             "| flag | meaning |", "|---|---|"]
-    from drugatlas.sources.records import FLAGS
     meanings = {
         "provisional": "CDC provisional figure, subject to change",
         "predicted": "adjusted by the publisher for reporting delay",
@@ -52,9 +52,9 @@ def render(bundle_dir: Path) -> str:
     }
     out += [f"| `{f}` | {meanings.get(f, '')} |" for f in FLAGS]
     out += ["", "## Tables", ""]
-    for name, (path, cols) in bundle.TABLES.items():
-        out += [f"### `{path}`", "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{c}` | {t} | {_cell(d)} |" for c, t, d in cols]
+    for table in bundle.TABLES.values():
+        out += [f"### `{table.path}`", "", "| column | type | description |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type} | {_cell(c.description)} |" for c in table.columns]
         out.append("")
     out += ["## Sources", "", "| id | publisher | title | file | licence |", "|---|---|---|---|---|"]
     if (Path(bundle_dir) / "sources.csv").exists():

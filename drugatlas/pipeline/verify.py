@@ -49,9 +49,10 @@ def _verify_hashes(bundle_dir: Path) -> None:
         raise BundleError(package_path, "not found: not a data bundle") from None
     except (ValueError, KeyError, TypeError) as e:
         raise BundleError(package_path, f"not a readable data package ({e})") from None
-    for table, (path, _) in bundle.TABLES.items():
+    for table in bundle.TABLES.values():
+        path = table.path
         if path not in resources:
-            raise BundleError(package_path, f"lists no resource {path!r} ({table})")
+            raise BundleError(package_path, f"lists no resource {path!r} ({table.name})")
         file = bundle_dir / path
         if not file.is_file():
             raise BundleError(file, "file not found")
@@ -68,7 +69,7 @@ def _verify_hashes(bundle_dir: Path) -> None:
 
 def _rows(bundle_dir: Path, table: str):
     """(line number, row) of a table; the header line is 1."""
-    path = bundle_dir / bundle.TABLES[table][0]
+    path = bundle_dir / bundle.TABLES[table].path
     try:
         for n, row in enumerate(bundle.read_table(bundle_dir, table), start=2):
             if None in row or None in row.values():
@@ -157,7 +158,7 @@ def _verify_values(bundle_dir: Path) -> None:
 
 def _verify_observations(bundle_dir: Path, places: set, sources: set, units: dict) -> None:
     """The big table, with a plain csv.reader (600,000 rows: DictReader would double the time)."""
-    path = bundle_dir / bundle.TABLES["observations"][0]
+    path = bundle_dir / bundle.TABLES["observations"].path
     header = bundle.columns("observations")
     known_flags, periods, bounds = set(FLAGS), {}, {m: UPPER_BOUNDS.get(u) for m, u in units.items()}
     with path.open(encoding="utf-8", newline="") as f:

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from drugatlas import clock, formatting
-from drugatlas.maps import classify, layers, svg
+from drugatlas.legislation.records import STATUS_LABELS
+from drugatlas.maps import classify, geometry, layers, svg
 
 WIDTH, HEIGHT = 1200, 630
 INK, MUTED, ACCENT = "#1a1a1a", "#4d4d4d", "#08519c"
@@ -175,7 +176,6 @@ def state_card(place, profile: dict, when: dt.date | None = None) -> str:
 
 
 def _state_names() -> dict[str, str]:
-    from drugatlas.maps import geometry
     return {fips: shape.name for fips, shape in geometry.states().items()}
 
 
@@ -200,7 +200,6 @@ def bill_card(bill: dict, when: dt.date | None = None) -> str:
     reached = STAGES.index(bill["status"]) if bill["status"] in STAGES else -1
     y0 = y + 130
     step = 1120 / len(STAGES)
-    from drugatlas.legislation.records import STATUS_LABELS
     for i, stage in enumerate(STAGES):
         x = 40 + i * step
         done = i <= reached

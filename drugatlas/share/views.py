@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 from drugatlas.security import embeddable
 from drugatlas import clock, twins
 from drugatlas.atlas.views import home, states
+from drugatlas.legislation import records
 from drugatlas.params import BadRequest
 
 from . import figures, files, panel, render as raster
@@ -111,7 +112,6 @@ def _chart_files(place, slug: str) -> dict | None:
 
 @require_GET
 def bill_card(request, ref: str, fmt: str):
-    from drugatlas.legislation import records
     bill = records.find_bill(ref)
     if bill is None:
         raise Http404("no such bill")

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
+from .webhooks import SERVICES, configured
+
 NOT_SENDING = ("django.core.mail.backends.filebased.", "django.core.mail.backends.console.",
                "django.core.mail.backends.locmem.", "django.core.mail.backends.dummy.")
 LOCAL_NAMES = ("localhost", "localhost.localdomain", "")
@@ -73,8 +75,6 @@ def mail_deploy_checks(app_configs=None, **kwargs):
         problems.append(Error("EMAIL_USE_TLS and EMAIL_USE_SSL are both set; choose one.",
                               hint="STARTTLS on port 587: EMAIL_USE_TLS=1. TLS on port 465: "
                                    "EMAIL_USE_SSL=1.", id="updates.E005"))
-    from .webhooks import SERVICES, configured
-
     for service in getattr(settings, "UPDATES_WEBHOOK_PROVIDERS", []):
         if service not in SERVICES:
             problems.append(Error(f"UPDATES_WEBHOOK_PROVIDERS names {service!r}, which is not "

@@ -27,6 +27,7 @@ from django.utils import translation
 from drugatlas.formatting import date_text
 
 from . import links, tokens
+from .forms import state_choices
 from .models import TOPICS, Subscriber
 
 NAME_MAX_WORDS, NAME_MAX_LENGTH = 6, 50
@@ -92,8 +93,6 @@ def list_headers(subscriber: Subscriber) -> dict[str, str]:
 def why_context(subscriber: Subscriber) -> dict:
     """What the footer says about why this person gets our email (in their language)."""
     names = dict(TOPICS)
-    from .forms import state_choices
-
     state_names = dict(state_choices())
     return {
         "why_states": ", ".join(state_names.get(c, c) for c in subscriber.state_codes),

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from drugatlas import clock, ratelimit
 
 from . import mailfiles, outbox, suppression
+from .changes import ensure_baseline
 from .forms import CONSENT_VERSION
 from .models import OutboxMessage, Subscriber, Suppression, new_nonce
 
@@ -98,7 +99,6 @@ def confirm(subscriber: Subscriber, nonce: str | None = None) -> str:
         suppression.lift(subscriber.email)
     # The first subscriber ever: record what is already in the data as known, so a later
     # data load that rebuilds rows is not mistaken for news.
-    from .changes import ensure_baseline
     ensure_baseline()
     return CONFIRMED_NOW
 

@@ -55,7 +55,7 @@ def export_dir(tmp_path_factory, django_db_setup, django_db_blocker, site_server
         # The export renders in this process over the test database, which a transactional
         # test run earlier may have emptied: load the committed bundle again where it is gone
         # (a no-op when it is still loaded).
-        from drugatlas.pipeline import load as bundle_load
+        from drugatlas.atlas import loading as bundle_load
 
         bundle_load.load_bundle(quiet=True)
         summary = Export(folder, site_server, scope=in_scope, start=start).run()

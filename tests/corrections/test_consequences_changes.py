@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from drugatlas.atlas.models import LawStatus
-from drugatlas.pipeline import load
+from drugatlas.atlas import loading as load
 
 pytestmark = pytest.mark.django_db
 

@@ -124,17 +124,8 @@ def revised_bundle(tmp_path_factory):
     ohio = next(r for r in rows if (r["measure"], r["jurisdiction"], r["period"]) ==
                 (DEATHS, "39", "2024-12"))
     ohio["value"] = bundle.fmt_number(float(ohio["value"]) * 1.5)
-    files = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "datapackage.json"}
-    files["observations.csv"] = bundle.csv_bytes(
-        bundle.columns("observations"), ([r[c] for c in bundle.columns("observations")]
-                                         for r in rows))
-    package = json.loads((folder / "datapackage.json").read_text())
-    package["version"] = bundle.content_version(files)
-    for resource in package["resources"]:  # sizes and hashes agree, as a build writes them
-        data = files[resource["path"]]
-        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    files["datapackage.json"] = (json.dumps(package, indent=2) + "\n").encode()
-    bundle.write(folder, files)
+    (folder / "observations.csv").write_bytes(bundle.table_bytes("observations", rows))
+    bundle.rehash(folder)  # sizes and hashes agree, as a build writes them
     return folder
 
 

@@ -12,11 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from drugatlas.atlas import loading as load
+from drugatlas.atlas.bundle_rows import export_legal_records
+from drugatlas.atlas.editor_owned import editor_owned_keys, editor_rows
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction, LawStatus, Source
-from drugatlas.legislation.editor_records import (editor_owned_keys, law_key,
-                                                  preserve_editor_changes)
-from drugatlas.legislation.export import export_legal_records
-from drugatlas.pipeline import bundle, load
+from drugatlas.pipeline import bundle
+from drugatlas.pipeline.editors import law_key, preserve_editor_changes
 from drugatlas.sources.records import (BillEventRecord, BillRecord, LawInterval, Place,
                                        SourceInfo)
 
@@ -248,7 +249,7 @@ def test_preserve_editor_changes_drops_owned_rows_and_says_what_differs(loaded_b
     laws = list(bundle.read_table(loaded_bundle, "laws"))
     bills = list(bundle.read_table(loaded_bundle, "bills"))
     events = list(bundle.read_table(loaded_bundle, "bill_events"))
-    result = preserve_editor_changes(laws, bills, events)
+    result = preserve_editor_changes(laws, bills, events, editor_owned_keys(), editor_rows())
     assert law_key("00", "possession", "2021-02-01") not in {
         law_key(r["jurisdiction"], r["topic"], r["valid_from"]) for r in result.laws}
     assert len(result.laws) == len(laws) - 1

@@ -131,8 +131,7 @@ def test_rebuild_keeps_rows_editors_exported(raw_dir, tmp_path):
     oregon = next(r for r in rows if r["jurisdiction"] == "41" and r["topic"] == "possession"
                   and r["valid_from"] == "2024-09-01")
     oregon.update(note="Checked against the enrolled bill.", origin="editor")
-    (edited / "laws.csv").write_bytes(bundle.csv_bytes(
-        bundle.columns("laws"), [[r[c] for c in bundle.columns("laws")] for r in rows]))
+    (edited / "laws.csv").write_bytes(bundle.table_bytes("laws", rows))
 
     laws = build.build_files(raw_dir, bundle_dir=edited).files["laws.csv"].decode()
     assert "Checked against the enrolled bill." in laws

@@ -75,7 +75,7 @@ def fips(place: str) -> str:
 
 @pytest.fixture(scope="module")
 def obs() -> Observations:
-    return Observations(BUNDLE_DIR / bundle.TABLES["observations"][0])
+    return Observations(BUNDLE_DIR / bundle.TABLES["observations"].path)
 
 
 def table(name: str) -> list[dict[str, str]]:

@@ -11,7 +11,8 @@ import pytest
 
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas.models import LawStatus
-from drugatlas.pipeline import bundle, load
+from drugatlas.atlas import loading as load
+from drugatlas.pipeline import bundle
 from drugatlas.sources import consequences
 from drugatlas.sources.registry import READERS
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from drugatlas.atlas.models import DataRelease, LawStatus, Observation
-from drugatlas.pipeline import load
+from drugatlas.atlas import loading as load
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,6 @@
 fresh planner statistics at the end (PostgreSQL)."""
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 
 import pytest
@@ -12,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from drugatlas.atlas.models import DataRelease, Observation
-from drugatlas.pipeline import load
+from drugatlas.atlas import loading as load
+from drugatlas.pipeline import bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +26,7 @@ def small_bundle(tmp_path, extra_first_rows=(), keep=3000):
     with (settings.BUNDLE_DIR / "observations.csv").open(encoding="utf-8") as f:
         lines = [next(f) for _ in range(keep + 1)]
     path.write_text(lines[0] + "".join(extra_first_rows) + "".join(lines[1:]), encoding="utf-8")
-    # datapackage.json agrees with the cut file (the load checks sizes and hashes first).
-    package = json.loads((target / "datapackage.json").read_text())
-    for resource in package["resources"]:
-        data = (target / resource["path"]).read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    package["version"] = "small-" + package["version"]
-    (target / "datapackage.json").write_text(json.dumps(package))
+    bundle.rehash(target)  # datapackage.json agrees with the cut file (the load checks first)
     return target
 
 

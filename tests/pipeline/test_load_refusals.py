@@ -2,8 +2,6 @@
 before keep serving; `data build` names the raw file that is cut short."""
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from drugatlas.atlas.models import DataRelease, Observation
+from drugatlas.pipeline import bundle as bundle_files
 from drugatlas.sources.common import read_csv
 from drugatlas.sources.records import SourceError
 
@@ -29,12 +28,7 @@ def copy_bundle(tmp_path) -> Path:
 
 def rehash(bundle: Path) -> None:
     """What a buggy build would write: datapackage.json agreeing with the changed files."""
-    package = json.loads((bundle / "datapackage.json").read_text())
-    for resource in package["resources"]:
-        data = (bundle / resource["path"]).read_bytes()
-        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    package["version"] = "changed-" + package["version"]
-    (bundle / "datapackage.json").write_text(json.dumps(package))
+    bundle_files.rehash(bundle)
 
 
 def edit_observation(bundle: Path, measure: str, fips: str, value: str, column: int = 3) -> int:

@@ -20,6 +20,7 @@ from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, releases
 from drugatlas.maps import classify
+from drugatlas.maps.consequences import count_bins
 from drugatlas.maps.layers import COUNTY_LAYERS, LAYERS
 from drugatlas.atlas.models import (Bill, CostAssumption, DataRelease, LawStatus, Measure,
                                     Observation, Source)
@@ -176,7 +177,6 @@ def layer_methods() -> list[dict]:
         entry = {"layer": layer.slug, "label": str(layer.title), "method": str(layer.method),
                  "measures": [measure_list.get(m) for m in layer.measures], "classes": []}
         if layer.slug == "consequences":
-            from drugatlas.maps.consequences import count_bins
             entry["classes"] = [str(b.label) for b in count_bins()
                                 if b.key not in (classify.UNKNOWN, classify.NO_DATA)]
             entry["counts"] = _("Each state's consequence records and possession class on the "

@@ -12,16 +12,23 @@ docs         writes docs/data.md, the data dictionary
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from drugatlas.atlas import loaded_release, loading
+from drugatlas.atlas.bundle_rows import export_legal_records
+from drugatlas.atlas.models import Source
+from drugatlas.fetch import http, manifest, run
 from drugatlas.pipeline import build as pipeline_build
+from drugatlas.pipeline import bundle, datadoc, verify
 from drugatlas.pipeline import diff as pipeline_diff
-from drugatlas.pipeline import load as pipeline_load
 from drugatlas.sources.common import raw_dir
 from drugatlas.sources.records import SourceError
 
@@ -91,8 +98,6 @@ class Command(BaseCommand):
             elif action == "check":
                 self._check(console, raw, bundle_dir)
             elif action == "docs":
-                from drugatlas.pipeline import datadoc
-
                 datadoc.path().write_text(datadoc.render(bundle_dir))
                 self.stdout.write(f"wrote {datadoc.path()}")
             elif action == "load":
@@ -100,7 +105,6 @@ class Command(BaseCommand):
             elif action == "update":
                 self._update(console, sources, options)
             else:
-                from drugatlas.legislation.export import export_legal_records
                 n = export_legal_records(bundle_dir)
                 self.stdout.write(f"wrote {n} legal records into {bundle_dir}")
         except CommandError:
@@ -122,8 +126,6 @@ class Command(BaseCommand):
             raise CommandError(f"raw-data folder {raw} not found (set DRUGATLAS_RAW_DIR or --raw)")
         with console.status("building") as status:
             report = pipeline_build.build(raw, bundle_dir, progress=status.update)
-        from drugatlas.pipeline import datadoc
-
         if Path(bundle_dir).resolve() == Path(settings.BUNDLE_DIR).resolve():
             datadoc.path().write_text(datadoc.render(bundle_dir))  # documents the committed one
         self.stdout.write(f"built bundle in {report.seconds:.1f} s: "
@@ -140,10 +142,6 @@ class Command(BaseCommand):
         self.stdout.write("bundle matches the raw files")
 
     def _load(self, console, bundle_dir, force, raw, options, diff=None):
-        from drugatlas.atlas import loaded_release
-        from drugatlas.fetch import manifest
-        from drugatlas.pipeline import bundle, verify
-
         release = loaded_release.latest()
         if force or release is None or release.version != bundle.version(bundle_dir):
             with console.status("checking the bundle"):
@@ -153,9 +151,8 @@ class Command(BaseCommand):
         if raw and manifest.is_fetch_folder(raw):
             folders.insert(0, Path(raw))  # the fetch this bundle was built from, first
         with console.status("loading") as status:
-            report = pipeline_load.load_bundle(bundle_dir, force=force, progress=status.update,
-                                               changes=changes, fetch_folders=folders,
-                                               verified=True)
+            report = loading.load_bundle(bundle_dir, force=force, progress=status.update,
+                                         changes=changes, fetch_folders=folders, verified=True)
         if report.skipped:
             self.stdout.write(f"bundle {report.version[:12]} is already loaded (use --force to reload)")
             return
@@ -169,9 +166,6 @@ class Command(BaseCommand):
         """What the bundle changes against the loaded release (`changes`, when already
         compared), for the release record; refuses flagged changes unless accepted. None for a
         first load or a reload of what is live."""
-        from drugatlas.atlas import loaded_release
-        from drugatlas.pipeline import bundle
-
         release = loaded_release.latest()
         if release is None or release.version == bundle.version(bundle_dir):
             return None
@@ -184,8 +178,6 @@ class Command(BaseCommand):
         return pipeline_diff.release_summary(changes)
 
     def _fetch(self, console, sources, options, next_step=True):
-        from drugatlas.fetch import http, run
-
         dest = options["dest"] or run.default_folder(settings.VAR_DIR)
         fetch_settings = http.Settings(timeout=options["timeout"],
                                        attempts=max(0, options["retries"]) + 1,
@@ -207,8 +199,6 @@ class Command(BaseCommand):
         return report
 
     def _diff(self, console, bundle_dir, options):
-        import json
-
         with console.status("comparing"):
             result = self._compare(bundle_dir, options["threshold"], options["against"])
         if options["json"]:
@@ -218,16 +208,12 @@ class Command(BaseCommand):
 
     def _compare(self, bundle_dir, threshold_percent, against=None) -> dict:
         """The bundle against another bundle folder, or against the loaded release."""
-        from drugatlas.pipeline import bundle
-
         new = dict(new=pipeline_diff.bundle_tables(bundle_dir), new_label=str(bundle_dir),
                    new_version=bundle.version(bundle_dir), threshold=threshold_percent / 100)
         if against:
             return pipeline_diff.compare(pipeline_diff.bundle_tables(against),
                                          old_label=str(against),
                                          old_version=bundle.version(against), **new)
-        from drugatlas.atlas import loaded_release
-
         release = loaded_release.latest()
         if release is None:
             return pipeline_diff.compare(pipeline_diff.no_tables, old_label="nothing loaded", **new)
@@ -241,9 +227,6 @@ class Command(BaseCommand):
         """fetch -> build -> diff -> load unless flagged; exit codes UPDATED, FAILED,
         NEEDS_REVIEW. The bundle is built into var/releases/<fetch>/bundle, never the committed
         one, and whatever stops the run leaves the live data as they were."""
-        import json
-        import shutil
-
         step = "fetch"
         try:
             report = self._fetch(console, sources, options, next_step=False)
@@ -292,16 +275,11 @@ class Command(BaseCommand):
 
     def _has_news(self, fetched: Path) -> bool:
         """Whether a fetched source file differs from the one the live data were built from."""
-        from drugatlas.atlas.models import Source
-        from drugatlas.fetch import manifest
-
         live = dict(Source.objects.values_list("file", "sha256"))
         return any(name in live and entry.get("sha256") != live[name]
                    for name, entry in manifest.files(manifest.read(fetched)).items())
 
     def _mail(self, options, subject: str, body: str) -> None:
-        from django.core.mail import send_mail
-
         if not options["mail_to"]:
             self.stderr.write(f"(no operator address: set DRUGATLAS_OPERATOR_EMAIL) {subject}")
             return

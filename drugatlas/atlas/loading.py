@@ -6,7 +6,8 @@ an editor changed (origin "editor") are kept, never silently overwritten: the lo
 and `drugatlas data export-laws` writes them into the bundle. A failure anywhere rolls back
 everything, so the previous data keep serving; before that, pipeline/verify.py refuses a
 bundle whose files do not match datapackage.json's hashes or whose values break the build's
-rules, naming the file, row and column.
+rules, naming the file, row and column. Laws, bills, events and costs go into the model
+fields their declared columns name (bundle_rows.py), so a new column needs no code here.
 
 Each load records a `DataRelease`: the bundle version, its sources (when each file was
 retrieved, from the fetch manifests that hold the very bytes built, and the newest period each
@@ -16,7 +17,6 @@ source covers) and, from `drugatlas data load`, the diff against the release bef
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -27,13 +27,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
-from drugatlas.atlas import cache
-from drugatlas.atlas.models import (Bill, BillEvent, CostAssumption, DataRelease, Jurisdiction,
-                                    LawStatus, Measure, Observation, Source)
-
 from drugatlas.fetch import manifest
+from drugatlas.pipeline import bundle, verify
+from drugatlas.pipeline.editors import EDITOR, preserve_editor_changes
 
-from . import bundle, verify
+from . import bundle_rows, cache, editor_owned
+from .models import (Bill, BillEvent, CostAssumption, DataRelease, Jurisdiction, LawStatus, Measure,
+                     Observation, Source)
 
 BATCH = 5000
 PROGRESS_ROWS = 250_000
@@ -47,10 +47,6 @@ class LoadReport:
     seconds: float
     kept_editor_changes: list[str] = field(default_factory=list)
     skipped: bool = False
-
-
-def _date(text: str):
-    return dt.date.fromisoformat(text) if text else None
 
 
 def _float(text: str):
@@ -151,10 +147,7 @@ def _load(bundle_dir: Path, progress) -> tuple[dict[str, int], list[str]]:
     kept = _load_legal_records(bundle_dir)
 
     CostAssumption.objects.all().delete()
-    costs = [CostAssumption(key=c["key"], kind=c["kind"], value=float(c["value"]), unit=c["unit"],
-                            year=int(c["year"]) if c["year"] else None, label=c["label"],
-                            citation=c["citation"], confidence=c["confidence"], note=c["note"],
-                            abbr=c["state"], source_id=c["source"] or None)
+    costs = [CostAssumption(**bundle_rows.field_values("costs", c))
              for c in bundle.read_table(bundle_dir, "costs")]
     CostAssumption.objects.bulk_create(costs)
     Source.objects.exclude(id__in=[s["id"] for s in sources]).filter(
@@ -197,7 +190,7 @@ def _insert_observations(bundle_dir: Path, progress) -> int:
 
 
 def _observations_file(bundle_dir: Path) -> Path:
-    return Path(bundle_dir) / bundle.TABLES["observations"][0]
+    return Path(bundle_dir) / bundle.TABLES["observations"].path
 
 
 def _copy_observations(bundle_dir, table, columns, progress) -> int:
@@ -282,14 +275,13 @@ def _check_references(refs, known, first_line: int | None = None) -> None:
 def _load_legal_records(bundle_dir: Path) -> list[str]:
     """Upsert laws, bills and events from the bundle, leaving every record editors own alone.
 
-    Which records editors own, and what "kept" means, is drugatlas.legislation.editor_records'
-    policy (an editor's version always wins; docs/editing.md).
+    Which records editors own, and what "kept" means, is drugatlas/pipeline/editors.py's policy
+    (an editor's version always wins; docs/editing.md).
     """
-    from drugatlas.legislation.editor_records import preserve_editor_changes
-
     rows = preserve_editor_changes(list(bundle.read_table(bundle_dir, "laws")),
                                    list(bundle.read_table(bundle_dir, "bills")),
-                                   list(bundle.read_table(bundle_dir, "bill_events")))
+                                   list(bundle.read_table(bundle_dir, "bill_events")),
+                                   editor_owned.editor_owned_keys(), editor_owned.editor_rows())
     _upsert_laws(rows.laws)
     _upsert_bills(rows.bills, rows.events)
     return rows.kept
@@ -299,58 +291,41 @@ def _changed(obj, values: dict) -> bool:
     return any(getattr(obj, f) != v for f, v in values.items())
 
 
+def _update(obj, values: dict) -> None:
+    if _changed(obj, values):
+        for f, v in values.items():
+            setattr(obj, f, v)
+        obj.save()
+
+
 def _upsert_laws(rows: list[dict]) -> None:
     """Laws by (place, topic, valid_from): history records only real changes."""
     current = {(law.jurisdiction_id, law.topic, law.valid_from): law
-               for law in LawStatus.objects.exclude(origin=LawStatus.EDITOR)}
+               for law in LawStatus.objects.exclude(origin=EDITOR)}
     seen = set()
     for row in rows:
-        key = (row["jurisdiction"], row["topic"], _date(row["valid_from"]))
+        values = bundle_rows.field_values("laws", row)
+        key = (values["jurisdiction_id"], values["topic"], values["valid_from"])
         seen.add(key)
-        values = {"status": row["status"], "valid_to": _date(row["valid_to"]),
-                  "valid_from_precision": row["valid_from_precision"] or "day",
-                  "valid_to_precision": row["valid_to_precision"] or "day",
-                  "date_basis": row["date_basis"] or "effective",
-                  "statute": row["statute"], "grade": row["grade"],
-                  "max_penalty": row["max_penalty"], "statute_url": row["statute_url"],
-                  "citations": row["citations"], "confidence": row["confidence"],
-                  "note": row["note"], "research_note": row["research_note"],
-                  "source_id": row["source"] or None, "origin": row["origin"] or LawStatus.BUNDLE}
         law = current.get(key)
         if law is None:
-            LawStatus.objects.create(jurisdiction_id=key[0], topic=key[1], valid_from=key[2],
-                                     **values)
-        elif _changed(law, values):
-            for f, v in values.items():
-                setattr(law, f, v)
-            law.save()
+            LawStatus.objects.create(**values)
+        else:
+            _update(law, values)
     for key, law in current.items():
         if key not in seen:
             law.delete()
 
 
 def _upsert_bills(rows: list[dict], events: list[dict]) -> None:
-    current = {b.key: b for b in Bill.objects.exclude(origin=LawStatus.EDITOR)}
+    current = {b.key: b for b in Bill.objects.exclude(origin=EDITOR)}
     for row in rows:
-        values = {"jurisdiction_id": row["jurisdiction"], "number": row["number"],
-                  "session": row["session"], "title": row["title"], "summary": row["summary"],
-                  "status": row["status"], "status_date": _date(row["status_date"]),
-                  "status_date_precision": row["status_date_precision"] or "day",
-                  "official_url": row["official_url"], "bill_type": row["bill_type"],
-                  "possession_change": row["possession_change"], "other": row["other"],
-                  "replaces": row["replaces"],
-                  "citations": row["citations"], "confidence": row["confidence"],
-                  "note": row["note"], "threshold": row["threshold"], "penalty": row["penalty"],
-                  "diversion": row["diversion"], "funding": row["funding"],
-                  "sponsors": row["sponsors"], "source_id": row["source"] or None,
-                  "origin": row["origin"] or LawStatus.BUNDLE}
+        values = bundle_rows.field_values("bills", row)
         bill = current.pop(row["key"], None)
         if bill is None:
-            Bill.objects.create(key=row["key"], **values)
-        elif _changed(bill, values):
-            for f, v in values.items():
-                setattr(bill, f, v)
-            bill.save()
+            Bill.objects.create(**values)
+        else:
+            _update(bill, values)
     for bill in current.values():  # research bills no longer in the bundle
         bill.delete()
 
@@ -362,15 +337,11 @@ def _upsert_bills(rows: list[dict], events: list[dict]) -> None:
         bill = bills.get(row["bill_key"])
         if bill is None:
             continue
-        key = (bill.id, _date(row["date"]), row["action"])
-        values = {"status": row["status"], "url": row["url"],
-                  "precision": row["precision"] or "day"}
-        event = existing.pop(key, None)
+        values = {"bill_id": bill.id, **bundle_rows.field_values("bill_events", row)}
+        event = existing.pop((bill.id, values["date"], values["action"]), None)
         if event is None:
-            BillEvent.objects.create(bill=bill, date=key[1], action=row["action"], **values)
-        elif _changed(event, values):
-            for f, v in values.items():
-                setattr(event, f, v)
-            event.save()
+            BillEvent.objects.create(**values)
+        else:
+            _update(event, values)
     for event in existing.values():
         event.delete()
