@@ -98,7 +98,9 @@ BILL_STATUSES = _statuses(
 )
 BILL_STATUS_VALUES = tuple(s.value for s in BILL_STATUSES)
 
-CONFIDENCE = ("high", "medium", "low", UNKNOWN)
+# How sure a research file is of a row; the research files never write "unknown" themselves.
+RESEARCH_CONFIDENCE = ("high", "medium", "low")
+CONFIDENCE = (*RESEARCH_CONFIDENCE, UNKNOWN)
 
 # What a drug conviction costs beyond the sentence (collateral-consequences/): one topic per
 # question of the research file, with the file's own values. "unknown" means no source was

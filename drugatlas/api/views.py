@@ -1,7 +1,6 @@
 """The public JSON/CSV API, v1. See openapi.py for the contract and docs/api.md."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from drugatlas import clock
 from drugatlas import measures as measure_list
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
@@ -203,7 +203,7 @@ def laws(request):
     if places:
         qs = qs.filter(jurisdiction__in=places)
     if as_of or not g.get("history"):
-        as_of = as_of or dt.date.today()
+        as_of = as_of or clock.today()
         qs = qs.as_of(as_of)
     # History in time order on every database: the interval with no start date comes first
     # (PostgreSQL would put it last).
@@ -276,7 +276,7 @@ def state_profile(place: Jurisdiction) -> dict:
     laws_qs = LawStatus.objects.filter(jurisdiction=place).select_related("jurisdiction")
     bills_qs = Bill.objects.filter(jurisdiction=place).select_related(
         "jurisdiction").prefetch_related("events")
-    today = dt.date.today()
+    today = clock.today()
     return {"jurisdiction": _place_json(place), "data_version": _bundle_version(),
             "latest": latest,
             "laws_in_force": [_law_json(law) for law in laws_qs.as_of(today)],

@@ -28,14 +28,12 @@ from django.utils.translation import gettext_lazy
 from drugatlas import clock, formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
+from drugatlas.measures import LOW_COVERAGE_PERCENT
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation
 
 from . import classify
-
-# Arrest figures from agencies covering less than this share of residents are hatched.
-LOW_COVERAGE_PERCENT = 50.0
 
 
 @dataclass(frozen=True)
@@ -277,12 +275,12 @@ def breaks(layer: Layer) -> list[float]:
 def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -> MapData:
     layer = LAYERS[slug]
     if slug == "decriminalization":
-        return _decriminalization_layer(layer, as_of or dt.date.today())
+        return _decriminalization_layer(layer, as_of or clock.today())
     if slug == "consequences":
         from .consequences import consequences_layer
         return consequences_layer(layer, as_of or clock.today())
     if layer.is_law:
-        return _law_layer(layer, as_of or dt.date.today())
+        return _law_layer(layer, as_of or clock.today())
     available = years(layer)
     return _rate_layer(layer, year or (available[-1] if available else None), available)
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.places import find_state
 
 from . import arrests, defaults, model
 from .forms import CalculatorForm, number_text
@@ -51,13 +52,6 @@ class Evaluation:
     @property
     def api_url(self) -> str:
         return "/api/v1/reinvest?" + urlencode(self.query())
-
-
-def find_state(code: str) -> Jurisdiction | None:
-    code = code.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        return None
-    return Jurisdiction.objects.filter(abbr=code, kind=Jurisdiction.STATE).first()
 
 
 def _dollar_year(text: str | None) -> int | None:

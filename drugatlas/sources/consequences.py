@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.laws_vocabulary import CONSEQUENCE_TOPICS, UNKNOWN, is_valid
 
 from .common import STATES, read_csv
@@ -38,7 +39,6 @@ from .laws_text import Segment, abbr_of, chain, check_unique, citations, dated, 
 from .records import DatedLegalRecord, LawInterval, ReadResult, SourceError, SourceInfo
 
 FILE = "collateral-consequences/collateral_consequences.csv"
-CONFIDENCE = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)

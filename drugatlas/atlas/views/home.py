@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas import clock
 from drugatlas import formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
@@ -64,7 +65,7 @@ class Query:
 
 
 def parse_query(params, today: dt.date | None = None) -> Query:
-    today = today or dt.date.today()
+    today = today or clock.today()
     slug = params.get("layer") or layers.DEFAULT_LAYER
     if slug not in layers.LAYERS:
         raise BadRequest(_("There is no map layer “%(layer)s”. Layers: %(choices)s.")
@@ -206,7 +207,7 @@ def map_view_context(query: Query) -> dict:
         "law_changes": [(text, abbrs, query.url(as_of=d)) for d, text, abbrs in _law_changes(layer)]
         if layer.is_law and layer.topic not in vocab.CONSEQUENCE_TOPICS else [],
         "sort_links": sort_links,
-        "today": dt.date.today(),
+        "today": clock.today(),
         "share": share_panel.for_map(query),
     }
 
@@ -286,7 +287,7 @@ def headlines() -> list[Headline]:
                 "share": formatting.figure(share.value, share.measure_id)}
         found.append(Headline(formatting.figure(arrests.value, arrests.measure_id), text,
                               arrests.source.url, arrests.source.publisher))
-    today = dt.date.today()
+    today = clock.today()
     felony = layers.build("possession", as_of=today)
     count = felony.legend.counts.get("felony", 0)
     if any(r.has_data for r in felony.rows):
@@ -299,7 +300,7 @@ def headlines() -> list[Headline]:
 
 
 def _headlines_html() -> str:
-    key = cache.key("home-headlines", dt.date.today().isoformat(), get_language())
+    key = cache.key("home-headlines", clock.today().isoformat(), get_language())
     body = django_cache.get(key)
     if body is None:
         body = render_to_string("atlas/_headlines.html", {"headlines": headlines()})

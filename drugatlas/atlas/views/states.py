@@ -5,7 +5,6 @@ The page body is cached under the data version and the language; the frame aroun
 """
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from drugatlas.atlas.cache import pages as django_cache
@@ -18,18 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas import clock
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.places import find_state
 from drugatlas.maps import charts
 from drugatlas.share import panel as share_panel
-
-
-def find_state(abbr: str) -> Jurisdiction | None:
-    """A state or DC by USPS code, any case."""
-    if len(abbr) != 2:
-        return None
-    return Jurisdiction.objects.filter(abbr=abbr.upper(), kind=Jurisdiction.STATE).first()
 
 
 def find_place(abbr: str) -> Jurisdiction | None:
@@ -105,7 +99,7 @@ def state_context(place: Jurisdiction) -> dict:
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
             "share": share_panel.for_state(place),
             "publishers": by_publisher(data["sources"]),
-            "today": dt.date.today(),
+            "today": clock.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
                          if i["in_force"] and t["topic"] in ("possession", "paraphernalia")]}
 
