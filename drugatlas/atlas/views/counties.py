@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from drugatlas import formatting
 from drugatlas.atlas.cache import pages as django_cache
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -149,7 +150,7 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
         a, p = arrests.get(c.fips), population.get(c.fips)
         count = a.value if a else None
         people = p.value if p else None
-        rate = round(count / people * 100_000, 1) if count is not None and people else None
+        rate = formatting.rounded_number(count / people * 100_000, 1) if count is not None and people else None
         rows.append(Row(c.fips, c.name, rate, n(rate, 1) if rate is not None else _("no data"),
                         a.flag_list() if a else ["not_published"], a.source_id if a else "",
                         count, people))

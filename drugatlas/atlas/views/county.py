@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drugatlas import formatting
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, Observation, Source
 from drugatlas.atlas.profile import flag_words, n
@@ -39,7 +40,7 @@ def county_series(county: Jurisdiction) -> list[dict]:
         arrests, people = row.get("drug_arrests"), row.get("population")
         if row.get(BIN_MEASURE) is None and arrests is None:
             continue  # a population alone says nothing about drugs
-        rate = round(arrests / people * 100_000, 1) if arrests is not None and people else None
+        rate = formatting.rounded_number(arrests / people * 100_000, 1) if arrests is not None and people else None
         rows.append({"year": year, "range": bin_label(row.get(BIN_MEASURE)),
                      "arrests": n(arrests) if arrests is not None else _("no data"),
                      "population": n(people) if people is not None else _("no data"),

@@ -19,7 +19,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -98,8 +97,8 @@ def parse_query(params, today: dt.date | None = None) -> Query:
             else today + dt.timedelta(days=730)
         if not EARLIEST_AS_OF <= as_of <= latest:
             raise BadRequest(_("Laws can be shown as of %(first)s to %(last)s; got %(date)s.")
-                             % {"first": EARLIEST_AS_OF.isoformat(), "last": latest.isoformat(),
-                                "date": as_of.isoformat()})
+                             % {"first": date_text(EARLIEST_AS_OF), "last": date_text(latest),
+                                 "date": date_text(as_of)})
         return Query(slug, None, as_of, sort)
 
     available = layers.years(layer)
@@ -246,7 +245,7 @@ def _latest(measure: str, fips: str = "00", december_only: bool = False,
 
 def month_text(period: str) -> str:
     """"2025-02" -> "February 2025" in the reader's language."""
-    return date_format(dt.date(int(period[:4]), int(period[5:7]), 1), "F Y")
+    return formatting.month_text(dt.date(int(period[:4]), int(period[5:7]), 1))
 
 
 def headlines() -> list[Headline]:
