@@ -116,6 +116,11 @@ def month_text(value: dt.date) -> str:
     return date_format(value, "F Y")
 
 
+def time_text(value: dt.datetime) -> str:
+    """A time of day on the 24-hour clock, as the pages write it: "14:05"."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def parse_date_text(text: str) -> tuple[dt.date, str]:
     """"2021" -> (2021-01-01, "year"); "2021-07" -> (2021-07-01, "month"); a full date -> day.
 

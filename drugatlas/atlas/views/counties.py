@@ -76,7 +76,7 @@ def bin_label(lower: float | None) -> str:
         return _("under 2")
     if lower >= 30:
         return _("30 or more")
-    return f"{lower:g}–{lower + 1.9:g}"
+    return f"{formatting.number_up_to(lower, 1)}–{formatting.number_up_to(lower + 1.9, 1)}"
 
 
 @dataclass
