@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, Tag
 
 _SPACE = re.compile(r"\s+")
 
@@ -46,14 +46,25 @@ def first(doc, css: str) -> Tag | None:
     return _root(doc).select_one(css)
 
 
+_HIDDEN = {"script", "style", "template"}
+
+
+def _reader_text(node) -> str:
+    """Text a reader sees: no scripts, styles or comments; tags count as spaces."""
+    if not isinstance(node, Tag):
+        return str(node)
+    parts = [s for s in node.find_all(string=True)
+             if not isinstance(s, (Comment, Declaration, Doctype)) and s.parent.name not in _HIDDEN]
+    return _SPACE.sub(" ", " ".join(parts)).strip()
+
+
 def text(doc, css: str | None = None) -> str:
     """The text of the element (or of the whole page), whitespace collapsed as a browser shows it."""
-    node = one(doc, css) if css else _root(doc)
-    return _SPACE.sub(" ", node.get_text(" ")).strip()
+    return _reader_text(one(doc, css) if css else _root(doc))
 
 
 def texts(doc, css: str) -> list[str]:
-    return [_SPACE.sub(" ", n.get_text(" ")).strip() for n in select(doc, css)]
+    return [_reader_text(n) for n in select(doc, css)]
 
 
 def attr(doc, css: str, name: str) -> str | None:
