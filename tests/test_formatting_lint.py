@@ -154,6 +154,26 @@ def test_templates_use_the_projects_filters():
                        "drugatlas.formatting:\n" + "\n".join(f"{m}:{n}: {k}" for m, n, k in found))
 
 
+# The page script writes figures in one place (atlas.js `rounded` and `number`, checked against
+# formatting.py under node by tests/atlas/test_js_number_format.py); nothing else in the
+# scripts formats a number or a date, and nothing asks the browser's locale.
+JS_FORMATTING = re.compile(r"\.(toFixed|toPrecision|toLocaleString|toLocaleDateString|toLocaleTimeString)"
+                           r"\(|\bIntl\.|\.toISOString\(")
+JS_ALLOWED = {("drugatlas/static/js/atlas.js", "toFixed"): "the number writer itself (`rounded`)"}
+
+
+def test_scripts_format_numbers_only_in_the_number_writer():
+    found = []
+    for path in sorted((PACKAGE / "static" / "js").rglob("*.js")):
+        module = path.relative_to(ROOT).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in JS_FORMATTING.finditer(line):
+                name = match.group(1) or match.group(0).strip(".(")
+                if (module, name) not in JS_ALLOWED:
+                    found.append(f"{module}:{number}: {match.group(0)}")
+    assert not found, "write figures with atlas.js `number` (the page's conventions):\n" + "\n".join(found)
+
+
 def test_every_allowance_is_still_needed():
     """An allowance no code needs any more is removed, so the list only shrinks."""
     used = set()
@@ -181,3 +201,19 @@ def test_the_scan_catches_each_kind(tmp_path):
     assert TEMPLATE_FILTERS.search("{{ d|date:'Y' }}")
     assert TEMPLATE_FILTERS.search("{{ n|intcomma }}")
     assert not TEMPLATE_FILTERS.search("{{ value|figure:'drug_arrest_rate' }}")
+
+
+def test_today_comes_from_the_project_clock():
+    """`date.today()`, `datetime.now()` and `timezone.now()` only inside drugatlas/clock.py, so a
+    test can set the day (the `set_clock` fixture) and pages, the API and emails agree on it."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(ROOT).as_posix()
+        if module == "drugatlas/clock.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("today", "now", "utcnow") \
+                    and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "clock"):
+                found.append(f"{module}:{node.lineno}: {ast.unparse(node.func)}()")
+    assert not found, "ask drugatlas.clock (today(), now()):\n" + "\n".join(found)
