@@ -43,7 +43,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "drugatlas/atlas/export_site.py": {ISOFORMAT: "the export's manifest (JSON)"},
     "drugatlas/atlas/http_cache.py": {ISOFORMAT: "ETag and validator text (HTTP, machine format)"},
     "drugatlas/atlas/management/commands/data.py": {SPEC: CONSOLE},
-    "drugatlas/atlas/profile.py": {ISOFORMAT: CACHE_KEY},
+    "drugatlas/atlas/profile.py": {ISOFORMAT: JSON},
     "drugatlas/atlas/templatetags/consequence_counts.py": {ISOFORMAT: CACHE_KEY},
     "drugatlas/atlas/views/home.py": {ISOFORMAT: "cache keys and the page's own query string"},
     "drugatlas/corrections/changelog.py": {ISOFORMAT: JSON},
@@ -55,9 +55,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "drugatlas/maps/charts.py": {SPEC: SVG, ROUND: "axis tick arithmetic (float noise), ticks are "
                                                    "written through formatting"},
     "drugatlas/maps/classify.py": {ROUND: CLASSES},
-    "drugatlas/maps/consequences.py": {ISOFORMAT: CACHE_KEY},
     "drugatlas/maps/geometry.py": {ROUND: SVG},
-    "drugatlas/maps/layers.py": {ISOFORMAT: "cache keys and the CSV/JSON twin's dates"},
     "drugatlas/maps/svg.py": {ROUND: SVG, SPEC: SVG},
     "drugatlas/pipeline/bundle.py": {ISOFORMAT: "datapackage.json (machine format)"},
     "drugatlas/pipeline/derive.py": {ROUND: DATA},
@@ -67,7 +65,6 @@ ALLOWED: dict[str, dict[str, str]] = {
     "drugatlas/reinvest/arrests.py": {ROUND: "a whole number of arrests fed to the model (data)"},
     "drugatlas/reinvest/chart.py": {SPEC: SVG},
     "drugatlas/reinvest/defaults.py": {ROUND: "defaults the model computes with (data)"},
-    "drugatlas/sources/consequences.py": {ISOFORMAT: "a record's date as the bundle holds it"},
     "drugatlas/sources/fbi_table43a.py": {SPEC: "a checked percent in an error message, as the "
                                                 "file prints it"},
     "drugatlas/sources/news21.py": {ROUND: DATA, SPEC: "a checked ratio in an error message"},
@@ -76,13 +73,14 @@ ALLOWED: dict[str, dict[str, str]] = {
                                   SPEC: "a period key (YYYY-MM, machine)"},
     "drugatlas/updates/admin.py": {ISOFORMAT: "the subscriber export (CSV)",
                                    STRFTIME: "the export's file name"},
-    "drugatlas/updates/changes.py": {ISOFORMAT: "a change's key and JSON data"},
+    "drugatlas/updates/leases.py": {SPEC: "a lease's expiry in an operator's error (to the second)"},
+    "drugatlas/updates/changes.py": {ISOFORMAT: "a change's key (never shown)"},
 }
 # Template filters that format in Django's own way; the project's filters live in
 # drugatlas/atlas/templatetags (they call drugatlas.formatting).
 TEMPLATE_FILTERS = re.compile(r"\|\s*(floatformat|date\s*:|time\s*:|intcomma|intword|filesizeformat)"
                               r"|\{%\s*now\b")
-NUMBER_SPEC = re.compile(r"[,_]|\.\d*[fFeEgG%]|\d+[dfFeEgG%]$|^[fFeEgG%]$")
+NUMBER_SPEC = re.compile(r"[,_]|\.\d*[fFeEgG%]|\d+[dfFeEgG%]$|^[fFeEgG%]$|%[a-zA-Z]")  # %Y: a date
 PERCENT_NUMBER = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[dfeEgG]")
 DJANGO_FUNCTIONS = {"number_format", "date_format", "time_format", "intcomma", "floatformat",
                     "localize"}
@@ -192,7 +190,7 @@ def test_the_scan_catches_each_kind(tmp_path):
         'f"{x:,}"': SPEC, 'f"{x:.1f}"': SPEC, 'f"{x:,.0f}"': SPEC, '"{:,}".format(x)': SPEC,
         '"%.2f" % x': PERCENT, "round(x, 1)": ROUND, 'd.strftime("%Y")': STRFTIME,
         "d.isoformat()": ISOFORMAT, "number_format(x)": DJANGO, 'date_format(d, "F Y")': DJANGO,
-        'f"{name:>10}"': None, 'f"{x!r}"': None, '"%s" % x': None, "x.round(2)": None,
+        'f"{d:%Y-%m}"': SPEC, 'f"{name:>10}"': None, 'f"{x!r}"': None, '"%s" % x': None, "x.round(2)": None,
     }
     for source, expected in samples.items():
         kinds = {_kind(n) for n in ast.walk(ast.parse(source))} - {None}

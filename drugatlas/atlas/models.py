@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from drugatlas import laws_vocabulary as vocab
-from drugatlas.formatting import date_text
+from drugatlas.formatting import date_text, time_text
 
 
 class Jurisdiction(models.Model):
@@ -338,4 +338,5 @@ class DataRelease(models.Model):
         get_latest_by = "loaded_at"
 
     def __str__(self):
-        return f"{self.version[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}"
+        when = self.loaded_at
+        return f"{self.version[:12]} at {date_text(when.date())} {time_text(when)}"

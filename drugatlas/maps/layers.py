@@ -216,7 +216,7 @@ class MapData:
 
     @property
     def when(self) -> str:
-        return str(self.year) if self.year else self.as_of.isoformat() if self.as_of else ""
+        return str(self.year) if self.year else date_text(self.as_of) if self.as_of else ""
 
 
 def _states() -> list[Jurisdiction]:
@@ -354,7 +354,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             # The research knows these dates to the year at best (docs/codebook.md).
             period = _("in force at least since %(year)s") % {"year": law.valid_from.year}
         elif not law.valid_from:
-            period = _("as of %(date)s") % {"date": as_of.isoformat()}
+            period = _("as of %(date)s") % {"date": date_text(as_of)}
         elif law.date_basis == "attested":  # a source shows it then; when it began is not known
             period = _("known from %(date)s") % {"date": law.from_text()}
         else:
@@ -366,7 +366,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                         max_penalty=law.max_penalty,
                         statute_link=SourceLink(law.statute_url, _link_label(law.statute_url))
                         if law.statute_url else None))
-    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': date_text(as_of)}}"
     return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]),
                    as_of=as_of)
 
@@ -498,9 +498,9 @@ def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
             sources += [SourceLink(u, _link_label(u)) for u in bill.citation_list()[:1]]
         period = (_("since %(date)s") % {"date": law.from_text()}
                   if law and law.valid_from and law.status == stage
-                  else _("as of %(date)s") % {"date": as_of.isoformat()})
+                  else _("as of %(date)s") % {"date": date_text(as_of)})
         rows.append(Row(place.fips, place.abbr, place.name, stage, labels[stage],
                         rank=STAGE_ORDER.index(stage), period=period, notes=notes,
                         sources=sources, confidence=law.confidence if law else ""))
-    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': date_text(as_of)}}"
     return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]), as_of=as_of)

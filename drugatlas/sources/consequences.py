@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drugatlas import formatting
 from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.laws_vocabulary import CONSEQUENCE_TOPICS, UNKNOWN, is_valid
 
@@ -112,7 +113,8 @@ def intervals(record: DatedLegalRecord) -> list[LawInterval]:
 
 def _date_note(record: DatedLegalRecord) -> str:
     d = record.valid_from
-    shown = {"year": f"{d:%Y}", "month": f"{d:%Y-%m}"}.get(record.precision, d.isoformat())
+    shown = formatting.date_text(d, record.precision if record.precision in formatting.PRECISIONS
+                                 else formatting.DAY)
     if record.date_basis == "effective":
         known = ""
     elif record.as_of.endswith("+"):
