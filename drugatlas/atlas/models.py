@@ -152,7 +152,7 @@ class LawStatus(models.Model):
 
     # The one list of topics and statuses is drugatlas/laws_vocabulary.py.
     TOPICS = [(t.slug, t.label) for t in vocab.LAW_TOPICS.values()]
-    CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
+    CONFIDENCE = [(c.value, c.label) for c in vocab.CONFIDENCE_LEVELS]
     BUNDLE, EDITOR = "bundle", "editor"
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="laws")
