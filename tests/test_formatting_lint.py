@@ -40,6 +40,8 @@ ALLOWED: dict[str, dict[str, str]] = {
                                 DJANGO: "month names in the reader's language"},
     "drugatlas/atlas/templatetags/formatting.py": {ISOFORMAT: "the datetime attribute of <time>"},
     "drugatlas/api/views.py": {ISOFORMAT: JSON},
+    "drugatlas/api/doc_tables.py": {SPEC: "parameter ranges in the generated tables of docs/api.md"},
+    "drugatlas/twins.py": {ISOFORMAT: JSON},
     "drugatlas/atlas/export_site.py": {ISOFORMAT: "the export's manifest (JSON)"},
     "drugatlas/atlas/http_cache.py": {ISOFORMAT: "ETag and validator text (HTTP, machine format)"},
     "drugatlas/atlas/management/commands/data.py": {SPEC: CONSOLE},

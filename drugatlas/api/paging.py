@@ -1,41 +1,17 @@
-"""Paging and known parameters of the API's list endpoints (docs/api.md).
+"""Paging of the API's list endpoints (docs/api.md).
 
 `limit` (default 1000, at most 10000) and `offset` page a list; the answer says the total
 (`count`, and the `X-Total-Count` header) and links the other pages in a `Link` header
-(RFC 8288: first, prev, next, last). A parameter an endpoint does not know is a 400 that names
-it: a typo would otherwise return the whole list as if it had been applied.
+(RFC 8288: first, prev, next, last). The parameters are declared in params.PAGING.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .params import BadRequest
+from .params import DEFAULT_LIMIT
 
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10000
-PAGING = ("limit", "offset")
-
-
-def check_known(query, allowed) -> None:
-    unknown = sorted(set(query) - set(allowed))
-    if unknown:
-        names = ", ".join(repr(u[:40]) for u in unknown[:5])
-        known = ", ".join(sorted(allowed)) or "none"
-        raise BadRequest(f"unknown parameter{'s' if len(unknown) > 1 else ''} {names}; "
-                         f"this endpoint takes: {known}")
-
-
-def _number(query, name: str, default: int | None, maximum: int | None = None) -> int | None:
-    raw = query.get(name, "")
-    if raw == "":
-        return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise BadRequest(f"{name} must be a whole number, got {raw[:20]!r}")
-    value = int(raw)
-    if maximum is not None and not 1 <= value <= maximum:
-        raise BadRequest(f"{name} must be between 1 and {maximum}, got {value}")
-    return value
+PAGING = ("limit", "offset")  # declared in params.PAGING
 
 
 @dataclass(frozen=True)
@@ -44,9 +20,10 @@ class Page:
     offset: int
 
     @classmethod
-    def from_query(cls, query, default_limit: int | None = DEFAULT_LIMIT) -> "Page":
-        return cls(_number(query, "limit", default_limit, MAX_LIMIT),
-                   _number(query, "offset", 0) or 0)
+    def of(cls, values: dict, default_limit: int | None = DEFAULT_LIMIT) -> "Page":
+        """The page asked for, from the values `params.parse` read for params.PAGING."""
+        limit = values["limit"]
+        return cls(default_limit if limit is None else limit, values["offset"] or 0)
 
     def slice(self, rows):
         return rows[self.offset:] if self.limit is None else rows[self.offset:self.offset + self.limit]

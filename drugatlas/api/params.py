@@ -1,40 +1,28 @@
-"""Query-parameter parsing for the API: every bad value becomes a 400 that says what is wrong."""
-from __future__ import annotations
+"""The parameters of each API endpoint, declared once (drugatlas/params.py): the views parse
+with these tuples, openapi.py describes them, and a test checks docs/api.md names each one.
 
-import datetime as dt
+To add a parameter: add a `Param` to the endpoint's tuple here, read it in the view from
+`params.parse(request.GET, ENDPOINT)`, and rewrite docs/api.md's tables with
+`python -m drugatlas.api.doc_tables` (docs/architecture.md, "Where each change goes").
+"""
+from __future__ import annotations
 
 from django.db.models import Q
 
-from drugatlas import formatting, measures
-from drugatlas.atlas.models import Jurisdiction, LawStatus
+from drugatlas import measures
+from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus
+from drugatlas.params import BadRequest, Param, choice, date, names, path, text, whole, year
+from drugatlas.reinvest.evaluate import QUERY as REINVEST
+
+__all__ = ["BadRequest", "REINVEST", "names"]
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10000
+KINDS = ("nation", "state", "county")
 
 
-class BadRequest(ValueError):
-    """A client error; the message is shown to the client as is."""
-
-
-def _absent(value: str | None, name: str) -> bool:
-    """True when the parameter was not given; `?name=` (given, empty) is an error, since
-    quietly reading it as "not given" answers a different question than the one asked."""
-    if value == "":
-        raise BadRequest(f"{name} is empty; give a value or leave the parameter out")
-    return value is None
-
-
-def measure(value: str | None, required: bool = True) -> str | None:
-    if _absent(value, "measure"):
-        if required:
-            raise BadRequest("measure is required, e.g. ?measure=drug_arrests; see /api/v1/measures")
-        return None
-    if value not in measures.BY_SLUG:
-        raise BadRequest(f"unknown measure {value!r}; see /api/v1/measures for the list")
-    return value
-
-
-def jurisdictions(value: str | None, name: str = "jurisdiction") -> list[Jurisdiction] | None:
+def places(value: str, param: Param) -> list[Jurisdiction] | None:
     """Comma-separated USPS codes ("WV"), "US", or FIPS codes ("54", "54047"), in one query."""
-    if _absent(value, name):
-        return None
     codes = [c.strip() for c in value.split(",") if c.strip()]
     if not codes:
         return None
@@ -58,49 +46,45 @@ def jurisdictions(value: str | None, name: str = "jurisdiction") -> list[Jurisdi
     return found
 
 
-def year(value: str | None, name: str) -> int | None:
-    if _absent(value, name):
-        return None
-    if not (len(value) == 4 and value.isdigit()):
-        raise BadRequest(f"{name} must be a four-digit year, got {value[:20]!r}")
-    return int(value)
+JURISDICTION = text("jurisdiction", "USPS code (WV), US for the nation, or a FIPS code (54, 54047); "
+                    "comma-separated for several", convert=places, example="WV")
+KIND = choice("kind", "nation, state or county", KINDS)
+PAGING = (
+    whole("limit", "Rows per page: 1 to 10000, default 1000 (CSV: everything unless given); the "
+          "Link header links first, prev, next and last pages, X-Total-Count and count give the "
+          "total", minimum=1, maximum=MAX_LIMIT),
+    whole("offset", "Rows to skip, default 0"),
+)
 
-
-def year_range(start: str | None, end: str | None) -> tuple[int | None, int | None]:
-    lo, hi = year(start, "start"), year(end, "end")
-    if lo is not None and hi is not None and lo > hi:
-        raise BadRequest(f"start ({lo}) is after end ({hi})")
-    return lo, hi
-
-
-def date(value: str | None, name: str = "as_of") -> dt.date | None:
-    """Exactly YYYY-MM-DD (docs/api.md): not 20220101, not 2022-W01-1."""
-    if _absent(value, name):
-        return None
-    try:
-        return formatting.strict_date(value)
-    except ValueError:
-        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, got {value[:20]!r}") from None
-
-
-def topic(value: str | None, required: bool = False) -> str | None:
-    topics = [t for t, _ in LawStatus.TOPICS]
-    if _absent(value, "topic"):
-        if required:
-            raise BadRequest("topic is required; one of " + ", ".join(topics))
-        return None
-    if value not in topics:
-        raise BadRequest(f"unknown topic {value[:40]!r}; one of " + ", ".join(topics))
-    return value
-
-
-def choice(value: str | None, name: str, options) -> str | None:
-    if _absent(value, name):
-        return None
-    if value not in options:
-        raise BadRequest(f"unknown {name} {value[:40]!r}; one of " + ", ".join(options))
-    return value
-
-
-def output_format(value: str | None) -> str:
-    return choice(value, "format", ("json", "csv")) or "json"
+JURISDICTIONS = (
+    KIND,
+    text("state", "With kind=county: the counties of these states (USPS or FIPS codes, "
+         "comma-separated)", convert=places),
+)
+MEASURES = ()
+SOURCES = ()
+OBSERVATIONS = (
+    choice("measure", "Measure slug", [m.slug for m in measures.MEASURES], required=True,
+           example="drug_arrests", hint="see /api/v1/measures for the list"),
+    JURISDICTION,
+    year("start", "First year (YYYY)"),
+    year("end", "Last year (YYYY)"),
+    KIND,
+    choice("format", "json (default) or csv", ("json", "csv")),
+    *PAGING,
+)
+LAWS = (
+    choice("topic", "Law topic", [t for t, _ in LawStatus.TOPICS]),
+    date("as_of", "Date (YYYY-MM-DD); default today"),
+    choice("history", "1 for every dated interval instead of the records in force on one date",
+           ("0", "1")),
+    JURISDICTION,
+    *PAGING,
+)
+BILLS = (
+    JURISDICTION,
+    choice("status", "Status", [s for s, _ in Bill.STATUSES]),
+    date("since", "Status date on or after (YYYY-MM-DD)"),
+    *PAGING,
+)
+STATE = (path("abbr", "USPS code (OR), or US for the nation"),)

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from drugatlas.reinvest.views import reinvest_api
-
 from . import views
 
 app_name = "api"
@@ -13,7 +11,7 @@ urlpatterns = [
     path("bills", views.bills, name="bills"),
     path("sources", views.sources, name="sources"),
     path("states/<str:abbr>", views.state, name="state"),
-    path("reinvest", reinvest_api, name="reinvest"),
+    path("reinvest", views.reinvest, name="reinvest"),
     path("openapi.json", views.openapi_json, name="openapi"),
     path("docs/", views.docs, name="docs"),
 ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 from drugatlas.atlas.cache import pages as django_cache
@@ -13,12 +12,16 @@ from django.views.decorators.http import require_GET
 
 from drugatlas import clock
 from drugatlas import measures as measure_list
+from drugatlas import twins
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import (Bill, DataRelease, Jurisdiction, LawStatus, Measure,
                                     Observation, Source)
 
+from drugatlas.params import BadRequest, check_known, parse
+from drugatlas.reinvest import present
+from drugatlas.reinvest.evaluate import evaluate, form_errors
+
 from . import openapi, paging, params, stream
-from .params import BadRequest
 
 
 def _bundle_version() -> str:
@@ -26,9 +29,7 @@ def _bundle_version() -> str:
     return release.version[:12] if release else ""
 
 
-def _json(payload, status=200) -> HttpResponse:
-    return HttpResponse(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-                        status=status, content_type="application/json")
+_json = twins.json_response  # the one encoder of every JSON answer
 
 
 # Larger answers are not kept in the application cache (a hit would unpickle and copy them
@@ -46,11 +47,9 @@ def api_view(view=None, *, params=()):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            paging.check_known(request.GET, params)
+            check_known(request.GET, params)
         except BadRequest as e:
-            response = _json({"error": str(e)}, status=400)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
+            return twins.allow_any_origin(_json({"error": str(e)}, status=400))
         known = [(p, request.GET.getlist(p)) for p in sorted(params) if p in request.GET]
         key = cache.key("api", view.__name__, sorted(kwargs.items()), known)
         cached = django_cache.get(key)
@@ -72,9 +71,7 @@ def api_view(view=None, *, params=()):
                                                       "Content-Disposition") if h in response]
                 django_cache.set(key, (response.status_code, response["Content-Type"],
                                        response.content, headers))
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "Link, X-Total-Count"
-        return response
+        return twins.allow_any_origin(response)
 
     wrapper.api_params = tuple(params)
     return wrapper
@@ -91,12 +88,12 @@ def _place_json(j: Jurisdiction) -> dict:
             "parent": j.parent_id}
 
 
-@api_view(params=("kind", "state"))
+@api_view(params=params.names(params.JURISDICTIONS))
 def jurisdictions(request):
-    kind = params.choice(request.GET.get("kind"), "kind", ("nation", "state", "county"))
+    q = parse(request.GET, params.JURISDICTIONS)
+    kind, state = q["kind"], q["state"]
     qs = Jurisdiction.objects.all()
     qs = qs.filter(kind=kind) if kind else qs.exclude(kind=Jurisdiction.COUNTY)
-    state = params.jurisdictions(request.GET.get("state"), "state")
     if state:
         qs = qs.filter(parent__in=state)
     return _json({"jurisdictions": [_place_json(j) for j in qs]})
@@ -125,16 +122,15 @@ OBSERVATION_COLUMNS = ["measure", "jurisdiction", "fips", "name", "period", "val
                        "source"]
 
 
-@api_view(params=("measure", "jurisdiction", "start", "end", "kind", "format", *paging.PAGING))
+@api_view(params=params.names(params.OBSERVATIONS))
 def observations(request):
-    g = request.GET
-    slug = params.measure(g.get("measure"))
-    places = params.jurisdictions(g.get("jurisdiction"))
-    start, end = params.year_range(g.get("start"), g.get("end"))
-    kind = params.choice(g.get("kind"), "kind", ("nation", "state", "county"))
-    fmt = params.output_format(g.get("format"))
+    q = parse(request.GET, params.OBSERVATIONS)
+    slug, places, start, end, kind = q["measure"], q["jurisdiction"], q["start"], q["end"], q["kind"]
+    if start is not None and end is not None and start > end:
+        raise BadRequest(f"start ({start}) is after end ({end})")
+    fmt = q["format"] or "json"
     # CSV without a limit is the whole selection, streamed (a whole measure is one download).
-    page = paging.Page.from_query(g, None if fmt == "csv" else paging.DEFAULT_LIMIT)
+    page = paging.Page.of(q, None if fmt == "csv" else params.DEFAULT_LIMIT)
     qs = Observation.objects.filter(measure_id=slug)
     if places:
         qs = qs.filter(jurisdiction__in=places)
@@ -190,19 +186,17 @@ def _law_json(law: LawStatus) -> dict:
     return out
 
 
-@api_view(params=("topic", "as_of", "jurisdiction", "history", *paging.PAGING))
+@api_view(params=params.names(params.LAWS))
 def laws(request):
-    g = request.GET
-    page = paging.Page.from_query(g)
-    topic = params.topic(g.get("topic"))
-    as_of = params.date(g.get("as_of"))
-    places = params.jurisdictions(g.get("jurisdiction"))
+    q = parse(request.GET, params.LAWS)
+    page = paging.Page.of(q)
+    topic, as_of, places = q["topic"], q["as_of"], q["jurisdiction"]
     qs = LawStatus.objects.select_related("jurisdiction")
     if topic:
         qs = qs.filter(topic=topic)
     if places:
         qs = qs.filter(jurisdiction__in=places)
-    if as_of or not g.get("history"):
+    if as_of or q["history"] != "1":
         as_of = as_of or clock.today()
         qs = qs.as_of(as_of)
     # History in time order on every database: the interval with no start date comes first
@@ -235,13 +229,11 @@ def _bill_json(bill: Bill) -> dict:
     return out
 
 
-@api_view(params=("jurisdiction", "status", "since", *paging.PAGING))
+@api_view(params=params.names(params.BILLS))
 def bills(request):
-    g = request.GET
-    page = paging.Page.from_query(g)
-    places = params.jurisdictions(g.get("jurisdiction"))
-    status = params.choice(g.get("status"), "status", [s for s, _ in Bill.STATUSES])
-    since = params.date(g.get("since"), "since")
+    q = parse(request.GET, params.BILLS)
+    page = paging.Page.of(q)
+    places, status, since = q["jurisdiction"], q["status"], q["since"]
     qs = Bill.objects.select_related("jurisdiction").prefetch_related("events")
     if places:
         qs = qs.filter(jurisdiction__in=places)
@@ -282,7 +274,7 @@ def state_profile(place: Jurisdiction) -> dict:
             "laws_in_force": [_law_json(law) for law in laws_qs.as_of(today)],
             "law_history": [_law_json(law) for law in laws_qs],
             "bills": [_bill_json(b) for b in bills_qs],
-            "page": f"/states/{place.abbr.lower()}/"}
+            "page": place.get_absolute_url()}
 
 
 @api_view
@@ -291,6 +283,19 @@ def state(request, abbr: str):
     if place is None:
         raise Http404(f"unknown state {abbr[:10]!r}")
     return _json(state_profile(place))
+
+
+@api_view(params=params.names(params.REINVEST))
+def reinvest(request):
+    """GET /api/v1/reinvest?state=OR&... : the calculator page's calculation as JSON."""
+    ev = evaluate(request.GET, chooser_ok=False)
+    if ev.error:
+        return _json({"error": ev.error}, status=ev.status)
+    if ev.result is None:
+        errors = form_errors(ev.form)
+        message = " ".join(m for messages in errors.values() for m in messages)
+        return _json({"error": message, "errors": errors}, status=ev.status or 400)
+    return _json(present.api_payload(ev))
 
 
 @api_view
@@ -315,9 +320,7 @@ def bundle_file(request, name: str):
         raise Http404("no such file in the data bundle")
     path = downloads.folder(_live_bundle_dir()) / name
     content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return twins.allow_any_origin(FileResponse(path.open("rb"), content_type=content_type))
 
 
 def _live_bundle_dir() -> Path:

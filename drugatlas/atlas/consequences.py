@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
@@ -201,7 +202,7 @@ def national_counts(as_of: dt.date) -> dict:
                          for s in states)
         questions.append({
             "topic": topic, "label": _(vocab.topic(topic).label),
-            "layer": f"/?layer={topic}",
+            "layer": reverse("atlas:home") + f"?layer={topic}",
             "answers": [{"status": st.value, "label": _(st.label), "count": counts[st.value]}
                         for st in vocab.legend(topic) if counts[st.value]]})
     combined = Counter(s.count for s in states if s.has_data)

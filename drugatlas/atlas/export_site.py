@@ -7,7 +7,9 @@ state's reinvest defaults, and following the links pages make to other exportabl
 relative, so the export works from any static host and any sub-path (and from file://);
 links to anything else (forms, sort orders, filters) and form actions go to the live app at
 FORMS_ORIGIN. A URL with a query becomes a folder: `/?layer=overdose&year=2018` is
-`q/layer/overdose/year/2018/index.html`.
+`q/layer/overdose/year/2018/index.html`. The share cards pages name as og:image are exported
+too: a map view's `?format=png` is `map.png` beside its index.html, `/states/tx/card.png` and
+a bill's `card.png` keep their paths.
 
 Incremental: `DIR/.export-manifest.json` records, per URL, the version it was rendered under
 (data release, code, day) and its links; a URL whose version is unchanged is not rendered
@@ -39,7 +41,10 @@ _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.,-]{1,40}$")
 
 # (path pattern without the language prefix, query keys allowed, kind, localized)
 RULES = [
-    (r"/", {"layer", "year", "as_of"}, "html", True),
+    # The map view; with `format=png` its share card (og:image), a file beside the page.
+    (r"/", {"layer", "year", "as_of", "format"}, "html", True),
+    (r"/states/[a-z]{2}/card\.png", set(), "image", True),
+    (r"/legislation/[A-Za-z0-9_.-]+/card\.png", set(), "image", True),
     (r"/states/[a-z]{2}/", set(), "html", True),
     (r"/states/[a-z]{2}/counties/", {"layer", "year"}, "html", True),
     (r"/(sources|about|changes|legislation)/", set(), "html", True),
@@ -56,6 +61,9 @@ RULES = [
     (r"/data/[A-Za-z0-9_]+\.(csv|json)", set(), "file", False),
 ]
 _LINK = re.compile(r'\b(href|src|action|data-api)="([^"]*)"')
+# Share-card pictures: absolute URLs under SITE_URL in the page (share/_meta.html).
+_SHARE_IMAGE = re.compile(
+    r'(<meta (?:property="og:image"|name="twitter:image") content=")([^"]*)(")')
 
 
 @dataclass(frozen=True)
@@ -89,12 +97,19 @@ def target(url: str) -> Target | None:
     if any(k not in keys or not _SAFE_VALUE.match(v) for k, v in query):
         return None
     canonical = parts.path + (f"?{urlencode(query)}" if query else "")
+    fmt = dict(query).get("format") if kind == "html" else None
+    if fmt is not None:
+        if fmt != "png":
+            return None  # the view's other downloads (CSV, JSON, SVG) stay on the live site
+        query = [(k, v) for k, v in query if k != "format"]
     base = parts.path.strip("/")
     if query:
         base = "/".join([base, "q", *(f"{k}/{v}" for k, v in query)]).lstrip("/")
+    if fmt == "png":  # the map view's picture: `map.png` beside the view's index.html
+        return Target(canonical, f"{base}/map.png".lstrip("/"), "image")
     if kind == "html":
         file = f"{base}/index.html".lstrip("/")
-    elif kind == "file" or (not query and base.endswith((".json", ".csv"))):
+    elif kind in ("file", "image") or (not query and base.endswith((".json", ".csv"))):
         file = base
     else:
         file = base + (".csv" if dict(query).get("format") == "csv" else ".json")
@@ -135,9 +150,24 @@ def _relative(from_file: str, to_file: str) -> str:
 
 
 def rewrite(html: str, page_file: str, forms_origin: str, found: list[str],
-            find=target) -> str:
+            find=target, base_url: str = "") -> str:
     """Links to exported files made relative, the rest sent to the live app; `found` collects
-    the exportable URLs the page links to."""
+    the exportable URLs the page links to. Share-card pictures (og:image, twitter:image) point
+    at the exported PNG: under `base_url` when given (crawlers want absolute URLs), else
+    relative like every other link."""
+
+    def picture(m):
+        url = m.group(2).replace("&amp;", "&")
+        site = settings.SITE_URL.rstrip("/")
+        path = url[len(site):] if url.startswith(site + "/") else url
+        t = find(path) if path.startswith("/") else None
+        if t is None or t.kind != "image":
+            return m.group(0)
+        found.append(t.url)
+        new = f"{base_url}/{t.file}" if base_url else _relative(page_file, t.file)
+        return m.group(1) + new.replace("&", "&amp;") + m.group(3)
+
+    html = _SHARE_IMAGE.sub(picture, html)
 
     def one(m):
         attr, url = m.group(1), m.group(2).replace("&amp;", "&")
@@ -167,6 +197,10 @@ class Export:
     root: Path
     forms_origin: str
     full: bool = False
+    # Where the export will be served (e.g. https://cdn.example.org/atlas): share-card URLs
+    # (og:image) are made absolute under it; without it they are relative.
+    base_url: str = ""
+    image_version: str = ""
     # Which exportable URLs this export holds (default all); links to others go live.
     scope: object = None
     start: list | None = None  # where the crawl starts (default seeds())
@@ -187,6 +221,10 @@ class Export:
         path = self.root / MANIFEST
         previous = {} if self.full or not path.exists() else json.loads(path.read_text())
         version = f"{cache.version()}-{clock.today().isoformat()}"
+        # Pictures change with the data release only (like the live ones, cached under the
+        # data version): not drawn again every day (a law layer's current view names today's
+        # date in its picture's URL, so those few are new URLs each day anyway).
+        self.image_version = cache.version()
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
         queue, seen = [], set()
         for url in self.start or seeds():
@@ -218,6 +256,8 @@ class Export:
 
     def _one(self, client: Client, t: Target, before: dict | None, version: str) -> list[str]:
         file = self.root / t.file
+        if t.kind == "image":
+            version = self.image_version
         if before and before["version"] == version and file.is_file():
             self.reused += 1
             self.manifest[t.url] = before
@@ -230,7 +270,7 @@ class Export:
         links: list[str] = []
         if t.kind == "html":
             body = rewrite(body.decode(), t.file, self.forms_origin, links,
-                           self.target).encode()
+                           self.target, self.base_url.rstrip("/")).encode()
         digest = hashlib.sha256(body).hexdigest()
         if file.is_file() and before and before.get("sha256") == digest:
             self.unchanged += 1

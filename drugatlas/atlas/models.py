@@ -39,6 +39,13 @@ class Jurisdiction(models.Model):
         """The code the API speaks: USPS for states and the nation, FIPS for counties."""
         return self.abbr or self.fips
 
+    def get_absolute_url(self) -> str:
+        """The place's page in the active language: a state's or the nation's (/states/us/)
+        profile, or a county's page under its state."""
+        if self.kind == self.COUNTY:
+            return reverse("atlas:county", args=[self.parent.abbr.lower(), self.fips])
+        return reverse("atlas:state", args=[self.abbr.lower()])
+
 
 class Source(models.Model):
     id = models.SlugField(primary_key=True, max_length=80)

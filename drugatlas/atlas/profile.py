@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from django.db.models import Q
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
@@ -522,7 +522,7 @@ def after_conviction(place: Jurisdiction) -> dict:
             "citations": links(law.citation_list()) if law else [],
             "confidence": law.confidence if known else "",
             "source": SourceRef.of(law.source) if law and law.source else None,
-            "layer": f"/?layer={topic}"})
+            "layer": reverse("atlas:home") + f"?layer={topic}"})
     possession = found.possession
     felony = bool(possession) and possession.status in consequences.FELONY_CLASSES
     return {

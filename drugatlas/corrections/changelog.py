@@ -4,6 +4,7 @@ Nothing here names a person: no reporter email, no editor account.
 """
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from drugatlas.atlas import releases as release_words
@@ -48,7 +49,7 @@ def _bill_edit(record) -> dict:
         "date": record.history_date,
         "kind": "bill",
         "item": f"{_place_name(record)}: {record.number} — {record.title}",
-        "url": f"/legislation/{record.key}/" if record.history_type != "-" else "",
+        "url": reverse("legislation:bill", args=[record.key]) if record.history_type != "-" else "",
         "action": {"+": "added", "~": "changed", "-": "removed"}[record.history_type],
         "fields": _changed_fields(record) if record.history_type == "~" else [],
         "reason": record.history_change_reason or "",

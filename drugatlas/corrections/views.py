@@ -5,13 +5,12 @@ import hashlib
 
 from django.conf import settings
 
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from drugatlas import clientip, ratelimit
+from drugatlas import clientip, ratelimit, twins
 from drugatlas.atlas import form_origin
 from drugatlas.corrections import changelog
 from drugatlas.corrections.forms import CorrectionForm, clean_page_path
@@ -75,11 +74,28 @@ def thanks(request):
     return render(request, "corrections/thanks.html", {"page": page})
 
 
+@require_GET
 def changes(request):
+    # Not cached whole (http_cache.public_page): an accepted correction must show at once.
     entries = changelog.build()
-    if request.GET.get("format") == "json":
-        return JsonResponse(changelog.as_json(entries), json_dumps_params={"indent": 1})
-    return render(request, "corrections/changes.html", entries)
+    return twins.serve(request, lambda: render(request, "corrections/changes.html", entries),
+                       lambda: changes_twin(entries))
+
+
+CHANGE_COLUMNS = ("date", "kind", "item", "change", "url")
+
+
+def changes_twin(entries: dict) -> twins.Twin:
+    """The changelog whole as JSON; as CSV one row per correction, edit and release."""
+    data = changelog.as_json(entries)
+    rows = [(c["accepted"] or c["reported"], "correction", c["subject"] or c["page"],
+             c["change"], c["page"]) for c in data["corrections"]]
+    rows += [(e["date"], e["kind"], e["item"], " ".join(filter(None, (e["action"], e["reason"]))),
+              e["url"]) for e in data["edits"]]
+    rows += [(r["loaded_at"], "release", r["version"][:12], r["summary"], "")
+             for r in data["releases"]]
+    rows.sort(key=lambda row: row[0] or "", reverse=True)
+    return twins.Twin(data, CHANGE_COLUMNS, rows, filename="changes")
 
 
 def csrf_failure(request, reason=""):

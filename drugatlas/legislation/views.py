@@ -1,30 +1,32 @@
 """/legislation/: every decriminalization bill and ballot measure, and a page per bill.
 
-Each page has a JSON twin (?format=json); the list also has CSV (?format=csv). Answers are
-cached under the data version, which editors' saves and data loads bump.
+Each page has JSON and CSV twins (?format=json|csv, drugatlas/twins.py): the list's CSV is
+its bills, a bill's is its actions. Answers are cached under the data version, which editors'
+saves and data loads bump.
 """
 from __future__ import annotations
 
-import csv
+from dataclasses import fields
 
-from drugatlas.atlas.cache import pages as cache
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
+from drugatlas import twins
 from drugatlas.atlas import cache as data_cache
+from drugatlas.atlas.cache import pages as cache
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.legislation import records
 
 CSV_COLUMNS = ["key", "jurisdiction", "number", "session", "title", "status", "status_date",
                "confidence", "url"]
-
-
-def _json(payload: dict) -> JsonResponse:
-    return JsonResponse(payload, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 1})
+EVENT_COLUMNS = ["date", "action", "status", "url"]
+FILTERS = tuple(f.name for f in fields(records.Filters))
 
 
 def _list_payload(filters: records.Filters) -> dict:
-    key = data_cache.key("legislation", "list", filters.query_string())
+    key = data_cache.key("legislation", "list", filters.query_string(), get_language())
     payload = cache.get(key)
     if payload is None:
         bills = records.ordered(records.filter_bills(filters))
@@ -38,14 +40,17 @@ def _list_payload(filters: records.Filters) -> dict:
     return payload
 
 
+@require_GET
+@public_page(*FILTERS, "format")
 def bill_list(request):
     filters = records.Filters.from_query(request.GET)
     payload = _list_payload(filters)
-    output = request.GET.get("format", "")
-    if output == "json":
-        return _json({key: payload[key] for key in ("filters", "count", "bills")})
-    if output == "csv":
-        return _csv(payload["bills"])
+    return twins.serve(request, lambda: _list_html(request, filters, payload), lambda: twins.Twin(
+        {key: payload[key] for key in ("filters", "count", "bills")}, CSV_COLUMNS,
+        [[b[c] for c in CSV_COLUMNS] for b in payload["bills"]], filename="bills"))
+
+
+def _list_html(request, filters: records.Filters, payload: dict):
     active = [{"name": name, "value": value,
                "label": (records.jurisdiction_name(value) if name == "jurisdiction" else
                          records.STATUS_LABELS.get(value, value) if name == "status" else value),
@@ -57,19 +62,10 @@ def bill_list(request):
     })
 
 
-def _csv(bills: list[dict]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="bills.csv"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for bill in bills:
-        writer.writerow([bill["status_date"] if c == "status_date" and bill[c] else bill[c] or ""
-                         for c in CSV_COLUMNS])
-    return response
-
-
+@require_GET
+@public_page("format")
 def bill_detail(request, ref):
-    key = data_cache.key("legislation", "bill", ref)
+    key = data_cache.key("legislation", "bill", ref, get_language())
     payload = cache.get(key)
     if payload is None:
         bill = records.find_bill(ref)
@@ -80,6 +76,8 @@ def bill_detail(request, ref):
             raise Http404("No bill or ballot measure with that key.")
         payload = records.bill_detail(bill)
         cache.set(key, payload)
-    if request.GET.get("format") == "json":
-        return _json(payload)
-    return render(request, "legislation/detail.html", {"bill": payload})
+    return twins.serve(
+        request, lambda: render(request, "legislation/detail.html", {"bill": payload}),
+        lambda: twins.Twin(payload, EVENT_COLUMNS,
+                           [[e[c] for c in EVENT_COLUMNS] for e in payload["events"]],
+                           filename=f"bill-{payload['key']}"))

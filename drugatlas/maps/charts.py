@@ -5,6 +5,12 @@ axes, and a `Table` twin holding the same numbers for screen readers, print and 
 Series differ by colour (Okabe-Ito, colour-blind-safe) *and* dash pattern, and are labelled
 at their line ends, so no meaning rests on colour alone. Flagged values (provisional, low
 coverage) are drawn hollow. Missing values break the line: no data is never drawn as zero.
+
+Each chart is drawn twice: wide (720 units, labels at the line ends) and narrow (`narrow_svg`,
+360 units, for phones: fewer year labels with the last year always labelled, series named in a
+key under the plot), so text stays at its size instead of shrinking with the drawing. Pages
+put the narrow one first and CSS shows one of the two by the width the chart has (a container
+query in pages.css): no script needed.
 """
 from __future__ import annotations
 
@@ -77,6 +83,7 @@ class Chart:
     table: Table
     marks: tuple[LawMark, ...] = ()  # the marks that fell inside the chart's years
     notes: tuple[str, ...] = field(default_factory=tuple)
+    narrow_svg: str = ""  # the same chart drawn for a phone's width (see the module's doc)
 
     @property
     def empty(self) -> bool:
@@ -115,7 +122,10 @@ class _Frame:
     """Plot area geometry: maps years and values to SVG coordinates."""
 
     def __init__(self, years: list[int], y_top: float, width: int, height: int,
-                 left: int = 64, right: int = 175, top: int = 16, bottom: int = 44):
+                 left: int = 64, right: int = 175, top: int = 16, bottom: int = 44,
+                 narrow: bool = False):
+        self.narrow = narrow
+        self.small_text = 11 if narrow else 9  # "n/a" stubs; law-mark numbers one more
         self.width, self.height = width, height
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         # Each year spans [year, year + 1); a yearly value sits in the middle of its year.
@@ -143,15 +153,29 @@ def _with_recent_marks(years: list[int], marks) -> list[int]:
     return sorted(set(years) | set(range(last + 1, max(later) + 1))) if later else years
 
 
-def _year_labels(years: list[int]) -> list[int]:
+def _year_labels(years: list[int], most: int = 10) -> list[int]:
     span = max(years) - min(years) + 1
-    step = next(s for s in (1, 2, 5, 10, 20) if span / s <= 10)
-    return [y for y in range(min(years), max(years) + 1) if y % step == 0 or span <= 10]
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if span / s <= most)
+    return [y for y in range(min(years), max(years) + 1) if y % step == 0 or span <= most]
 
 
-def _open_svg(prefix: str, title: str, desc: str, width: int, height: int) -> list[str]:
+def _narrow_year_labels(frame: "_Frame", years: list[int], data_years: list[int]) -> list[int]:
+    """At most five year labels, the last data year always among them; a stepped label too
+    close to it (under 40 units) gives way."""
+    last = max(data_years)
+    labels = [y for y in _year_labels(years, 5) if abs(frame.year_x(y) - frame.year_x(last)) >= 40]
+    return sorted(labels + [last])
+
+
+# Narrow drawing: 360 units wide (about a phone's width, so 12-unit text reads at 12 px), the
+# series named in a key of KEY_ROW units per series under the plot.
+NARROW_WIDTH, KEY_ROW = 360, 18
+
+
+def _open_svg(prefix: str, title: str, desc: str, width: int, height: int,
+              kind: str = "chart") -> list[str]:
     return [
-        f'<svg class="chart" id="{prefix}" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="{kind}" id="{prefix}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, sans-serif" font-size="12">',
         f'<title id="{prefix}-title">{escape(title)}</title>',
@@ -160,7 +184,7 @@ def _open_svg(prefix: str, title: str, desc: str, width: int, height: int) -> li
 
 
 def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
-          decimals: int) -> list[str]:
+          decimals: int, data_years: list[int] | None = None) -> list[str]:
     out = ['<g class="axis" aria-hidden="true">']
     for t in ticks:
         y = frame.y(t)
@@ -170,14 +194,18 @@ def _axes(frame: _Frame, years: list[int], ticks: list[float], y_label: str,
                    f'fill="{MUTED}">{escape(fmt(t, decimals if t % 1 else 0))}</text>')
     out.append(f'<line x1="{frame.left}" x2="{frame.right}" y1="{frame.bottom}" '
                f'y2="{frame.bottom}" stroke="{INK}"/>')
-    for year in _year_labels(years):
+    labels = (_narrow_year_labels(frame, years, data_years or years) if frame.narrow
+              else _year_labels(years))
+    for year in labels:
         x = frame.year_x(year)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.bottom}" '
                    f'y2="{frame.bottom + 4}" stroke="{INK}"/>')
         out.append(f'<text x="{x:.1f}" y="{frame.bottom + 16}" text-anchor="middle" '
                    f'fill="{MUTED}">{year}</text>')
-    year_word = escape(gettext("Year"))
-    out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">{year_word}</text>')
+    if not frame.narrow:  # the narrow drawing's year labels speak for themselves
+        year_word = escape(gettext("Year"))
+        out.append(f'<text x="{frame.left}" y="{frame.height - 6}" fill="{MUTED}">'
+                   f'{year_word}</text>')
     out.append(f'<text transform="translate(14 {(frame.top + frame.bottom) / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle" fill="{MUTED}">{escape(y_label)}</text>')
     out.append('</g>')
@@ -202,14 +230,14 @@ def _law_marks(frame: _Frame, marks: list[LawMark]) -> tuple[list[str], tuple[La
         text = "; ".join(f"{n}. {inside[n - 1].shown_date}: {inside[n - 1].label}"
                          for n in numbers)
         y = frame.top + 8 + row * 16
-        width = 8 + 7 * len(label)
+        width = 8 + (8 if frame.narrow else 7) * len(label)
         out.append(f'<g class="law-mark"><title>{escape(text)}</title>'
                    f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{frame.bottom}" '
                    f'stroke="{MARK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
                    f'<rect x="{x - width / 2:.1f}" y="{y - 7}" width="{width}" height="14" rx="7" '
                    f'fill="{MARK}"/>'
                    f'<text x="{x:.1f}" y="{y + 4}" text-anchor="middle" fill="#fff" '
-                   f'font-size="10" font-weight="700">{escape(label)}</text></g>')
+                   f'font-size="{frame.small_text + 1}" font-weight="700">{escape(label)}</text></g>')
     return out, inside
 
 
@@ -259,13 +287,28 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
     if not years:
         return Chart("", Table(title, (gettext("Year"),), ()))
     table_years = sorted({y for s in tabled for y in s.values})
+    svg, inside = _draw_lines(prefix, title, y_label, series, years, marks, decimals,
+                              _Frame(_with_recent_marks(years, marks), 1, width, height))
+    key = KEY_ROW * len(series)
+    narrow, _ = _draw_lines(f"{prefix}-narrow", title, y_label, series, years, marks, decimals,
+                            _Frame(_with_recent_marks(years, marks), 1, NARROW_WIDTH, 232 + key,
+                                   right=14, bottom=36 + key, narrow=True))
+    notes = tuple(gettext("Hollow points: %(note)s.") % {"note": s.flag_note}
+                  for s in series if s.flagged and s.flag_note) + basis_notes(series)
+    table = _table(title, gettext("Year"), tabled, table_years, decimals)
+    return Chart(svg, table, inside, tuple(dict.fromkeys(notes)), narrow)
+
+
+def _draw_lines(prefix: str, title: str, y_label: str, series: list[Series], years: list[int],
+                marks, decimals: int, frame: _Frame) -> tuple[str, tuple[LawMark, ...]]:
     values = [v for s in series for v in s.values.values() if v is not None]
     ticks = nice_ticks(max(values))
-    frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
-
+    frame.y_top = ticks[-1]
+    width, height = frame.width, frame.height
+    kind = "chart chart-narrow" if frame.narrow else "chart"
     out = _open_svg(prefix, title, _describe(title, series, years, marks, frame, decimals),
-                    width, height)
-    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals)
+                    width, height, kind)
+    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals, years)
     mark_svg, inside = _law_marks(frame, list(marks))
     out += mark_svg
 
@@ -286,24 +329,32 @@ def line_chart(prefix: str, title: str, y_label: str, series: list[Series],
             hollow = year in s.flagged
             fill = "#fff" if hollow else colour
             note = f" ({s.flag_note})" if hollow and s.flag_note else ""
+            # Hover tooltips in the wide drawing only: a phone has no hover, and its data
+            # table holds the same numbers (the narrow drawing stays light).
+            tip = ("" if frame.narrow else f'<title>{escape(s.label)}, {year}: '
+                   f'{escape(fmt(v, decimals))}{escape(note)}</title>')
             out.append(f'<circle cx="{frame.year_x(year):.1f}" cy="{frame.y(v):.1f}" r="3.2" '
-                       f'fill="{fill}" stroke="{colour}" stroke-width="1.5">'
-                       f'<title>{escape(s.label)}, {year}: {escape(fmt(v, decimals))}{escape(note)}'
-                       '</title></circle>')
+                       f'fill="{fill}" stroke="{colour}" stroke-width="1.5">{tip}</circle>')
         out.append('</g>')
         last = max(y for y, v in s.values.items() if v is not None)
-        ends.append((frame.y(s.values[last]), frame.year_x(last), s.label, colour))
+        ends.append((frame.y(s.values[last]), frame.year_x(last), s.label, colour, dash))
 
-    placed = _spread([e[0] for e in ends])
-    for (_, x, label, colour), y in zip(ends, placed):
-        out.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" fill="{colour}" font-weight="600" '
-                   f'aria-hidden="true">{escape(_short(label, 24))}</text>')
+    if frame.narrow:  # a key under the plot: a line sample and the series' name
+        for i, (_, _, label, colour, dash) in enumerate(ends):
+            y = frame.bottom + 34 + KEY_ROW * i
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(f'<g class="series-key" aria-hidden="true">'
+                       f'<line x1="{frame.left - 40}" x2="{frame.left - 14}" y1="{y - 4}" '
+                       f'y2="{y - 4}" stroke="{colour}" stroke-width="2.2"{dash_attr}/>'
+                       f'<text x="{frame.left - 8}" y="{y}" fill="{INK}">'
+                       f'{escape(_short(label, 40))}</text></g>')
+    else:
+        placed = _spread([e[0] for e in ends])
+        for (_, x, label, colour, _dash), y in zip(ends, placed):
+            out.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" fill="{colour}" '
+                       f'font-weight="600" aria-hidden="true">{escape(_short(label, 24))}</text>')
     out.append('</svg>')
-
-    notes = tuple(gettext("Hollow points: %(note)s.") % {"note": s.flag_note}
-                  for s in series if s.flagged and s.flag_note) + basis_notes(series)
-    table = _table(title, gettext("Year"), tabled, table_years, decimals)
-    return Chart("\n".join(out), table, inside, tuple(dict.fromkeys(notes)))
+    return "\n".join(out), inside
 
 
 def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | None],
@@ -315,18 +366,34 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
     years = sorted(values)
     if not years:
         return Chart("", Table(title, (gettext("Year"),), ()))
+    series = Series(value_label, values, flagged, flag_note, measure=measure)
+    drawn = _with_recent_marks(years, marks)
+    svg, inside = _draw_bars(prefix, title, y_label, series, reference, marks, decimals,
+                             _Frame(drawn, 1, width, height))
+    narrow, _ = _draw_bars(f"{prefix}-narrow", title, y_label, series, reference, marks,
+                           decimals, _Frame(drawn, 1, NARROW_WIDTH, 200, right=14, bottom=36,
+                                            narrow=True))
+    notes = ((gettext("Hatched bars: %(note)s.") % {"note": flag_note},)
+             if flagged and flag_note else ())
+    table = _table(title, gettext("Year"), [series], years, decimals)
+    return Chart(svg, table, inside, notes, narrow)
+
+
+def _draw_bars(prefix: str, title: str, y_label: str, series: Series, reference, marks,
+               decimals: int, frame: _Frame) -> tuple[str, tuple[LawMark, ...]]:
+    values, flagged, flag_note = series.values, series.flagged, series.flag_note
+    years = sorted(values)
     top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
     ticks = nice_ticks(top)
-    frame = _Frame(_with_recent_marks(years, marks), ticks[-1], width, height)
-    series = Series(value_label, values, flagged, flag_note, measure=measure)
-
+    frame.y_top = ticks[-1]
+    kind = "chart chart-narrow" if frame.narrow else "chart"
     out = _open_svg(prefix, title, _describe(title, [series], years, marks, frame, decimals),
-                    width, height)
+                    frame.width, frame.height, kind)
     out.append('<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
                'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
                '<line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="3"/></pattern></defs>'
                % (prefix, PALETTE[0]))
-    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals)
+    out += _axes(frame, _with_recent_marks(years, marks), ticks, y_label, decimals, years)
     slot = (frame.right - frame.left) / (frame.x1 - frame.x0)
     bar = max(2.0, slot * 0.7)
     for year in years:
@@ -334,7 +401,8 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
         x = frame.year_x(year) - bar / 2
         if v is None:
             stub, missing = escape(gettext("n/a")), escape(gettext("no data"))
-            out.append(f'<text x="{frame.year_x(year):.1f}" y="{frame.bottom - 4}" font-size="9" '
+            out.append(f'<text x="{frame.year_x(year):.1f}" y="{frame.bottom - 4}" '
+                       f'font-size="{frame.small_text}" '
                        f'text-anchor="middle" fill="{MUTED}">{stub}<title>{year}: {missing}</title>'
                        '</text>')
             continue
@@ -343,20 +411,22 @@ def bar_chart(prefix: str, title: str, y_label: str, values: dict[int, float | N
         note = f" ({flag_note})" if hollow and flag_note else ""
         out.append(f'<rect x="{x:.1f}" y="{frame.y(v):.1f}" width="{bar:.1f}" '
                    f'height="{frame.bottom - frame.y(v):.1f}" fill="{fill}" stroke="{PALETTE[0]}">'
-                   f'<title>{year}: {escape(fmt(v, decimals))}{escape(note)}</title></rect>')
+                   + ("" if frame.narrow else
+                      f'<title>{year}: {escape(fmt(v, decimals))}{escape(note)}</title>')
+                   + '</rect>')
     if reference:
         y = frame.y(reference[0])
+        # Wide: named beyond the plot's right end; narrow: inside it, above the line.
+        label_at = (f'x="{frame.right}" y="{y - 5:.1f}" text-anchor="end" stroke="#fff" '
+                    'stroke-width="3" paint-order="stroke"' if frame.narrow
+                    else f'x="{frame.right + 6}" y="{y + 4:.1f}"')
         out.append(f'<line x1="{frame.left}" x2="{frame.right}" y1="{y:.1f}" y2="{y:.1f}" '
                    f'stroke="{INK}" stroke-dasharray="5 3"/>'
-                   f'<text x="{frame.right + 6}" y="{y + 4:.1f}" fill="{INK}">'
-                   f'{escape(_short(reference[1], 24))}</text>')
+                   f'<text {label_at} fill="{INK}">{escape(_short(reference[1], 24))}</text>')
     mark_svg, inside = _law_marks(frame, list(marks))
     out += mark_svg
     out.append('</svg>')
-    notes = ((gettext("Hatched bars: %(note)s.") % {"note": flag_note},)
-             if flagged and flag_note else ())
-    table = _table(title, gettext("Year"), [series], years, decimals)
-    return Chart("\n".join(out), table, inside, notes)
+    return "\n".join(out), inside
 
 
 def year_spans(years: list[int]) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from drugatlas.atlas.cache import pages as django_cache
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -332,7 +333,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
         law = current.get(place.fips)
         if law is None:
             rows.append(Row(place.fips, place.abbr, place.name, classify.NO_DATA, _("No data"),
-                            sources=[SourceLink(f"/sources/#layer-{layer.slug}",
+                            sources=[SourceLink(reverse("atlas:sources") + f"#layer-{layer.slug}",
                                                 _("state law research checked"))]))
             continue
         status = law.status if law.status in labels or law.status == "yes" else classify.UNKNOWN

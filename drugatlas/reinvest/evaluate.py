@@ -10,13 +10,26 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from drugatlas import params
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.places import find_state
 
 from . import arrests, defaults, model
 from .forms import CalculatorForm, number_text
+
+
+# The query parameters, declared for the unknown-parameter check and the OpenAPI document; the
+# calculator's form (forms.py) parses the inputs from model.PARAMS, so page and API agree.
+QUERY = (
+    params.text("state", "USPS code; or leave it out and give arrests", example="OR"),
+    params.year("dollars", "Dollar year (a year with CPI-U figures); default the latest"),
+    *[params.Param(p.name, f"{p.label} (default: the cited figure)",
+                   {"type": "number", "minimum": p.minimum, "maximum": p.maximum})
+      for p in model.PARAMS],
+)
 
 
 @dataclass
@@ -47,11 +60,11 @@ class Evaluation:
 
     @property
     def permalink(self) -> str:
-        return "/reinvest/?" + urlencode(self.query())
+        return reverse("reinvest:calculator") + "?" + urlencode(self.query())
 
     @property
     def api_url(self) -> str:
-        return "/api/v1/reinvest?" + urlencode(self.query())
+        return reverse("api:reinvest") + "?" + urlencode(self.query())
 
 
 def _dollar_year(text: str | None) -> int | None:
@@ -111,3 +124,8 @@ def evaluate(query: Mapping[str, str], *, chooser_ok: bool = True) -> Evaluation
     low, high = model.range_inputs(inputs, table.ranges())
     ev.result = model.calculate(inputs, low, high)
     return ev
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """The calculator form's errors by field, as the API and the twins report them."""
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}

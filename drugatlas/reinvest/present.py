@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from drugatlas import formatting
 from drugatlas.atlas.profile import flag_words
-from drugatlas.atlas.views.states import report_url
+from drugatlas.corrections.links import report_url
 from drugatlas.maps.charts import Table
 
 from . import model
@@ -129,7 +130,7 @@ def default_view(d: Default | None, param: str) -> dict:
                      "confidence": s.confidence, "label": s.label,
                      "printed": f"{number(s.value)} {s.unit}",
                      "geography": s.abbr or "US"} for s in d.sources],
-        "report": report_url("/reinvest/assumptions/", f"Reinvestment default: {d.param}"),
+        "report": report_url(reverse("reinvest:assumptions"), f"Reinvestment default: {d.param}"),
     }
 
 
@@ -314,7 +315,7 @@ def reset_url(ev: Evaluation) -> str:
     query = [("state", ev.place.abbr)] if ev.place else []
     if ev.dollars_year:
         query.append(("dollars", str(ev.dollars_year)))
-    return "/reinvest/?" + urlencode(query)
+    return reverse("reinvest:calculator") + "?" + urlencode(query)
 
 
 def api_payload(ev: Evaluation) -> dict:
@@ -341,5 +342,5 @@ def api_payload(ev: Evaluation) -> dict:
                 "values": {str(y): v for y, v in sorted(ev.defaults.cpi.items())}},
         "caveats": caveats(),
         "permalink": ev.permalink,
-        "assumptions": "/reinvest/assumptions/",
+        "assumptions": reverse("reinvest:assumptions"),
     }

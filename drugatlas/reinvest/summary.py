@@ -28,6 +28,7 @@ returns plain, JSON-safe data (cached until the data change, per language):
 from __future__ import annotations
 
 from drugatlas.atlas.cache import pages as django_cache
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,7 @@ def state_summary(abbr: str) -> dict:
 
 def _build(abbr: str) -> dict:
     ev = evaluate({"state": abbr})
-    out = {"available": False, "url": "/reinvest/?state=" + abbr.upper()[:2],
+    out = {"available": False, "url": reverse("reinvest:calculator") + "?state=" + abbr.upper()[:2],
            "state": {"abbr": ev.place.abbr, "name": ev.place.name} if ev.place else None}
     if ev.result is None:
         out["reason"] = ev.error or " ".join(

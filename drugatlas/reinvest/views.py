@@ -1,23 +1,28 @@
-"""The calculator page (/reinvest/), its assumptions page, and its JSON twin (/api/v1/reinvest).
+"""The calculator page (/reinvest/) with its JSON and CSV twins (drugatlas/twins.py), and its
+assumptions page, likewise.
 
-All three read the same query string (state, dollars and every input of model.PARAMS) and run
-the same calculation (evaluate.evaluate), so a permalink, an API call and the page agree.
-Bad input is answered with a message and a 4xx status, never a server error.
+The page, its twins and the API's /api/v1/reinvest (drugatlas/api/views.py) read the same query
+string (state, dollars and every input of model.PARAMS) and run the same calculation
+(evaluate.evaluate, answered by present.api_payload), so a permalink, an API call and the page
+agree. Bad input is answered with a message and a 4xx status, never a server error.
 """
 from __future__ import annotations
 
-from django.http import JsonResponse
+from functools import partial
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from drugatlas.api.views import api_view
+from drugatlas import twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction
-from drugatlas.atlas.views.states import report_url
+from drugatlas.corrections.links import report_url
+from drugatlas.params import names
 
 from . import defaults, model, present
-from .evaluate import evaluate
+from .evaluate import QUERY, evaluate, form_errors
 from .forms import ChooseForm
 
 
@@ -26,9 +31,38 @@ def _states():
 
 
 @require_safe
-@public_page("state", "dollars", *(p.name for p in model.PARAMS))
+@public_page(*names(QUERY), "format")
 def calculator(request):
     ev = evaluate(request.GET)
+    page = partial(_calculator_html, request, ev)
+    if ev.error or (ev.form is not None and ev.result is None):
+        return twins.error(request, error_message(ev), page, status=ev.status or 400)
+    return twins.serve(request, page, lambda: calculator_twin(ev))
+
+
+STEP_COLUMNS = ("key", "label", "text", "result", "value")
+
+
+def calculator_twin(ev) -> twins.Twin:
+    """The calculation as the API gives it, and its steps as the table; before a state is
+    chosen, the states to choose from."""
+    if ev.result is None:
+        states = [{"abbr": s.abbr, "name": s.name,
+                   "url": reverse("reinvest:calculator") + f"?state={s.abbr}"} for s in _states()]
+        return twins.Twin({"states": states, "api": reverse("api:reinvest")},
+                          ("abbr", "name", "url"), [list(s.values()) for s in states])
+    steps = present.steps_view(ev.result)
+    return twins.Twin(present.api_payload(ev), STEP_COLUMNS,
+                      [[s[c] for c in STEP_COLUMNS] for s in steps])
+
+
+def error_message(ev) -> str:
+    if ev.error:
+        return ev.error
+    return " ".join(m for messages in form_errors(ev.form).values() for m in messages)
+
+
+def _calculator_html(request, ev):
     years = ev.defaults.cpi_years if ev.defaults else []
     chooser = ChooseForm(initial={"state": ev.place.abbr if ev.place else "",
                                   "dollars": ev.dollars_year},
@@ -55,8 +89,30 @@ def _checks(ev) -> list[dict]:
 
 
 @require_safe
+@public_page("format")
 def assumptions(request):
     table = defaults.load()
+    return twins.serve(request, partial(_assumptions_html, request, table),
+                       partial(assumptions_twin, table))
+
+
+ASSUMPTION_COLUMNS = ("key", "kind", "label", "value", "unit", "year", "geography", "source",
+                      "url", "confidence", "used", "note")
+
+
+def assumptions_twin(table) -> twins.Twin:
+    """Every cited figure the calculator can use, each with its source, and the defaults made
+    from them."""
+    rows = [{**present.cited_json(r), "kind": r.kind, "used": r.key in table.used_keys}
+            for r in table.rows]
+    return twins.Twin({"dollars_year": table.dollars_year, "assumptions": rows,
+                       "defaults": {name: present.default_json(d)
+                                    for name, d in table.by_param.items()}},
+                      ASSUMPTION_COLUMNS, [[r[c] for c in ASSUMPTION_COLUMNS] for r in rows],
+                      filename="reinvest-assumptions")
+
+
+def _assumptions_html(request, table):
     rows = []
     for p in model.PARAMS:
         if p.name == "arrests":
@@ -79,20 +135,3 @@ def assumptions(request):
         "shares": [{"row": table.shares[y], "percent": present.percent(table.shares[y].value * 100),
                     "source": present.source_line(table.shares[y])} for y in sorted(table.shares)],
         "cpi": sorted(table.cpi.items())}, status=status)
-
-
-def _form_errors(form) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-
-
-@api_view(params=("state", "dollars", *(p.name for p in model.PARAMS)))
-def reinvest_api(request):
-    """GET /api/v1/reinvest?state=OR&... : the page's calculation as JSON."""
-    ev = evaluate(request.GET, chooser_ok=False)
-    if ev.error:
-        return JsonResponse({"error": ev.error}, status=ev.status)
-    if ev.result is None:
-        errors = _form_errors(ev.form)
-        message = " ".join(m for messages in errors.values() for m in messages)
-        return JsonResponse({"error": message, "errors": errors}, status=ev.status or 400)
-    return JsonResponse(present.api_payload(ev), json_dumps_params={"ensure_ascii": False})

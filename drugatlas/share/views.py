@@ -2,8 +2,8 @@
 and of each state chart, and the embeddable pages.
 
 - `/favicon.ico`, `/apple-touch-icon.png`: the icons, at the root where browsers look.
-- `/?layer=…&format=csv|json|svg|png`: the map view's table or picture (see `map_download`,
-  called by the home view).
+- `/?layer=…&format=csv|json|svg|png`: the map view's table or picture (files.py, served by
+  the home view through drugatlas/twins.py).
 - `/states/<abbr>/card.svg|png`: the state's card; `/legislation/<key>/card.svg|png`: a bill's.
 - `/states/<abbr>/charts/<slug>.svg|png|csv`: one trend chart or its data.
 - `/embed/map/?layer=…`, `/embed/states/<abbr>/`, `/embed/states/<abbr>/charts/<slug>/`:
@@ -15,33 +15,22 @@ changes the version) and the language, and set no cookie.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache as django_cache
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
-from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas.security import embeddable
-from drugatlas import clock, formatting
-from drugatlas.atlas import cache
+from drugatlas import clock, twins
 from drugatlas.atlas.views import home, states
-from drugatlas.maps import layers
+from drugatlas.params import BadRequest
 
-from . import figures, panel, render as raster
-
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-           "svg": "image/svg+xml", "png": "image/png"}
+from . import figures, files, panel, render as raster
 
 
 # --- Framing ----------------------------------------------------------------------------------
@@ -50,45 +39,10 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
 # (the rest of the site keeps X-Frame-Options DENY and CSP frame-ancestors 'none').
 
 
-# --- Helpers ----------------------------------------------------------------------------------
+# --- Helpers (files.py) ------------------------------------------------------------------------
 
-def _cached(parts: tuple, compute):
-    key = cache.key("share", *parts, get_language())
-    value = django_cache.get(key)
-    if value is None:
-        value = compute()
-        django_cache.set(key, value)
-    return value
-
-
-def _file(body, fmt: str, filename: str | None = None, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    if filename:
-        kind = "inline" if inline else "attachment"
-        response["Content-Disposition"] = f'{kind}; filename="{filename}.{fmt}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def file_stem(title: str) -> str:
-    """`drug-possession-law_2026-12-05`: what (in English, so names stay stable) and when."""
-    return f"{slugify(title)[:80]}_{formatting.date_text(clock.today())}"
-
-
-def _csv(header, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _picture(parts: tuple, make_svg, fmt: str, stem: str) -> HttpResponse:
-    if fmt not in ("svg", "png"):
-        raise Http404("pictures are .svg or .png")
-    if fmt == "svg":
-        return _file(_cached(parts + ("svg",), make_svg), "svg", stem)
-    return _file(_cached(parts + ("png",), lambda: raster.png(make_svg())), "png", stem)
+_cached, _file, _picture = files.cached, files.file_response, files.picture
+file_stem = files.file_stem
 
 
 # --- Icons ------------------------------------------------------------------------------------
@@ -105,50 +59,6 @@ def _static_file(name: str, content_type: str):
 
 favicon = _static_file("favicon.ico", "image/x-icon")
 touch_icon = _static_file("apple-touch-icon.png", "image/png")
-
-
-# --- The map view -----------------------------------------------------------------------------
-
-MAP_COLUMNS = ("state", "value", "year", "status", "source", "notes")
-
-
-def map_rows(data: layers.MapData) -> list[dict]:
-    """The rows of the view's table, one per state, as the download files give them."""
-    return [{"state": r.name,
-             "value": formatting.rounded_number(r.value, 1) if not data.layer.is_law else r.text,
-             "year": r.period, "status": str(data.legend.bin(r.key).label),
-             "source": " ".join(s.url for s in r.sources), "notes": "; ".join(r.notes)}
-            for r in home.sort_rows(data.rows, "name")]
-
-
-def _map_stem(query: home.Query) -> str:
-    with translation.override("en"):
-        title = str(layers.LAYERS[query.layer].title)
-    when = query.year or ""
-    return file_stem(f"{title} {when}".strip())
-
-
-def map_download(request, query: home.Query, fmt: str) -> HttpResponse:
-    """The home view `/?layer=…` as CSV, JSON, SVG or PNG (attachment names say what and when)."""
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            _("The format can be %(choices)s; got “%(format)s”.")
-            % {"choices": ", ".join(FORMATS), "format": fmt[:20]},
-            content_type="text/plain; charset=utf-8")
-    parts = ("map", query.layer, query.year, query.as_of)
-    data = layers.build(query.layer, year=query.year, as_of=query.as_of)
-    stem = _map_stem(query)
-    if fmt == "csv":
-        rows = _cached(parts + ("rows",), lambda: map_rows(data))
-        return _file(_csv(MAP_COLUMNS, [[r[c] for c in MAP_COLUMNS] for r in rows]), "csv", stem,
-                     inline=False)
-    if fmt == "json":
-        body = _cached(parts + ("json",), lambda: {
-            "title": figures.map_title(data), "layer": query.layer, "year": query.year,
-            "as_of": formatting.date_text(query.as_of), "columns": list(MAP_COLUMNS),
-            "view": settings.SITE_URL + query.url(sort="name"), "rows": map_rows(data)})
-        return _file(json.dumps(body, ensure_ascii=False), "json", stem, inline=False)
-    return _picture(parts, lambda: figures.map_figure(data), fmt, stem)
 
 
 # --- State cards and charts -------------------------------------------------------------------
@@ -195,7 +105,7 @@ def _chart_files(place, slug: str) -> dict | None:
     if found is None:
         return None
     table = found["chart"].table
-    return {"svg": found["chart"].svg, "csv": _csv(table.headers, table.rows),
+    return {"svg": found["chart"].svg, "csv": twins.csv_text(table.headers, table.rows),
             "title": found["title"]}
 
 
@@ -216,7 +126,7 @@ def bill_card(request, ref: str, fmt: str):
 def embed_map(request):
     try:
         query = home.parse_query(request.GET, today=clock.today())
-    except home.BadRequest as e:
+    except BadRequest as e:
         return HttpResponseBadRequest(str(e), content_type="text/plain; charset=utf-8")
     context = _cached(("embed-map", query.layer, query.year, query.as_of),
                       lambda: _embed_map_context(query))

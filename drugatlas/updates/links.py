@@ -37,8 +37,8 @@ def _first_reverse(names, args) -> str | None:
 def state_path(abbr: str) -> str:
     """The state's page, wherever the atlas app routes it; the map otherwise."""
     if not abbr:
-        return "/"
-    return _first_reverse(["atlas:state"], [abbr]) or "/"
+        return reverse("atlas:home")
+    return _first_reverse(["atlas:state"], [abbr]) or reverse("atlas:home")
 
 
 def bill_path(bill) -> str:
@@ -47,8 +47,9 @@ def bill_path(bill) -> str:
         return bill.get_absolute_url()
     except (AttributeError, NoReverseMatch):
         pass
-    return "/legislation/?" + urlencode({"jurisdiction": bill.jurisdiction.abbr or bill.jurisdiction_id})
+    code = bill.jurisdiction.abbr or bill.jurisdiction_id
+    return reverse("legislation:list") + "?" + urlencode({"jurisdiction": code})
 
 
 def changes_path() -> str:
-    return "/changes/"
+    return reverse("corrections:changes")

@@ -2,11 +2,14 @@
 forms and live-only links to FORMS_ORIGIN, incremental runs."""
 from __future__ import annotations
 
+import json
 import re
+import struct
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import htmlpage
 from drugatlas.atlas import cache
 from drugatlas.atlas.export_site import Export, target
 
@@ -77,3 +80,63 @@ def test_export_links_resolve_and_forms_post_to_the_live_app(tmp_path):
     third = Export(tmp_path, ORIGIN, scope=lambda url: url in SCOPE).run()
     assert third["reused"] == 0 and third["written"] == 0 and third["unchanged"] == len(SCOPE)
 
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def share_images(html: str) -> list[str]:
+    return htmlpage.attrs(html, 'meta[property="og:image"], meta[name="twitter:image"]', "content")
+
+
+def test_share_cards_are_exported_beside_the_pages(tmp_path):
+    from drugatlas.legislation.records import Bill
+
+    bill_page = f"/legislation/{Bill.objects.order_by('pk').first().key}/"
+    pages = {"/", "/es/", "/?layer=overdose&year=2018", "/states/tx/", "/es/states/tx/",
+             "/sources/", bill_page}
+
+    def scope(url):  # the pages and the pictures they name
+        return url in pages or url.endswith("card.png") or "format=png" in url
+
+    summary = Export(tmp_path, ORIGIN, scope=scope, start=sorted(pages)).run()
+    assert not summary["failed"], summary["failed"]
+    assert target("/?layer=overdose&year=2018&format=png").file == \
+        "q/layer/overdose/year/2018/map.png"
+    assert target("/es/states/tx/card.png").file == "es/states/tx/card.png"
+    assert target("/?layer=overdose&format=csv") is None  # downloads stay live
+    checked = 0
+    for page in (tmp_path / "index.html", tmp_path / "es/index.html",
+                 tmp_path / "q/layer/overdose/year/2018/index.html",
+                 tmp_path / "states/tx/index.html", tmp_path / "es/states/tx/index.html",
+                 tmp_path / "sources/index.html"):
+        images = share_images(page.read_text())
+        assert len(images) == 2, page
+        for url in images:
+            assert not urlsplit(url).scheme and not url.startswith("/"), (page, url)
+            file = (page.parent / url).resolve()
+            assert file.is_file() and file.is_relative_to(tmp_path.resolve()), (page, url)
+            assert png_size(file.read_bytes()) == (1200, 630), (page, url)
+            checked += 1
+    assert checked == 12
+    assert (tmp_path / "states/tx/card.png").is_file()
+    assert (tmp_path / "es/states/tx/card.png").read_bytes() != \
+        (tmp_path / "states/tx/card.png").read_bytes()  # the Spanish card is in Spanish
+    assert (tmp_path / "q/layer/overdose/year/2018/map.png").is_file()
+    images = share_images((tmp_path / bill_page.strip("/") / "index.html").read_text())
+    assert images == ["card.png", "card.png"]
+    assert png_size((tmp_path / bill_page.strip("/") / "card.png").read_bytes()) == (1200, 630)
+
+    # Pictures follow the data release, not the day: a run on a later day draws none again.
+    manifest = json.loads((tmp_path / ".export-manifest.json").read_text())
+    image_urls = [u for u, e in manifest.items() if e["file"].endswith(".png")]
+    assert image_urls and all(manifest[u]["version"] == cache.version() for u in image_urls)
+
+    # With the export's own address, the share-card URLs are absolute under it.
+    absolute = tmp_path / "absolute"
+    Export(absolute, ORIGIN, scope=scope, start=["/states/tx/"],
+           base_url="https://cdn.example.org/atlas/").run()
+    assert share_images((absolute / "states/tx/index.html").read_text()) == \
+        ["https://cdn.example.org/atlas/states/tx/card.png"] * 2

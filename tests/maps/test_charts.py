@@ -155,3 +155,36 @@ def test_any_series_gives_well_formed_svg(values):
         assert len(chart.table.rows) == len(values)
     else:  # nothing to draw: no chart at all, rather than an empty frame
         assert chart.empty
+
+
+def test_narrow_drawing_keeps_labels_inside_and_names_series_in_a_key():
+    chart = line_chart(
+        "long", "Arrests", "Arrests",
+        [Series("All drug arrests", {y: 1000 + y for y in range(1986, 2025)}),
+         Series("Possession", {y: 500 + y for y in range(1986, 2017)})])
+    root = parse(chart.narrow_svg)
+    assert root.get("id") == "long-narrow" and root.get("class") == "chart chart-narrow"
+    assert root.get("aria-labelledby") == "long-narrow-title long-narrow-desc"
+    width, height = (float(n) for n in root.get("viewBox").split()[2:])
+    assert width == 360
+    texts = [t for t in root.iter(f"{SVG}text")]
+    years = [t.text for t in texts if t.text and t.text.isdigit() and len(t.text) == 4]
+    assert years[-1] == "2024" and len(years) <= 6  # the last year, and few labels
+    assert all(10 <= float(t.get("x")) <= width - 10 for t in texts if t.get("x"))
+    assert all(float(t.get("y")) <= height for t in texts if t.get("y"))
+    key = [t.text for g in root.iter(f"{SVG}g") if g.get("class") == "series-key"
+           for t in g.iter(f"{SVG}text")]
+    assert key == ["All drug arrests", "Possession"]
+    assert not [c for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    # The wide drawing is unchanged: labels at the line ends, tooltips on points.
+    wide = parse(chart.svg)
+    assert wide.get("viewBox").split()[2] == "720"
+    assert any(c.find(f"{SVG}title") is not None for c in wide.iter(f"{SVG}circle"))
+
+
+def test_narrow_bar_chart_puts_the_reference_label_inside():
+    chart = bar_chart("cov", "Coverage", "Percent", {y: 90.0 for y in range(2008, 2025)},
+                      reference=(50, "half the residents"))
+    root = parse(chart.narrow_svg)
+    label = next(t for t in root.iter(f"{SVG}text") if t.text == "half the residents")
+    assert label.get("text-anchor") == "end" and float(label.get("x")) <= 360

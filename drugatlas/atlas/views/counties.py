@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from drugatlas import formatting
 from drugatlas.atlas.cache import pages as django_cache
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,12 +23,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from drugatlas import measures as measure_list
+from drugatlas import params, twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, Observation, Source
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.maps import classify, svg
-from drugatlas.atlas.views.states import find_state, not_found, report_url, state_path
+from drugatlas.params import BadRequest
+from drugatlas.atlas.views.states import find_state, not_found
+from drugatlas.corrections.links import report_url
 
 BIN_MEASURE = "overdose_death_rate_county_bin"
 
@@ -63,9 +65,17 @@ COUNTY_LAYERS = {
 LAYERS = tuple(COUNTY_LAYERS)
 SORTS = ("name", "value")
 
-
-class BadRequest(ValueError):
-    pass
+# The page's query parameters (drugatlas/params.py); the years a layer has are checked below.
+PARAMS = (
+    params.choice("layer", "County layer", LAYERS, default="overdose", blank=True,
+                  message=gettext_lazy("Unknown layer “%(value)s”. Choose layer=overdose or "
+                                       "layer=arrests.")),
+    params.text("year", "Year", blank=True),
+    params.choice("sort", "Table order", SORTS, default="name", blank=True,
+                  message=gettext_lazy("Unknown sort “%(value)s”. Choose sort=name or "
+                                       "sort=value.")),
+    params.text("format", "json or csv: the page's data (drugatlas/twins.py)", blank=True),
+)
 
 
 def bin_label(lower: float | None) -> str:
@@ -159,13 +169,10 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
 
 def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]:
     """layer, year, sort and the layer's years; BadRequest with a message a person can act on."""
-    layer = request.GET.get("layer") or "overdose"
-    if layer not in LAYERS:
-        raise BadRequest(_("Unknown layer “%(layer)s”. Choose layer=overdose or layer=arrests.")
-                         % {"layer": layer[:40]})
+    q = params.parse(request.GET, PARAMS, ignore_unknown=True)
+    layer, raw_year, sort = q["layer"], q["year"], q["sort"]
     years = years_for(state, layer)
-    raw_year = request.GET.get("year")
-    if raw_year in (None, ""):
+    if raw_year is None:
         year = years[-1] if years else 0
     elif not raw_year.isdigit() or int(raw_year) not in years:
         span = ", ".join(map(str, years)) if years else _("none")
@@ -174,15 +181,11 @@ def parse_query(request, state: Jurisdiction) -> tuple[str, int, str, list[int]]
                                             "state": state.name, "years": span})
     else:
         year = int(raw_year)
-    sort = request.GET.get("sort") or "name"
-    if sort not in SORTS:
-        raise BadRequest(_("Unknown sort “%(sort)s”. Choose sort=name or sort=value.")
-                         % {"sort": sort[:20]})
     return layer, year, sort, years
 
 
 @require_GET
-@public_page("layer", "year", "sort", "format")
+@public_page(*params.names(PARAMS))
 def counties_page(request, abbr: str):
     state = find_state(abbr)
     if state is None:
@@ -190,25 +193,37 @@ def counties_page(request, abbr: str):
     try:
         layer, year, sort, years = parse_query(request, state)
     except BadRequest as e:
-        return render(request, "atlas/bad_request.html",
-                      {"message": str(e), "state": state,
-                       "retry": f"{state_path(state)}counties/"}, status=400)
-    wants_json = request.GET.get("format") == "json"
-    key = cache.key("page", "counties", state.abbr, layer, year, sort, wants_json, get_language())
+        message = str(e)
+        return twins.error(request, message, lambda: render(
+            request, "atlas/bad_request.html",
+            {"message": message, "state": state,
+             "retry": reverse("atlas:counties", args=[state.abbr.lower()])}, status=400))
+    return twins.serve(request, lambda: _html(request, state, layer, year, sort, years),
+                       lambda: counties_twin(state, layer, year, sort, years))
+
+
+def _html(request, state: Jurisdiction, layer: str, year: int, sort: str, years: list[int]):
+    key = cache.key("page", "counties", state.abbr, layer, year, sort, get_language())
     body = django_cache.get(key)
     if body is None:
-        context = counties_context(state, layer, year, sort, years)
-        if wants_json:
-            body = _json(context)
-        else:
-            body = render_to_string("atlas/_counties_body.html", context)
+        body = render_to_string("atlas/_counties_body.html",
+                                counties_context(state, layer, year, sort, years))
         django_cache.set(key, body)
-    if wants_json:
-        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
     return render(request, "atlas/counties.html", {"state": state, "body": mark_safe(body),
                                                    "layer": layer, "year": year})
+
+
+COUNTY_COLUMNS = ("fips", "name", "value", "label", "flags", "arrests", "population", "source")
+
+
+def counties_twin(state: Jurisdiction, layer: str, year: int, sort: str,
+                  years: list[int]) -> twins.Twin:
+    """The page's table: every county with its value, as JSON (with the sources) and CSV."""
+    data = cache.remember(lambda: _json(counties_context(state, layer, year, sort, years)),
+                          "counties-twin", state.abbr, layer, year, sort, get_language())
+    return twins.Twin(data, COUNTY_COLUMNS,
+                      [[c[k] for k in COUNTY_COLUMNS] for c in data["counties"]],
+                      filename=f"{state.abbr.lower()}-counties-{layer}-{year}")
 
 
 def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
@@ -221,7 +236,7 @@ def counties_context(state: Jurisdiction, layer: str, year: int, sort: str,
         # the page says so once above the table rather than on every row.
         r.notes = flag_words([f for f in r.flags if f not in ("binned", "imputed")])
     sources = Source.objects.filter(id__in={r.source for r in rows if r.source})
-    base = f"{state_path(state)}counties/"
+    base = reverse("atlas:counties", args=[state.abbr.lower()])
     legend, breaks = county_legend(state, layer, rows)
     measure = BIN_MEASURE if layer == "overdose" else "drug_arrests"
     with_data = [r for r in rows if r.value is not None]

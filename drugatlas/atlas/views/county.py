@@ -3,20 +3,22 @@ overdose death rate range and the crude drug arrest rate with its count and popu
 a chart and a table. The county maps link each county here."""
 from __future__ import annotations
 
-from django.core.cache import cache as django_cache
+from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from drugatlas import formatting
+from drugatlas import formatting, twins
 from drugatlas.atlas import cache
+from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas.models import Jurisdiction, Observation, Source
 from drugatlas.atlas.profile import flag_words, n
 from drugatlas.atlas.views.counties import BIN_MEASURE, bin_label
-from drugatlas.atlas.views.states import find_state, not_found, state_path
+from drugatlas.atlas.views.states import find_state, not_found
 from drugatlas.maps import charts
 
 
@@ -46,7 +48,9 @@ def county_series(county: Jurisdiction) -> list[dict]:
                      "population": n(people) if people is not None else _("no data"),
                      "rate_value": rate, "rate": n(rate, 1) if rate is not None else _("no data"),
                      "notes": "; ".join(flag_words(sorted(row.get("flags", ())))),
-                     "sources": row["sources"]})
+                     "sources": row["sources"],
+                     "values": {"range_low": row.get(BIN_MEASURE), "arrests": arrests,
+                                "population": people, "rate": rate}})
     return rows
 
 
@@ -60,11 +64,13 @@ def county_context(state: Jurisdiction, county: Jurisdiction) -> dict:
         decimals=1)
     ids = set().union(*(r["sources"] for r in rows)) if rows else set()
     return {"state": state, "county": county, "rows": rows, "chart": chart,
-            "chart_svg": mark_safe(chart.svg), "sources": Source.objects.filter(id__in=ids),
-            "counties_url": f"{state_path(state)}counties/"}
+            "chart_svg": mark_safe(chart.narrow_svg + chart.svg),  # narrow first: pages.css
+            "sources": Source.objects.filter(id__in=ids),
+            "counties_url": reverse("atlas:counties", args=[state.abbr.lower()])}
 
 
 @require_GET
+@public_page("format")
 def county_page(request, abbr: str, fips: str):
     state = find_state(abbr)
     if state is None:
@@ -73,6 +79,33 @@ def county_page(request, abbr: str, fips: str):
                                          kind=Jurisdiction.COUNTY).first()
     if county is None:
         return not_found(request, f"{abbr}/{fips}")
+    return twins.serve(request, lambda: _html(request, state, county),
+                       lambda: county_twin(state, county))
+
+
+YEAR_COLUMNS = ("year", "overdose_range", "overdose_range_low", "arrests", "population",
+                "arrest_rate", "notes", "sources")
+
+
+def county_twin(state: Jurisdiction, county: Jurisdiction) -> twins.Twin:
+    """Every year of the county's two layers: the published range (and its lower bound), the
+    arrest count, the population and the crude rate."""
+    def build():
+        rows = [{"year": r["year"], "overdose_range": r["range"] if r["values"]["range_low"]
+                 is not None else None, "overdose_range_low": r["values"]["range_low"],
+                 "arrests": r["values"]["arrests"], "population": r["values"]["population"],
+                 "arrest_rate": r["values"]["rate"], "notes": r["notes"],
+                 "sources": sorted(r["sources"])} for r in county_series(county)]
+        return {"state": {"fips": state.fips, "abbr": state.abbr, "name": state.name},
+                "county": {"fips": county.fips, "name": county.name},
+                "rate": "crude arrests per 100,000 residents; overdose as published ranges",
+                "years": rows}
+    data = cache.remember(build, "county-twin", county.fips, get_language())
+    return twins.Twin(data, YEAR_COLUMNS, [[r[c] for c in YEAR_COLUMNS] for r in data["years"]],
+                      filename=f"{state.abbr.lower()}-county-{county.fips}")
+
+
+def _html(request, state: Jurisdiction, county: Jurisdiction):
     key = cache.key("page", "county", county.fips, get_language())
     body = django_cache.get(key)
     if body is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
@@ -21,10 +22,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from drugatlas import clock
-from drugatlas import formatting
+from drugatlas import clock, formatting, params, twins
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
@@ -32,14 +33,26 @@ from drugatlas.atlas import cache
 from drugatlas.atlas.models import Jurisdiction, LawStatus, Observation
 from drugatlas.formatting import date_text
 from drugatlas.maps import layers, svg
+from drugatlas.params import BadRequest
+from drugatlas.share import files as map_files
 from drugatlas.share import panel as share_panel
 
 SORTS = ("name", "-name", "value", "-value")
 EARLIEST_AS_OF = dt.date(1970, 1, 1)
 
-
-class BadRequest(ValueError):
-    """A parameter the page cannot show; the message says what to do instead."""
+# The page's query parameters (drugatlas/params.py); `format` is checked by the download.
+PARAMS = (
+    params.choice("layer", "Map layer", layers.LAYERS, default=layers.DEFAULT_LAYER, blank=True,
+                  message=gettext_lazy("There is no map layer “%(value)s”. Layers: %(choices)s.")),
+    params.year("year", "Year of a data layer", blank=True,
+                message=gettext_lazy("The year must be four digits, like 2022; got “%(value)s”.")),
+    params.date("as_of", "Date of a law layer", blank=True,
+                message=gettext_lazy("The date must be written YYYY-MM-DD, like 2022-01-01; got "
+                                     "“%(value)s”.")),
+    params.choice("sort", "Table order", SORTS, default="name", blank=True,
+                  message=gettext_lazy("The table can be sorted by %(choices)s; got “%(value)s”.")),
+    params.text("format", "The view as a file: csv, json, svg or png", blank=True),
+)
 
 
 @dataclass(frozen=True)
@@ -60,33 +73,14 @@ class Query:
             parts.append(f"as_of={values['as_of'].isoformat()}")
         if values["sort"] and values["sort"] != "name":
             parts.append(f"sort={values['sort']}")
-        return "/?" + "&".join(parts)
+        return reverse("atlas:home") + "?" + "&".join(parts)
 
 
-def parse_query(params, today: dt.date | None = None) -> Query:
+def parse_query(query, today: dt.date | None = None) -> Query:
     today = today or clock.today()
-    slug = params.get("layer") or layers.DEFAULT_LAYER
-    if slug not in layers.LAYERS:
-        raise BadRequest(_("There is no map layer “%(layer)s”. Layers: %(choices)s.")
-                         % {"layer": slug[:40], "choices": ", ".join(layers.LAYERS)})
+    q = params.parse(query, PARAMS, ignore_unknown=True)
+    slug, year, as_of, sort = q["layer"], q["year"], q["as_of"], q["sort"]
     layer = layers.LAYERS[slug]
-    raw_year = params.get("year") or ""
-    if raw_year and not (len(raw_year) == 4 and raw_year.isdigit()):
-        raise BadRequest(_("The year must be four digits, like 2022; got “%(year)s”.")
-                         % {"year": raw_year[:20]})
-    year = int(raw_year) if raw_year else None
-    raw_date = params.get("as_of") or ""
-    as_of = None
-    if raw_date:
-        try:
-            as_of = formatting.strict_date(raw_date)
-        except ValueError:
-            raise BadRequest(_("The date must be written YYYY-MM-DD, like 2022-01-01; got "
-                               "“%(date)s”.") % {"date": raw_date[:20]}) from None
-    sort = params.get("sort") or "name"
-    if sort not in SORTS:
-        raise BadRequest(_("The table can be sorted by %(choices)s; got “%(sort)s”.")
-                         % {"choices": ", ".join(SORTS), "sort": sort[:20]})
 
     if layer.is_law:
         # A year on a law layer means the law as it stood at the end of that year.
@@ -139,7 +133,7 @@ def _areas(data: layers.MapData, query: Query) -> list[svg.Area]:
             label += f". {row.statute_text}"
         areas.append(svg.Area(
             fips=row.fips, fill=bin_.fill, label=label, hatched=row.hatched,
-            href=f"/states/{row.abbr.lower()}/",
+            href=reverse("atlas:state", args=[row.abbr.lower()]),
             data={"abbr": row.abbr, "name": row.name, "value": row.text,
                   "note": ", ".join(row.notes), "when": when,
                   **({"statute": row.statute_text} if row.statute else {})}))
@@ -183,10 +177,14 @@ def map_view_context(query: Query) -> dict:
         sort_links[column] = {"url": query.url(sort=next_sort),
                               "aria": ("descending" if descending else "ascending")
                               if current else ""}
+    areas = _areas(data, query)
+    by_fips = {a.fips: a for a in areas}
     return {
         "query": query, "layer": layer, "data": data, "title": title,
         "rows": sort_rows(data.rows, query.sort),
-        "map_svg": svg.render_choropleth(_areas(data, query), title=title,
+        # The map's callout boxes again, as links big enough to read and tap on a phone.
+        "small_states": [by_fips[f] for f in svg.CALLOUT_STATES if f in by_fips],
+        "map_svg": svg.render_choropleth(areas, title=title,
                                          description=description, abbrs=abbrs,
                                          no_data_label=_("No data")),
         "legend_entries": data.legend.entries(),
@@ -294,7 +292,7 @@ def headlines() -> list[Headline]:
             _("%(n)s of %(total)s") % {"n": count, "total": len(felony.rows)},
             _("states (counting DC) where possessing a small amount of a drug is a felony, as "
               "of %(date)s") % {"date": today.isoformat()},
-            "/?layer=possession", _("state law research, cited state by state below")))
+            Query("possession", None, None, "name").url(), _("state law research, cited state by state below")))
     return found
 
 
@@ -337,15 +335,22 @@ def _labels() -> dict:
 
 
 @require_GET
-@public_page("layer", "year", "as_of", "sort", "format")
+@public_page(*params.names(PARAMS))
 def home(request):
+    """The map view, and as files (drugatlas/twins.py): its table as CSV and JSON, its picture
+    as SVG and PNG (drugatlas/share/files.py)."""
     try:
         query = parse_query(request.GET)
     except BadRequest as e:
-        return render(request, "atlas/home_bad_request.html", {"message": str(e)}, status=400)
-    if request.GET.get("format"):  # the view as a file: CSV, JSON, SVG or PNG
-        from drugatlas.share.views import map_download
-        return map_download(request, query, request.GET["format"])
+        message = str(e)
+        return twins.error(request, message, lambda: render(
+            request, "atlas/home_bad_request.html", {"message": message}, status=400))
+    return twins.serve(request, lambda: _html(request, query),
+                       lambda: map_files.map_twin(query, settings.SITE_URL + query.url(sort="name")),
+                       extra=map_files.map_pictures(query))
+
+
+def _html(request, query: Query):
     return render(request, "atlas/home.html", {
         "query": query,
         "layer": layers.LAYERS[query.layer],
@@ -358,5 +363,5 @@ def home(request):
 
 def share_links(query: Query) -> dict:
     """The view's own link and its picture (og:image), both under this page's language prefix."""
-    view = reverse("atlas:home") + "?" + query.url(sort="name").split("?", 1)[1]
+    view = query.url(sort="name")
     return {"share_url": view, "share_image": view + "&format=png"}

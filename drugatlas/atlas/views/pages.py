@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET
 
 from drugatlas import laws_vocabulary as vocab
+from drugatlas import twins
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, releases
@@ -39,10 +40,32 @@ def _cached_body(name: str, template: str, build) -> str:
 
 
 @require_GET
-@public_page()
+@public_page("format")
 def sources_page(request):
-    body = _cached_body("sources", "atlas/_sources_body.html", sources_context)
-    return render(request, "atlas/sources.html", {"body": body})
+    return twins.serve(request, lambda: render(request, "atlas/sources.html", {
+        "body": _cached_body("sources", "atlas/_sources_body.html", sources_context)}),
+        sources_twin)
+
+
+SOURCE_COLUMNS = ("id", "publisher", "title", "url", "file", "retrieved", "checked", "sha256",
+                  "licence", "years", "observations", "laws", "bills", "costs", "measures",
+                  "caveats")
+
+
+def sources_twin() -> twins.Twin:
+    """Every source with what it feeds: the list of the page, as data."""
+    def build():
+        return [{"id": r["source"].id, "publisher": r["source"].publisher,
+                 "title": r["source"].title, "url": r["source"].url, "file": r["source"].file,
+                 "retrieved": r.get("retrieved", ""), "checked": r.get("checked", ""),
+                 "sha256": r["source"].sha256, "licence": r["source"].licence,
+                 "years": r["years"], "observations": r["observations"], "laws": r["laws"],
+                 "bills": r["bills"], "costs": r["costs"], "measures": r["measures"],
+                 "caveats": r["source"].caveats}
+                for p in sources_context()["publishers"] for r in p["sources"]]
+    rows = cache.remember(build, "sources-twin", get_language())
+    return twins.Twin({"sources": rows}, SOURCE_COLUMNS,
+                      [[r[c] for c in SOURCE_COLUMNS] for r in rows], filename="sources")
 
 
 def _span(first: str | None, last: str | None) -> str:

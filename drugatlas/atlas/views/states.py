@@ -1,27 +1,27 @@
-"""State pages: `/states/<abbr>/` in HTML (printable one-pager) and `?format=json`.
+"""State pages: `/states/<abbr>/` in HTML (printable one-pager), `?format=json` (the whole
+profile) and `?format=csv` (every trend figure, one row per measure and year): drugatlas/twins.py.
 
 The page body is cached under the data version and the language; the frame around it
 (header, sign-up form with its CSRF token) is rendered per request.
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from drugatlas.atlas.cache import pages as django_cache
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from drugatlas import clock
+from drugatlas import clock, twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.places import find_state
+from drugatlas.corrections.links import report_url
 from drugatlas.maps import charts
 from drugatlas.share import panel as share_panel
 
@@ -31,15 +31,6 @@ def find_place(abbr: str) -> Jurisdiction | None:
     if abbr.lower() == "us":
         return Jurisdiction.objects.filter(fips=profile.NATION_FIPS).first()
     return find_state(abbr)
-
-
-def state_path(place: Jurisdiction) -> str:
-    return f"/states/{place.abbr.lower()}/"
-
-
-def report_url(page: str, what: str) -> str:
-    """The "Report a problem" link for one number or record on a page."""
-    return "/corrections/new/?" + urlencode({"page": page, "what": what[:200]})
 
 
 def not_found(request, abbr: str):
@@ -54,17 +45,29 @@ def state_page(request, abbr: str):
     place = find_place(abbr)
     if place is None:
         return not_found(request, abbr)
-    if request.GET.get("format") == "json":
-        response = JsonResponse(cached_profile(place), json_dumps_params={"ensure_ascii": False})
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+    return twins.serve(request, lambda: _html(request, place), lambda: state_twin(place))
+
+
+def _html(request, place: Jurisdiction):
     key = cache.key("page", "state", place.abbr, get_language())
     body = django_cache.get(key)
     if body is None:
         body = render_to_string("atlas/_state_body.html", state_context(place))
         django_cache.set(key, body)
     return render(request, "atlas/state.html", {"place": place, "body": mark_safe(body),
-                                                "page_path": state_path(place)})
+                                                "page_path": place.get_absolute_url()})
+
+
+TREND_COLUMNS = ("measure", "year", "value", "flags", "sources")
+
+
+def state_twin(place: Jurisdiction) -> twins.Twin:
+    """The profile whole as JSON; its trend figures as the CSV table."""
+    data = cached_profile(place)
+    rows = [(slug, year, value, data["trend_flags"].get(slug, {}).get(year, []),
+             data["trend_sources"].get(slug, []))
+            for slug, series in data["trends"].items() for year, value in series.items()]
+    return twins.Twin(data, TREND_COLUMNS, rows, filename=f"{place.abbr.lower()}-trends")
 
 
 def cached_profile(place: Jurisdiction) -> dict:
@@ -78,7 +81,7 @@ def cached_profile(place: Jurisdiction) -> dict:
 
 def state_context(place: Jurisdiction) -> dict:
     data = cached_profile(place)
-    page = state_path(place)
+    page = place.get_absolute_url()
     for statement in [*data["statements"], *data["race"]]:
         first = statement["figures"][0]
         statement["report"] = report_url(page, f"{first['label']}, {place.name}, {first['period']}")
@@ -244,7 +247,8 @@ def _chart_dict(chart: charts.Chart, slug: str, data: dict, measures, notes: lis
         if data["trends"].get(m):
             ids |= _source_ids(data, m)
     return {"slug": slug, "title": chart.table.caption, "chart": chart,
-            "svg": mark_safe(chart.svg), "notes": [*chart.notes, *notes],
+            "svg": mark_safe(chart.svg), "narrow_svg": mark_safe(chart.narrow_svg),
+            "notes": [*chart.notes, *notes],
             "sources": by_publisher([s for s in data["sources"] if s["id"] in ids])}
 
 
@@ -256,8 +260,8 @@ def by_publisher(sources: list[dict]) -> list[dict]:
         groups.setdefault(s["publisher"], []).append(s)
     return [{"publisher": publisher, "count": len(items),
              "titles": "; ".join(s["title"] for s in items),
-             "href": f"/sources/#source-{items[0]['id']}" if len(items) == 1
-             else f"/sources/#publisher-{slugify(publisher)}"}
+             "href": reverse("atlas:sources") + (f"#source-{items[0]['id']}" if len(items) == 1
+                                                 else f"#publisher-{slugify(publisher)}")}
             for publisher, items in groups.items()]
 
 

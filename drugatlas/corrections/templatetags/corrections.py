@@ -2,13 +2,14 @@
 
     {% load corrections %}
     <a href="{% report_problem_url 'Oregon possession law, 2024' %}">Report a problem</a>
+    <a href="{% report_problem_url page=some_path %}">Report a problem</a>
 
-The link opens /corrections/new/ prefilled with the current page and the description given.
+The link opens the report form prefilled with the current page (or `page`) and the description
+given; drugatlas/corrections/links.py builds it, as it does for views.
 """
-from urllib.parse import urlencode
-
 from django import template
-from django.urls import reverse
+
+from drugatlas.corrections.links import report_url
 
 register = template.Library()
 
@@ -18,5 +19,4 @@ def report_problem_url(context, what: str = "", page: str = "") -> str:
     request = context.get("request")
     if not page and request is not None:
         page = request.get_full_path()
-    query = {k: v for k, v in (("page", page), ("what", str(what)[:300])) if v}
-    return reverse("corrections:new") + ("?" + urlencode(query) if query else "")
+    return report_url(page, what)

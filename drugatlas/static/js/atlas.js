@@ -194,10 +194,11 @@ function lawsList(laws) {
   return ul;
 }
 
-async function openPanel(a) {
+// `a`: the state's shape on the map; `opener`: what was pressed (focus returns there).
+async function openPanel(a, opener = a) {
   const box = panel();
   if (!box) return;
-  panelOpener = a;
+  panelOpener = opener;
   box.replaceChildren();
   const close = el("button", "×", { type: "button", class: "close", "aria-label": w("Close") });
   close.addEventListener("click", closePanel);
@@ -213,7 +214,7 @@ async function openPanel(a) {
     const response = await fetch(`${api}${abbr}${box.dataset.apiSuffix || ""}`);
     if (!response.ok) throw new Error(response.status);
     const data = await response.json();
-    if (panelOpener !== a) return;
+    if (panelOpener !== opener) return;
     const parts = [];
     if (data.laws_in_force?.length) parts.push(el("h3", w("Laws in force today")), lawsList(data.laws_in_force));
     if (data.latest && Object.keys(data.latest).length) parts.push(el("h3", w("Latest figures")), latestList(data.latest));
@@ -233,7 +234,8 @@ function closePanel() {
   const opener = panelOpener && document.contains(panelOpener) ? panelOpener
     : document.querySelector(`.choropleth a[data-abbr="${panelOpener?.dataset.abbr}"]`);
   panelOpener = null;
-  if (opener) focusState(opener);
+  if (opener?.closest(".small-states")) opener.focus();
+  else if (opener) focusState(opener);
 }
 
 // --- Swapping the view without a reload --------------------------------------------------
@@ -296,6 +298,14 @@ document.addEventListener("click", (event) => {
   if (a.closest(".choropleth.states")) {
     event.preventDefault();
     openPanel(a);
+    return;
+  }
+  // The small states' links under the map (phones): the same panel as their map shapes.
+  const shape = a.closest(".small-states") &&
+    document.querySelector(`.choropleth.states a[data-abbr="${a.dataset.abbr}"]`);
+  if (shape) {
+    event.preventDefault();
+    openPanel(shape, a);
     return;
   }
   if (a.closest("#atlas-view") && sameOriginView(a)) {

@@ -17,12 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("dir", type=Path)
         parser.add_argument("--forms-origin", default=None,
                             help="where forms post and live-only links go (default FORMS_ORIGIN)")
+        parser.add_argument("--base-url", default="",
+                            help="where the export will be served (e.g. https://cdn.example.org"
+                                 "/atlas): share-card URLs (og:image) are made absolute under "
+                                 "it; without it they are relative")
         parser.add_argument("--full", action="store_true",
                             help="render every page again, ignoring the previous export")
 
-    def handle(self, *args, dir: Path, forms_origin=None, full=False, **options):
+    def handle(self, *args, dir: Path, forms_origin=None, full=False, base_url="", **options):
         origin = (forms_origin or settings.FORMS_ORIGIN).rstrip("/")
-        export = Export(dir, origin, full=full)
+        export = Export(dir, origin, full=full, base_url=base_url)
         export.out = self.stdout
         self.stdout.write(f"Exporting to {dir} (forms post to {origin})")
         summary = export.run()
