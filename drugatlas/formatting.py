@@ -62,6 +62,14 @@ def number(value: float | int | Decimal | None, decimals: int = 0, grouping: boo
     return text
 
 
+def number_up_to(value: float | int | Decimal | None, decimals: int) -> str:
+    """At most `decimals` digits after the point, trailing zeros dropped: 2.5 -> "2.5", 3 -> "3"."""
+    text = number(value, decimals)
+    if DECIMAL_SEPARATOR in text:
+        text = text.rstrip("0").rstrip(DECIMAL_SEPARATOR)
+    return "0" if text in ("-0", "") and value is not None else text
+
+
 def measure_decimals(slug: str) -> int:
     """The precision a measure declares (0 for a slug this project does not know)."""
     from drugatlas import measures
@@ -99,6 +107,18 @@ def date_text(value: dt.date | None, precision: str = DAY) -> str:
     if precision != DAY:
         raise ValueError(f"unknown date precision {precision!r}; one of {', '.join(PRECISIONS)}")
     return value.isoformat()
+
+
+def month_text(value: dt.date) -> str:
+    """"February 2025" in the reader's language (Django's month names: this one needs Django)."""
+    from django.utils.formats import date_format
+
+    return date_format(value, "F Y")
+
+
+def time_text(value: dt.datetime) -> str:
+    """A time of day on the 24-hour clock, as the pages write it: "14:05"."""
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def parse_date_text(text: str) -> tuple[dt.date, str]:

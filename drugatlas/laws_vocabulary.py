@@ -98,7 +98,15 @@ BILL_STATUSES = _statuses(
 )
 BILL_STATUS_VALUES = tuple(s.value for s in BILL_STATUSES)
 
-CONFIDENCE = ("high", "medium", "low", UNKNOWN)
+# How sure a research file is of a row; the research files never write "unknown" themselves.
+CONFIDENCE_LEVELS = _statuses(
+    ("high", gettext_noop("High")),
+    ("medium", gettext_noop("Medium")),
+    ("low", gettext_noop("Low")),
+    (UNKNOWN, UNKNOWN_LABEL),
+)
+CONFIDENCE = tuple(s.value for s in CONFIDENCE_LEVELS)
+RESEARCH_CONFIDENCE = tuple(c for c in CONFIDENCE if c != UNKNOWN)
 
 # What a drug conviction costs beyond the sentence (collateral-consequences/): one topic per
 # question of the research file, with the file's own values. "unknown" means no source was

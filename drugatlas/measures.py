@@ -33,6 +33,10 @@ class MeasureInfo:
 # Precision by unit, unless a measure declares its own.
 UNIT_DECIMALS = {"deaths per 100,000": 1, "ratio": 1, "arrests per 100,000": 0, "percent": 0}
 
+# Arrest figures from agencies covering less than this share of residents (arrest_coverage_share)
+# are flagged "low_coverage" by the readers and the pipeline, and hatched on the map.
+LOW_COVERAGE_PERCENT = 50.0
+
 
 _ARREST_CAVEAT = (
     "Counts only arrests reported to the FBI by agencies that submitted data; agencies covering "

@@ -1,6 +1,7 @@
 """Shared fixtures. Real database (SQLite or PostgreSQL via DATABASE_URL), real HTTP."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,26 @@ def _fresh_rate_limits(settings):
         from drugatlas import ratelimit
 
         ratelimit.clear()
+
+
+@pytest.fixture
+def set_clock():
+    """Set the project's clock (drugatlas.clock) for the rest of a test:
+
+        def test_x(set_clock):
+            set_clock(dt.date(2026, 12, 5))   # a date is noon UTC; a datetime is taken as is
+
+    Pages, the API, layers and emails then agree on "today"; the clock is restored after.
+    """
+    from drugatlas import clock
+
+    with contextlib.ExitStack() as stack:
+        yield lambda at: stack.enter_context(clock.frozen(at))
+
+
+@pytest.fixture
+def places(db):
+    """The shared factory for sample places, measures, sources and figures (tests/sample_places.py)."""
+    import sample_places
+
+    return sample_places

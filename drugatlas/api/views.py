@@ -1,7 +1,6 @@
 """The public JSON/CSV API, v1. See openapi.py for the contract and docs/api.md."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from drugatlas import clock
 from drugatlas import measures as measure_list
 from drugatlas import twins
 from drugatlas.atlas import cache, loaded_release, profile, queries
@@ -201,7 +201,7 @@ def laws(request):
     if places:
         qs = qs.filter(jurisdiction__in=places)
     if as_of or q["history"] != "1":
-        as_of = as_of or dt.date.today()
+        as_of = as_of or clock.today()
         qs = qs.as_of(as_of)
     # History in time order on every database: the interval with no start date comes first
     # (PostgreSQL would put it last).
@@ -268,7 +268,7 @@ def state_profile(place: Jurisdiction) -> dict:
                      "source": v.source_id} for slug, v in facts.latest.items()}
     return {"jurisdiction": _place_json(place), "data_version": _bundle_version(),
             "latest": latest,
-            "laws_in_force": [_law_json(law) for law in facts.laws_in_force(dt.date.today())],
+            "laws_in_force": [_law_json(law) for law in facts.laws_in_force(clock.today())],
             "law_history": [_law_json(law) for law in facts.laws],
             "bills": [_bill_json(b) for b in facts.bills],
             "page": place.get_absolute_url()}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from drugatlas import laws_vocabulary as vocab
-from drugatlas.formatting import date_text
+from drugatlas.formatting import date_text, time_text
 from drugatlas.pipeline import editors as editor_policy
 
 
@@ -160,7 +160,7 @@ class LawStatus(models.Model):
 
     # The one list of topics and statuses is drugatlas/laws_vocabulary.py.
     TOPICS = [(t.slug, t.label) for t in vocab.LAW_TOPICS.values()]
-    CONFIDENCE = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("unknown", "Unknown")]
+    CONFIDENCE = [(c.value, c.label) for c in vocab.CONFIDENCE_LEVELS]
     BUNDLE, EDITOR = editor_policy.BUNDLE, editor_policy.EDITOR  # a row's origin (pipeline/editors.py)
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="laws")
@@ -346,4 +346,5 @@ class DataRelease(models.Model):
         get_latest_by = "loaded_at"
 
     def __str__(self):
-        return f"{self.version[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}"
+        when = self.loaded_at
+        return f"{self.version[:12]} at {date_text(when.date())} {time_text(when)}"

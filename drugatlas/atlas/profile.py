@@ -373,7 +373,7 @@ def links(urls: list[str]) -> list[dict]:
 def law_history(facts: PlaceFacts) -> list[dict]:
     """Each topic's dated intervals, oldest first, with citations and confidence."""
     order = {topic: i for i, (topic, _) in enumerate(LawStatus.TOPICS)}
-    today = dt.date.today()
+    today = clock.today()
     topics: dict[str, list] = defaultdict(list)
     # The consequences of a conviction have their own section (after_conviction below).
     rows = [law for law in facts.laws if law.topic not in vocab.CONSEQUENCE_TOPICS]

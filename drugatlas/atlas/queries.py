@@ -26,7 +26,7 @@ from functools import cached_property
 
 from django.db.models import Max, OuterRef, Q, Subquery
 
-from drugatlas import clock
+from drugatlas import clock, formatting
 from drugatlas.atlas import consequences
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
 
@@ -359,7 +359,7 @@ def crude_rate(count: float | None, population: float | None) -> float | None:
     arrest rate (the county table, the county map's legend and one county's page)."""
     if count is None or not population:
         return None
-    return round(count / population * 100_000, 1)
+    return formatting.rounded_number(count / population * 100_000, 1)
 
 
 def county_years(state: Jurisdiction, measure: str) -> list[int]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+
+from drugatlas import clock
 from simple_history.models import HistoricalRecords
 
 
@@ -58,7 +60,7 @@ class Correction(models.Model):
             previous = (Correction.objects.filter(pk=self.pk).values_list("status", flat=True).first()
                         if self.pk else None)
             if previous != self.status or self.resolved_at is None:
-                self.resolved_at = timezone.now()
+                self.resolved_at = clock.now()
         else:
             self.resolved_at = None
         super().save(*args, **kwargs)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from drugatlas import clock
+from drugatlas import clock, formatting
 from drugatlas.pipeline import raw_folder
 from drugatlas.sources import registry
 from drugatlas.sources.common import raw_dir as default_raw_dir
@@ -308,7 +308,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def _describe(entry: dict) -> str:
     status = entry["status"]
-    size = f"{entry['bytes']:,} bytes"
+    size = formatting.number(entry['bytes']) + " bytes"
     release = f", release of {entry['release'][:10]}" if entry.get("release") else ""
     if status == "downloaded":
         if entry["retrieved_at"] != entry["checked_at"]:

@@ -15,14 +15,8 @@ from drugatlas import laws_vocabulary as vocab
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction
 
 # Labels are English in the data (JSON, CSV, cache) and translated where a template shows them.
-STATUS_LABELS = {
-    "announced": gettext_noop("Announced"), "introduced": gettext_noop("Introduced"),
-    "advanced": gettext_noop("Advanced"), "enacted": gettext_noop("Enacted"),
-    "in_effect": gettext_noop("In effect"), "failed": gettext_noop("Failed"),
-    "repealed": gettext_noop("Repealed"),
-}
-CONFIDENCE_LABELS = {"high": gettext_noop("High"), "medium": gettext_noop("Medium"),
-                     "low": gettext_noop("Low"), "unknown": gettext_noop("Unknown")}
+STATUS_LABELS = {s.value: s.label for s in vocab.BILL_STATUSES}
+CONFIDENCE_LABELS = {c.value: c.label for c in vocab.CONFIDENCE_LEVELS}
 FEDERAL = gettext_noop("Federal (U.S. Congress)")
 # What a bill would do. A blank field is not known: it is left off the page, never shown as
 # a research note ("Not researched") or as "nothing".

@@ -62,7 +62,7 @@ class LawMark:
 
     @property
     def shown_date(self) -> str:
-        return self.when or self.date.isoformat()
+        return self.when or formatting.date_text(self.date)
 
 
 @dataclass(frozen=True)

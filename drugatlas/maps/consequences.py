@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from drugatlas import formatting
 from drugatlas.atlas import consequences
 
 from . import classify
@@ -47,9 +48,9 @@ def consequences_layer(layer: Layer, as_of: dt.date) -> MapData:
             if part.law and part.state in (consequences.IMPOSED, consequences.NOT_IMPOSED):
                 sources += [SourceLink(u, _link_label(u)) for u in part.law.citation_list()[:1]]
         rows.append(Row(place.fips, place.abbr, place.name, str(state.count), text,
-                        rank=state.count, period=_("as of %(date)s") % {"date": as_of.isoformat()},
+                        rank=state.count, period=_("as of %(date)s") % {"date": formatting.date_text(as_of)},
                         notes=notes, sources=sources, hatched=bool(unknown)))
-    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': formatting.date_text(as_of)}}"
     legend = classify.legend(title, bins, [r.key for r in rows],
                              low_coverage=sum(r.hatched for r in rows))
     return MapData(layer, rows, legend, as_of=as_of,

@@ -33,15 +33,13 @@ from django.utils.translation import gettext_lazy
 from drugatlas import clock, formatting
 from drugatlas import laws_vocabulary as vocab
 from drugatlas.formatting import date_text
+from drugatlas.measures import LOW_COVERAGE_PERCENT
 from drugatlas.atlas import cache
 from drugatlas.atlas.profile import flag_words
 from drugatlas.atlas import queries
 from drugatlas.atlas.models import Bill, Jurisdiction
 
 from . import classify
-
-# Arrest figures from agencies covering less than this share of residents are hatched.
-LOW_COVERAGE_PERCENT = 50.0
 
 
 @dataclass(frozen=True)
@@ -269,7 +267,7 @@ class MapData:
 
     @property
     def when(self) -> str:
-        return str(self.year) if self.year else self.as_of.isoformat() if self.as_of else ""
+        return str(self.year) if self.year else date_text(self.as_of) if self.as_of else ""
 
 
 def _states() -> list[Jurisdiction]:
@@ -323,12 +321,12 @@ def breaks(layer: Layer) -> list[float]:
 def build(slug: str, *, year: int | None = None, as_of: dt.date | None = None) -> MapData:
     layer = LAYERS[slug]
     if slug == "decriminalization":
-        return _decriminalization_layer(layer, as_of or dt.date.today())
+        return _decriminalization_layer(layer, as_of or clock.today())
     if slug == "consequences":
         from .consequences import consequences_layer
         return consequences_layer(layer, as_of or clock.today())
     if layer.is_law:
-        return _law_layer(layer, as_of or dt.date.today())
+        return _law_layer(layer, as_of or clock.today())
     available = years(layer)
     return _rate_layer(layer, year or (available[-1] if available else None), available)
 
@@ -396,7 +394,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             # The research knows these dates to the year at best (docs/codebook.md).
             period = _("in force at least since %(year)s") % {"year": law.valid_from.year}
         elif not law.valid_from:
-            period = _("as of %(date)s") % {"date": as_of.isoformat()}
+            period = _("as of %(date)s") % {"date": date_text(as_of)}
         elif law.date_basis == "attested":  # a source shows it then; when it began is not known
             period = _("known from %(date)s") % {"date": law.from_text()}
         else:
@@ -408,7 +406,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                         max_penalty=law.max_penalty,
                         statute_link=SourceLink(law.statute_url, _link_label(law.statute_url))
                         if law.statute_url else None))
-    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': date_text(as_of)}}"
     return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]),
                    as_of=as_of)
 
@@ -526,9 +524,9 @@ def _decriminalization_layer(layer: Layer, as_of: dt.date) -> MapData:
             sources += [SourceLink(u, _link_label(u)) for u in bill.citation_list()[:1]]
         period = (_("since %(date)s") % {"date": law.from_text()}
                   if law and law.valid_from and law.status == stage
-                  else _("as of %(date)s") % {"date": as_of.isoformat()})
+                  else _("as of %(date)s") % {"date": date_text(as_of)})
         rows.append(Row(place.fips, place.abbr, place.name, stage, labels[stage],
                         rank=STAGE_ORDER.index(stage), period=period, notes=notes,
                         sources=sources, confidence=law.confidence if law else ""))
-    title = f"{layer.title}, {_('as of %(date)s') % {'date': as_of.isoformat()}}"
+    title = f"{layer.title}, {_('as of %(date)s') % {'date': date_text(as_of)}}"
     return MapData(layer, rows, classify.legend(title, bins, [r.key for r in rows]), as_of=as_of)

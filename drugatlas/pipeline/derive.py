@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from drugatlas.measures import LOW_COVERAGE_PERCENT
 from drugatlas.sources.records import Obs, SourceError
 
-LOW_COVERAGE_PERCENT = 50.0
 NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown"}
 
 

@@ -125,9 +125,9 @@ def wait_text(verdict: Verdict) -> str:
     at = clock.now().astimezone(dt.timezone.utc) + dt.timedelta(seconds=verdict.retry_after)
     if minutes >= 120:
         return gettext("after %(time)s UTC on %(date)s") % {
-            "time": at.strftime("%H:%M"), "date": formatting.date_text(at.date())}
+            "time": formatting.time_text(at), "date": formatting.date_text(at.date())}
     return ngettext("in %(n)s minute (after %(time)s UTC)", "in %(n)s minutes (after %(time)s UTC)",
-                    minutes) % {"n": formatting.number(minutes), "time": at.strftime("%H:%M")}
+                    minutes) % {"n": formatting.number(minutes), "time": formatting.time_text(at)}
 
 
 def refused(response, verdict: Verdict):

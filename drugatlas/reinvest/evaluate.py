@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from drugatlas import params
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.places import find_state
 
 from . import arrests, defaults, model
 from .forms import CalculatorForm, number_text
@@ -64,13 +65,6 @@ class Evaluation:
     @property
     def api_url(self) -> str:
         return reverse("api:reinvest") + "?" + urlencode(self.query())
-
-
-def find_state(code: str) -> Jurisdiction | None:
-    code = code.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        return None
-    return Jurisdiction.objects.filter(abbr=code, kind=Jurisdiction.STATE).first()
 
 
 def _dollar_year(text: str | None) -> int | None:

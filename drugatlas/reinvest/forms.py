@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from drugatlas import formatting
 from . import model
 from .defaults import Defaults
 
@@ -111,7 +112,7 @@ class CalculatorForm(forms.Form):
                 "label": label}
         if problem.startswith("must be at most"):
             return _("%(label)s must be at most %(maximum)s.") % {
-                "label": label, "maximum": f"{p.maximum:,.0f}"}
+                "label": label, "maximum": formatting.number(p.maximum)}
         return _("%(label)s: enter a number, such as 2.5 or 20,000.") % {"label": label}
 
     def inputs(self, dollars_year: int) -> model.Inputs:

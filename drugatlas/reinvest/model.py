@@ -36,6 +36,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
+from drugatlas import formatting
+
 
 def gettext_noop(text: str) -> str:
     """Marks a string for translation without translating it here (no Django in this module)."""
@@ -160,7 +162,7 @@ def input_errors(values: Mapping[str, float]) -> dict[str, str]:
         elif p.positive and value <= 0:
             errors[name] = "must be more than 0"
         elif value > p.maximum:
-            errors[name] = f"must be at most {p.maximum:,.0f}"
+            errors[name] = "must be at most " + formatting.number(p.maximum)
     return errors
 
 

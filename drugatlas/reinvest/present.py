@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from drugatlas import formatting
 from drugatlas.atlas.profile import flag_words
 from drugatlas.corrections.links import report_url
 from drugatlas.maps.charts import Table
@@ -27,16 +28,16 @@ from .model import Cited, Default
 
 def money(value: float) -> str:
     """Whole dollars, or cents under $100: "$2,839", "$39.21"."""
-    if abs(value) < 100 and round(value, 2) != round(value):
-        return f"${value:,.2f}"
-    return f"${value:,.0f}"
+    if abs(value) < 100 and formatting.rounded(value, 2) != formatting.rounded(value):
+        return "$" + formatting.number(value, 2)
+    return "$" + formatting.number(value)
 
 
 def _two_figures(value: float) -> float:
     if value == 0:
         return 0.0
     power = math.floor(math.log10(abs(value)))
-    return round(value, 1 - power)
+    return float(formatting.rounded(value, 1 - power))
 
 
 def rough(value: float) -> str:
@@ -45,10 +46,10 @@ def rough(value: float) -> str:
         return _("fewer than 1") if value > 0 else "0"
     v = _two_figures(value)
     if v >= 1e9:
-        return _("%(n)s billion") % {"n": f"{v / 1e9:,.3g}"}
+        return _("%(n)s billion") % {"n": formatting.number_up_to(v / 1e9, 2)}
     if v >= 1e6:
-        return _("%(n)s million") % {"n": f"{v / 1e6:,.3g}"}
-    return f"{v:,.0f}"
+        return _("%(n)s million") % {"n": formatting.number_up_to(v / 1e6, 2)}
+    return formatting.number(v)
 
 
 def rough_money(value: float) -> str:
@@ -56,18 +57,16 @@ def rough_money(value: float) -> str:
 
 
 def number(value: float) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return formatting.number_up_to(value, 2)
 
 
 def percent(value: float) -> str:
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return (text or "0") + "%"
+    return formatting.number_up_to(value, 1) + "%"
 
 
 def exact_money(value: float) -> str:
     """Dollars and cents, as a field holds them: "$373.72", "$2,823"."""
-    text = f"${value:,.2f}"
+    text = "$" + formatting.number(value, 2)
     return text[:-3] if text.endswith(".00") else text
 
 
@@ -77,7 +76,7 @@ def quantity(q: model.Quantity) -> str:
     if q.kind == model.PERCENT:
         return percent(q.value)
     if q.kind == model.COUNT:
-        return f"{q.value:,.0f}"
+        return formatting.number(q.value)
     return number(q.value)
 
 
@@ -158,7 +157,7 @@ def baseline_view(ev: Evaluation) -> dict:
         p = b.possession
         out["sentences"].append(_(
             "%(n)s arrests for drug possession in %(state)s in %(year)s (%(source)s).") % {
-            "n": f"{p.value:,.0f}", "state": place.name, "year": p.year,
+            "n": formatting.number(p.value), "state": place.name, "year": p.year,
             "source": source_of(p)})
         out["notes"] += flag_words(list(p.flags))
     elif b.method == "estimate":
@@ -167,18 +166,18 @@ def baseline_view(ev: Evaluation) -> dict:
             "Estimate: %(drug)s drug arrests in %(state)s in %(year)s (%(source)s) × "
             "%(share)s, the national share of drug arrests that were for possession in "
             "%(share_year)s (%(share_source)s) = about %(n)s possession arrests.") % {
-            "drug": f"{d.value:,.0f}", "state": place.name, "year": d.year,
+            "drug": formatting.number(d.value), "state": place.name, "year": d.year,
             "source": source_of(d), "share": percent(share.value * 100),
             "share_year": share.year, "share_source": source_line(share),
-            "n": f"{b.arrests:,.0f}"})
+            "n": formatting.number(b.arrests)})
         out["share"] = cited_json(share)
         out["notes"] += flag_words(list(d.flags))
         for start, end in ev.arrests.decriminalized:
             out["notes"].append(_(
                 "Possession was not a crime in %(state)s from %(start)s to %(end)s, so the "
                 "national share probably overstates its possession arrests in %(year)s.") % {
-                "state": place.name, "start": start.isoformat() if start else "…",
-                "end": end.isoformat() if end else _("now"), "year": d.year})
+                "state": place.name, "start": formatting.date_text(start) if start else "…",
+                "end": formatting.date_text(end) if end else _("now"), "year": d.year})
         if ev.arrests.coverage is not None:
             out["notes"].append(_(
                 "Agencies that reported arrests cover %(coverage)s of residents in %(year)s; "
@@ -189,7 +188,7 @@ def baseline_view(ev: Evaluation) -> dict:
             out["notes"].append(_(
                 "The latest possession count for %(state)s is %(n)s in %(year)s (%(source)s), "
                 "older than the drug arrest figure, so the newer figure is used.") % {
-                "state": place.name, "n": f"{p.value:,.0f}", "year": p.year,
+                "state": place.name, "n": formatting.number(p.value), "year": p.year,
                 "source": source_of(p)})
         else:
             out["notes"].append(_("No possession count for %(state)s is in our data.") % {
@@ -205,7 +204,7 @@ def baseline_view(ev: Evaluation) -> dict:
             "type.") % {"year": year, "share": percent(share * 100), "state": place.name})
     if ev.result is not None and b.arrests is not None and ev.result.inputs.arrests != b.arrests:
         out["notes"].insert(0, _("You changed the arrest count: the calculation uses %(n)s.")
-                            % {"n": f"{ev.result.inputs.arrests:,.0f}"})
+                            % {"n": formatting.number(ev.result.inputs.arrests)})
     seen = set()
     out["sources"] = [s for s in out["sources"] if not (s["id"] in seen or seen.add(s["id"]))]
     return out
@@ -222,7 +221,7 @@ def steps_view(result: model.Result) -> list[dict]:
             args["unit"] = _(service_units[step.key[len("fund_"):]])
         rows.append({"key": step.key, "label": _(step.label), "text": _(step.text).format(**args),
                      "result": quantity(step.result) if step.result.kind != model.COUNT
-                     else f"{step.result.value:,.1f}".rstrip("0").rstrip("."),
+                     else formatting.number_up_to(step.result.value, 1),
                      "value": step.result.value})
     return rows
 
@@ -260,7 +259,7 @@ def funded_view(result: model.Result, table: Defaults) -> list[dict]:
 def summary_view(ev: Evaluation) -> dict:
     r = ev.result
     out = {"per_arrest": money(r.per_arrest), "annual_cost": rough_money(r.annual_cost),
-           "savings": rough_money(r.savings), "arrests": f"{r.inputs.arrests:,.0f}",
+           "savings": rough_money(r.savings), "arrests": formatting.number(r.inputs.arrests),
            "reduction": percent(r.inputs.reduction), "dollars_year": ev.dollars_year,
            "has_range": r.has_range}
     if r.has_range:
@@ -304,7 +303,7 @@ def form_groups(ev: Evaluation) -> list[dict]:
             view = default_view(d, p.name) if d else {}
             if p.name == "arrests":
                 b = ev.arrests.baseline if ev.arrests else None
-                view = {"text": f"{b.arrests:,.0f}" if b and b.arrests is not None else "",
+                view = {"text": formatting.number(b.arrests) if b and b.arrests is not None else "",
                         "method": "", "sources": [], "cited": True}
             fields.append({"field": ev.form[p.name], "param": p, "unit": _(p.unit),
                            "help": _(p.help) if p.help else "", "default": view})

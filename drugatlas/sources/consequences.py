@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drugatlas import formatting
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.laws_vocabulary import CONSEQUENCE_TOPICS, UNKNOWN, is_valid
 
 from .common import STATES, read_csv
@@ -38,7 +40,6 @@ from .laws_text import Segment, abbr_of, chain, check_unique, citations, dated, 
 from .records import DatedLegalRecord, LawInterval, ReadResult, SourceError, SourceInfo
 
 FILE = "collateral-consequences/collateral_consequences.csv"
-CONFIDENCE = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def intervals(record: DatedLegalRecord) -> list[LawInterval]:
 
 def _date_note(record: DatedLegalRecord) -> str:
     d = record.valid_from
-    shown = {"year": f"{d:%Y}", "month": f"{d:%Y-%m}"}.get(record.precision, d.isoformat())
+    shown = formatting.date_text(d, record.precision if record.precision in formatting.PRECISIONS
+                                 else formatting.DAY)
     if record.date_basis == "effective":
         known = ""
     elif record.as_of.endswith("+"):

@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from .common import NATION_FIPS, STATES, parse_count, read_csv, state_fips
 from .records import CostRecord, ReadResult, SourceError, SourceInfo
 
 FILE = "reinvestment-costs/unit_costs.csv"
 KINDS = ("enforcement", "service", "share", "cpi")
-CONFIDENCE = ("high", "medium", "low")
 COLUMNS = ("item", "category", "value", "unit", "dollars_year", "geography", "source_title",
            "publisher", "source_url", "published_year", "quote", "note", "confidence")
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drugatlas import formatting
+
 from .common import NATION_FIPS, parse_count
 from .fbi_table69 import LICENCE, PUBLISHER, RETRIEVED, THIRD_PARTY_COPY, _normal, _sheet_cells
 from .records import Obs, ReadResult, SourceError, SourceInfo
@@ -201,7 +203,7 @@ def _check_sums(path: Path, row_no: int, kind: str, values: dict) -> None:
     total, printed = values[total_measure]
     parts = sum(v for m, (v, _) in values.items() if m != total_measure)
     if parts != total:
-        raise SourceError(path, f"the {kind} columns add up to {parts:,.0f}, not the total "
+        raise SourceError(path, f"the {kind} columns add up to {formatting.number(parts)}, not the total "
                                 f"{total:,.0f}", row_no, printed)
 
 

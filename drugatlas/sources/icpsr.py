@@ -49,6 +49,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drugatlas.measures import LOW_COVERAGE_PERCENT
+
 from . import fbi_table69
 from .common import STATES, parse_count, read_csv
 from .records import Obs, ReadResult, SourceError, SourceInfo
@@ -116,7 +118,6 @@ COUNTY_MEASURES = ("drug_arrests", "drug_arrests_possession", "drug_arrests_sale
                    "arrest_population_covered", "arrest_reporting_agencies")
 ALL_COUNTY_MEASURES = (*COUNTS, "arrest_population_covered", "arrest_reporting_agencies")
 IMPUTATION_FROM = 1994  # ICPSR's imputation of non-reporters starts here (a break in series)
-LOW_COVERAGE_PERCENT = 50.0
 BREAKDOWN_SHARE = 0.9  # sale + possession under 90% of the total: the split is incomplete
 NO_DATA = frozenset({"no_reporting"})
 NO_BREAKDOWN = frozenset({"no_breakdown"})

@@ -36,6 +36,7 @@ from dataclasses import replace
 import re
 from pathlib import Path
 
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.formatting import MONTH, YEAR
 from drugatlas.laws_vocabulary import BILL_TYPE_VALUES, RESEARCH_BILL_STATUS
 
@@ -48,7 +49,6 @@ from .records import (BillEventRecord, BillRecord, DatedBillEvent, ResearchedBil
                       SourceInfo)
 
 FILE = "bills_pass3.csv"
-CONFIDENCE = ("high", "medium", "low")
 COLUMNS = ("bill_id", "jurisdiction", "bill_numbers", "session", "title", "bill_type", "sponsors",
            "summary", "possession_change", "threshold", "penalty_replacement", "funding", "other",
            "status", "status_date", "events", "official_url", "other_urls", "confidence",

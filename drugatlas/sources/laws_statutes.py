@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.laws_vocabulary import UNKNOWN, is_valid
 
 from .common import STATES, read_csv
@@ -32,7 +33,6 @@ from .records import SourceError, SourceInfo, StatuteRecord
 
 FILE = "statutes.csv"
 TOPICS = ("possession", "paraphernalia")
-CONFIDENCE = ("high", "medium", "low")
 COLUMNS = ("state_abbr", "topic", "class", "literal_class", "grade", "statute", "max_penalty",
            "effective_since", "change_act", "note", "statute_url", "other_urls", "confidence",
            "agrees_with_existing", "disagreement_note")

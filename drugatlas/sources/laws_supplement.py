@@ -20,6 +20,7 @@ import hashlib
 import io
 from pathlib import Path
 
+from drugatlas.laws_vocabulary import RESEARCH_CONFIDENCE as CONFIDENCE
 from drugatlas.laws_vocabulary import UNKNOWN, is_valid
 
 from .laws import LICENCE, PUBLISHER
@@ -29,7 +30,6 @@ from .records import DatedLegalRecord, SourceError, SourceInfo
 SUPPLEMENT = Path(__file__).resolve().parent / "research" / "law_changes_supplement.csv"
 COLUMNS = ("state_abbr", "topic", "status", "valid_from", "date_basis", "statute", "grade",
            "max_penalty", "change_act", "citations", "confidence", "note")
-CONFIDENCE = ("high", "medium", "low")
 DATE_BASES = ("effective", "attested")
 SOURCE_ID = "atlas-law-changes-supplement"
 

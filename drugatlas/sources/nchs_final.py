@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drugatlas import formatting
+
 from .common import FIPS_BY_NAME, NATION_FIPS, STATES, parse_count, read_csv, state_fips
 from .nchs import DEATHS, LICENCE, PUBLISHER, RATE, _rate
 from .records import Obs, ReadResult, SourceError, SourceInfo
@@ -224,7 +226,7 @@ def _read_excerpt(path: Path, national_deaths: float | None,
         missing = sorted(STATES[f][0] for f in set(STATES) - set(seen))
         raise SourceError(path, f"no row for {', '.join(missing)}", None, "Location")
     if national_deaths is None or total != national_deaths:
-        raise SourceError(path, f"the deaths sum to {total:,.0f}, not the U.S. final "
+        raise SourceError(path, f"the deaths sum to {formatting.number(total)}, not the U.S. final "
                                 f"{EXCERPT_YEAR} count ({national_deaths}): a row was misread "
                                 f"or the table is of another year", None, "Deaths")
 

@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
+from drugatlas import clock
 from drugatlas.sources.common import STATES
 
 from . import subscriptions, suppression
@@ -120,7 +120,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if not (request.user.is_staff and request.user.has_perm("updates.export_subscribers")):
             raise PermissionDenied
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.now().strftime("%Y%m%d")
+        stamp = clock.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)

@@ -8,44 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drugatlas import measures as measure_list
-from drugatlas.atlas.models import (Bill, BillEvent, Jurisdiction, LawStatus, Measure,
-                                    Observation, Source)
+from sample_places import ensure_measures, obs, source
+
+import sample_places
+from drugatlas.atlas.models import Bill, BillEvent, LawStatus
 
 STATE_FIPS, STATE_ABBR, STATE_NAME = "52", "ZZ", "Testland"
 
 
-def ensure_measures() -> None:
-    for m in measure_list.MEASURES:
-        Measure.objects.get_or_create(slug=m.slug, defaults={
-            "label": m.label, "unit": m.unit, "description": m.description,
-            "caveats": m.caveats, "topic": m.topic})
-
-
-def source(sid: str, publisher: str, title: str, url: str, **extra) -> Source:
-    defaults = {"publisher": publisher, "title": title, "url": url,
-                "file": extra.pop("file", f"{sid}/file.csv"), **extra}
-    return Source.objects.update_or_create(id=sid, defaults=defaults)[0]
-
-
-def obs(place, slug, period, value, src, flags=""):
-    Observation.objects.update_or_create(
-        jurisdiction=place, measure_id=slug, period=period,
-        defaults={"value": value, "flags": flags, "source": src})
-
-
 def build() -> dict:
     ensure_measures()
-    nation = Jurisdiction.objects.get_or_create(fips="00", defaults={
-        "abbr": "US", "name": "United States", "kind": "nation"})[0]
-    state = Jurisdiction.objects.create(fips=STATE_FIPS, abbr=STATE_ABBR, name=STATE_NAME,
-                                        kind="state", parent=nation)
-    north = Jurisdiction.objects.create(fips="52001", name="North County", kind="county",
-                                        parent=state)
-    south = Jurisdiction.objects.create(fips="52003", name="South County", kind="county",
-                                        parent=state)
-    east = Jurisdiction.objects.create(fips="52005", name="East County", kind="county",
-                                       parent=state)
+    nation = sample_places.nation()
+    state = sample_places.made_up_state(STATE_FIPS, STATE_ABBR, STATE_NAME)
+    north = sample_places.county(state, "52001", "North County")
+    south = sample_places.county(state, "52003", "South County")
+    east = sample_places.county(state, "52005", "East County")
 
     fbi = source("test-fbi-t69", "Test FBI", "Arrests by State (test)", "https://example.org/fbi",
                  sha256="ab" * 32, retrieved="2025-11-02", licence="Public domain",

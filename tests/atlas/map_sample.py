@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sample_places
 from drugatlas.atlas.cache import bump_data_version
-from drugatlas.atlas.models import Jurisdiction, LawStatus, Measure, Observation, Source
-from drugatlas.measures import MEASURES
-from drugatlas.sources.common import STATES
+from drugatlas.atlas.models import LawStatus, Observation
 
 
 SAMPLE_MEASURES = ("drug_arrest_rate", "arrest_coverage_share", "overdose_death_rate_age_adjusted",
@@ -20,25 +19,17 @@ SAMPLE_MEASURES = ("drug_arrest_rate", "arrest_coverage_share", "overdose_death_
 
 def add_sample_rows():
     """A few laws and figures for a handful of states; every other state has no data."""
-    source, _ = Source.objects.update_or_create(
-        id="test-map", defaults={"publisher": "Test Publisher", "title": "Test figures",
-                                 "url": "https://example.org/figures", "file": "test.csv"})
-    Jurisdiction.objects.get_or_create(fips="00", defaults={"abbr": "US", "name": "United States",
-                                                            "kind": "nation"})
-    for fips, (abbr, name) in STATES.items():
-        Jurisdiction.objects.get_or_create(fips=fips, defaults={"abbr": abbr, "name": name,
-                                                                "kind": "state"})
-    for m in MEASURES:
-        Measure.objects.get_or_create(slug=m.slug, defaults={"label": m.label, "unit": m.unit,
-                                                             "description": m.description})
+    source = sample_places.source("test-map", "Test Publisher", "Test figures",
+                                  "https://example.org/figures", file="test.csv")
+    states = sample_places.real_states()
+    sample_places.ensure_measures()
     # Start clean where the bundle is loaded too (tests roll these deletions back).
     LawStatus.objects.filter(topic="possession").delete()
     Observation.objects.filter(measure_id__in=SAMPLE_MEASURES).delete()
     Observation.objects.filter(jurisdiction_id="00").delete()
 
     def law(abbr, status, start=None, end=None, confidence="high"):
-        fips = next(f for f, (a, _) in STATES.items() if a == abbr)
-        LawStatus.objects.create(jurisdiction_id=fips, topic="possession", status=status,
+        LawStatus.objects.create(jurisdiction=states[abbr], topic="possession", status=status,
                                  valid_from=start, valid_to=end, confidence=confidence,
                                  citations=f"https://law.example.org/{abbr.lower()}\n"
                                            "https://other.example.org/x",
@@ -52,10 +43,8 @@ def add_sample_rows():
     law("MT", "unknown", confidence="unknown")
 
     def obs(abbr, measure, period, value, flags=""):
-        fips = "00" if abbr == "US" else next(f for f, (a, _) in STATES.items() if a == abbr)
-        Observation.objects.update_or_create(
-            jurisdiction_id=fips, measure_id=measure, period=period,
-            defaults={"value": value, "flags": flags, "source": source})
+        place = sample_places.nation() if abbr == "US" else states[abbr]
+        sample_places.obs(place, measure, period, value, source, flags)
 
     obs("MS", "drug_arrest_rate", "2019", 581.0)
     obs("MS", "arrest_coverage_share", "2019", 96.0)

@@ -4,11 +4,11 @@ possession class."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import translation
 
+import htmlpage
 from drugatlas import clock
 from drugatlas.atlas.models import LawStatus
 from drugatlas.maps import classify, layers
@@ -28,16 +28,13 @@ QUESTIONS = ("snap_drug_felony_ban", "tanf_drug_felony_ban", "license_suspension
 
 
 def row_of(html: str, abbr: str) -> str:
-    match = re.search(rf'<tr data-fips="\d\d" data-abbr="{abbr}".*?</tr>', html, re.S)
-    assert match, f"no table row for {abbr}"
-    return match.group(0)
+    """A state's table row: its text and its links' addresses."""
+    row = htmlpage.one(html, f'table tr[data-fips][data-abbr="{abbr}"]')
+    return " ".join([htmlpage.text(row), *htmlpage.attrs(row, "a", "href")])
 
 
-def area_of(html: str, abbr: str) -> str:
-    match = re.search(rf'<a href="/states/{abbr.lower()}/"[^>]*data-abbr="{abbr}".*?</a>',
-                      html, re.S)
-    assert match, f"no map area for {abbr}"
-    return match.group(0)
+def area_of(html: str, abbr: str):
+    return htmlpage.one(html, f'svg.choropleth a[href="/states/{abbr.lower()}/"][data-abbr="{abbr}"]')
 
 
 def get(client, url):
@@ -72,10 +69,10 @@ def test_unknown_row_on_the_page_table_tooltip_and_legend(client):
     row = row_of(html, "ID")
     assert "No source found" in row and "No ban" not in row
     area = area_of(html, "ID")
-    assert 'data-value="No source found"' in area
-    assert 'fill="url(#map-unknown)"' in area
-    legend = html[html.index('id="legend"'):html.index("</ul>", html.index('id="legend"'))]
-    assert 'data-key="unknown"' in legend and "No source found" in legend
+    assert area["data-value"] == "No source found"
+    assert area["fill"] == "url(#map-unknown)"
+    unknown = htmlpage.one(html, '#legend li[data-key="unknown"]')
+    assert "No source found" in htmlpage.text(unknown)
 
 
 def test_a_known_value_cites_its_source_and_year(client):
@@ -84,7 +81,7 @@ def test_a_known_value_cites_its_source_and_year(client):
     assert "License suspended for drug offenses" in row
     assert "in force at least since 2021" in row
     assert "prisonpolicy.org" in row
-    assert 'data-key="yes"' in html
+    assert htmlpage.select(html, '#legend li[data-key="yes"]')
     # The dates are when a source saw the rule, not changes of it: none is listed as one.
     assert "Changes on this layer" not in html
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import translation
 
+import htmlpage
 from drugatlas import clock
 from drugatlas.atlas import consequences
 
@@ -64,7 +65,7 @@ def test_alabama_unknown_question_says_no_source_found_in_plain_words(client):
     tanf = item(html, "tanf_drug_felony_ban")
     assert "No source found" in tanf and "We found no source for Alabama" in tanf
     assert "No ban" not in tanf and "Confidence" not in tanf
-    text = re.sub(r"<[^>]+>", " ", html)  # what a reader sees, not the CSS classes
+    text = htmlpage.text(html)  # what a reader sees, not the CSS classes
     assert not re.search(r"\bunknown\b|not researched", text, re.I)
     assert "food assistance (SNAP), the driver&#x27;s license, the vote" in html
     assert "We found no source yet on cash assistance (TANF)" in html
@@ -98,16 +99,17 @@ def test_spanish_state_page(client):
 
 def test_home_page_national_counts(client):
     html = get(client, "/").content.decode()
-    start = html.index('id="consequence-counts"')
-    counts = html[start:html.index("</section>", start)]
-    snap = re.search(r'<tr data-topic="snap_drug_felony_ban">.*?</tr>', counts, re.S).group(0)
-    assert "Lifetime ban (federal default): <strong>1</strong>" in snap
-    assert "No ban (the state opted out): <strong>12</strong>" in snap
-    assert "No source found: <strong>23</strong>" in snap
-    license = re.search(r'<tr data-topic="license_suspension_drug">.*?</tr>', counts, re.S).group(0)
-    assert "License suspended for drug offenses: <strong>4</strong>" in license
-    combined = re.search(r'<tr data-topic="consequences">.*?</tr>', counts, re.S).group(0)
-    assert "a part has no source found" in combined
+    counts = htmlpage.one(html, "#consequence-counts")
+
+    def topic_row(topic: str) -> str:
+        return htmlpage.text(counts, f'tr[data-topic="{topic}"]')
+
+    snap = topic_row("snap_drug_felony_ban")
+    assert "Lifetime ban (federal default): 1" in snap
+    assert "No ban (the state opted out): 12" in snap
+    assert "No source found: 23" in snap
+    assert "License suspended for drug offenses: 4" in topic_row("license_suspension_drug")
+    assert "a part has no source found" in topic_row("consequences")
 
 
 def test_national_counts_add_up_to_every_state():

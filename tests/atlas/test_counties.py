@@ -1,12 +1,12 @@
 """County pages: /states/<abbr>/counties/?layer=overdose|arrests&year=YYYY."""
 from __future__ import annotations
 
-import re
 from html import unescape
 
 import pytest
 from django.conf import settings
 
+import htmlpage
 import atlas_sample
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,9 @@ def sample(db):
 
 def rows_of(html: str) -> dict[str, list[str]]:
     """County table rows by county name: the cells' text."""
-    body = html[html.index('<table class="county-table">'):]
-    body = body[:body.index("</table>")]
     out = {}
-    for row in re.findall(r'<tr id="county-\d+">(.*?)</tr>', body, flags=re.S):
-        cells = [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", c))).strip()
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+    for row in htmlpage.select(html, 'table.county-table tr[id^="county-"]'):
+        cells = htmlpage.texts(row, "th, td")
         out[cells[0]] = cells[1:]
     return out
 
@@ -114,16 +111,17 @@ bundle = pytest.mark.skipif(not (settings.BUNDLE_DIR / "datapackage.json").exist
 def test_real_west_virginia_county_map(client):
     html = client.get("/states/wv/counties/?layer=overdose&year=2016").content.decode()
     assert '<svg class="choropleth counties" id="county-map"' in html
-    assert len(re.findall(r'<a href="/states/wv/counties/54\d{3}/"', html)) >= 50  # 55 counties
+    assert len(htmlpage.select(html, 'a[href^="/states/wv/counties/54"]')) >= 50  # 55 counties
     assert rows_of(html)["McDowell County"][0] == "30 or more"
 
 
 def test_each_county_has_a_page_with_its_series(client, atlas_db):
     html = client.get("/states/wv/counties/54047/").content.decode()
     assert "McDowell County, West Virginia" in html
-    table = html.split('class="county-table"', 1)[1]
-    assert "30 or more" in table  # the overdose range of some year
-    assert re.search(r"<th scope=\"row\">20\d\d</th>", table)
+    table = htmlpage.select(html, "table.county-table")[0]
+    assert "30 or more" in htmlpage.text(table)  # the overdose range of some year
+    years = htmlpage.texts(table, "th[scope=row]")
+    assert any(len(y) == 4 and y.startswith("20") for y in years)
     assert '<svg class="chart"' in html and "Sources:" in html
     assert 'href="/states/wv/counties/"' in html
     assert client.get("/states/wv/counties/06037/").status_code == 404  # not a WV county

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import htmlpage
 from drugatlas.atlas import cache
 from drugatlas.atlas.export_site import Export, target
 
@@ -87,8 +88,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def share_images(html: str) -> list[str]:
-    return [u.replace("&amp;", "&") for u in re.findall(
-        r'<meta (?:property="og:image"|name="twitter:image") content="([^"]*)"', html)]
+    return htmlpage.attrs(html, 'meta[property="og:image"], meta[name="twitter:image"]', "content")
 
 
 def test_share_cards_are_exported_beside_the_pages(tmp_path):

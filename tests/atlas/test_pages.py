@@ -1,10 +1,10 @@
 """/sources/ (generated from the Source and Measure records) and /about/."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
+import htmlpage
 import atlas_sample
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,6 @@ def test_about_page_says_what_decriminalization_is_and_is_not(client, sample):
     assert "2021-02-01" in html and "Measure 110" in html
     assert "2024-09-01" in html and "HB 4002" in html
     assert "reinvest" in html.lower()
-    links = re.findall(r'href="(https://[^"]+)"', html)
+    links = htmlpage.attrs(html, 'a[href^="https://"]', "href")
     assert len(links) >= 6  # cited
 

@@ -52,7 +52,8 @@ def site_server(tmp_path_factory):
            "DRUGATLAS_PLAIN_STATIC": "1",
            "DEBUG": "0",
            "DRUGATLAS_DEVELOPMENT": "1",  # a generated secret key, a local SITE_URL
-           "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests" / "atlas")])}
+           "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests"),
+                                          str(PROJECT / "tests" / "atlas")])}
     env.pop("REDIS_URL", None)
     python = sys.executable
 

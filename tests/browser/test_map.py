@@ -3,10 +3,14 @@ the state panel, URL sync and Back, no third-party requests, and axe-core. Scree
 saved under tests/artifacts/."""
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 
 import pytest
 from browser_helpers import new_page, run_axe, screenshot
+
+from drugatlas import formatting
 
 pytestmark = pytest.mark.browser
 
@@ -136,6 +140,22 @@ def test_panel_figures_are_rounded_as_the_server_rounds_them(site_server, browse
         panel.locator(f'a[href="/states/{abbr.lower()}/"]').wait_for()
         assert expected in panel.inner_text()
         page.keyboard.press("Escape")
+    page.context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_panel_writes_thousands_as_the_page_does_in_each_language(site_server, browser, prefix):
+    # Texas's drug arrests run to five digits: 17,278-style punctuation in English and in
+    # Spanish (the page's conventions), never the browser's Spanish 17.278.
+    with urllib.request.urlopen(site_server + "/api/v1/states/tx") as answer:
+        arrests = json.load(answer)["latest"]["drug_arrests"]["value"]
+    assert arrests >= 1000
+    page = new_page(browser)
+    page.goto(site_server + prefix + "/?layer=arrests&year=2024")
+    page.locator(f'{STATE}[data-abbr="TX"] path').click()
+    panel = page.locator("#state-panel")
+    panel.locator("li").first.wait_for()
+    assert f": {formatting.number(arrests)} (" in panel.inner_text()
     page.context.close()
 
 

@@ -40,7 +40,8 @@ def site(tmp_path, relay):
            "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(relay.port),
            "EMAIL_TIMEOUT": str(EMAIL_TIMEOUT), "SITE_URL": "http://127.0.0.1:0",
            "DEFAULT_FROM_EMAIL": "Drug Policy Atlas <updates@atlas.example.org>",
-           "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests" / "updates")])}
+           "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests"),
+                                          str(PROJECT / "tests" / "updates")])}
     env.pop("REDIS_URL", None)
     port = _free_port()
     env["SITE_URL"] = f"http://127.0.0.1:{port}"

@@ -2,12 +2,12 @@
 and a clear message for every rejection."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
+import htmlpage
 from drugatlas.corrections.models import Correction
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_link_prefills_page_and_subject(client):
 
 
 def _page_input(html: str) -> str:
-    return re.search(r'<input[^>]*name="page"[^>]*>', html).group(0)
+    return str(htmlpage.one(html, 'input[name="page"]'))
 
 
 def test_prefill_ignores_other_sites(client):

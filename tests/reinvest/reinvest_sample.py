@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drugatlas import measures as measure_list
-from drugatlas.atlas.models import (CostAssumption, Jurisdiction, LawStatus, Measure,
-                                    Observation, Source)
+import sample_places
+from drugatlas.atlas.models import CostAssumption, Jurisdiction, LawStatus
 from drugatlas.reinvest import defaults as d
 from drugatlas.reinvest.model import Cited
 
@@ -87,26 +86,14 @@ def add_cost_rows() -> None:
 
 
 def add_states() -> dict[str, Jurisdiction]:
-    for m in measure_list.MEASURES:
-        Measure.objects.get_or_create(slug=m.slug, defaults={
-            "label": m.label, "unit": m.unit, "description": m.description,
-            "caveats": m.caveats, "topic": m.topic})
-    nation = Jurisdiction.objects.get_or_create(fips="00", defaults={
-        "abbr": "US", "name": "United States", "kind": "nation"})[0]
-    places = {abbr: Jurisdiction.objects.update_or_create(fips=fips, defaults={
-        "abbr": abbr, "name": name, "kind": "state", "parent": nation})[0]
-        for abbr, (fips, name) in STATES.items()}
-    fbi = Source.objects.update_or_create(id="test-reinvest-fbi", defaults={
-        "publisher": "Test FBI", "title": "Arrests by State (test)",
-        "url": "https://example.org/fbi", "file": "fbi/test.xls"})[0]
-    icpsr = Source.objects.update_or_create(id="test-reinvest-icpsr", defaults={
-        "publisher": "Test ICPSR", "title": "County arrests (test)",
-        "url": "https://example.org/icpsr", "file": "icpsr/test.csv"})[0]
-
-    def obs(place, slug, period, value, source, flags=""):
-        Observation.objects.update_or_create(jurisdiction=place, measure_id=slug, period=period,
-                                             defaults={"value": value, "flags": flags,
-                                                       "source": source})
+    sample_places.ensure_measures()
+    places = {abbr: sample_places.made_up_state(fips, abbr, name)
+              for abbr, (fips, name) in STATES.items()}
+    fbi = sample_places.source("test-reinvest-fbi", "Test FBI", "Arrests by State (test)",
+                               "https://example.org/fbi", file="fbi/test.xls")
+    icpsr = sample_places.source("test-reinvest-icpsr", "Test ICPSR", "County arrests (test)",
+                                 "https://example.org/icpsr", file="icpsr/test.csv")
+    obs = sample_places.obs
 
     est = places["QE"]
     obs(est, "drug_arrests_possession", "2016", 9000, icpsr, "imputed")

@@ -2,12 +2,12 @@
 through Django's test client on a real database."""
 from __future__ import annotations
 
-import re
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+import htmlpage
 from drugatlas.atlas.models import CostAssumption
 from drugatlas.reinvest import model
 
@@ -28,7 +28,7 @@ def api(client, query: str, status: int = 200) -> dict:
 
 
 def permalink_of(html: str) -> str:
-    return re.search(r'<a href="([^"]+)" id="permalink-link"', html).group(1)
+    return htmlpage.attr(html, "a#permalink-link", "href")
 
 
 def test_start_page_offers_the_states(client, reinvest_data):
@@ -62,8 +62,8 @@ def test_a_recent_possession_count_is_used_as_is(client, reinvest_data):
 def test_results_chart_table_steps_and_caveats(client, reinvest_data):
     html = page(client, "?state=QE")
     # Accessible chart: title, desc and a table twin, one bar per stage.
-    assert re.search(r'<svg class="chart" id="reinvest-chart"[^>]*role="img"[^>]*'
-                     r'aria-labelledby="reinvest-chart-title reinvest-chart-desc"', html)
+    chart = htmlpage.one(html, "svg.chart#reinvest-chart")
+    assert (chart["role"], chart["aria-labelledby"]) == ("img", "reinvest-chart-title reinvest-chart-desc")
     assert "<title id=\"reinvest-chart-title\">Annual cost of possession arrests by stage, " \
            "Estimia (2024 dollars)</title>" in html
     assert html.count('<g class="bar">') == len(model.STAGES)
@@ -91,7 +91,7 @@ def test_permalink_holds_every_input_and_reproduces_the_page(client, reinvest_da
     assert query["arrests"] == "12000" and query["officer_hours"] == "3"
     again = page(client, link[len("/reinvest/"):])
     assert permalink_of(again) == link
-    steps = lambda h: re.findall(r'<li data-step="[^"]+">.*?</li>', h)  # noqa: E731
+    steps = lambda h: htmlpage.texts(h, "li[data-step]")  # noqa: E731
     assert steps(again) == steps(html) and steps(html)
     assert "You changed the arrest count: the calculation uses 12,000." in html
     # The API gives the same numbers for the same query.

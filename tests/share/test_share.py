@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import struct
 from html import unescape
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+import htmlpage
 from drugatlas import clock
 from drugatlas.atlas.models import Bill
 
@@ -40,9 +40,9 @@ def png_size(body: bytes) -> tuple[int, int]:
 
 
 def meta(html: str, prop: str) -> str:
-    found = re.search(rf'<meta (?:property|name)="{re.escape(prop)}" content="([^"]*)"', html)
+    found = htmlpage.first(html, f'meta[property="{prop}"], meta[name="{prop}"]')
     assert found, f"no {prop} tag"
-    return unescape(found.group(1))
+    return found["content"]
 
 
 def local(url: str) -> str:
@@ -128,13 +128,8 @@ def test_cards_are_cached_until_the_data_change(client, atlas_db):
 
 def table_rows(html: str) -> list[list[str]]:
     """The home page's table as a reader sees it: state, value, year/in force."""
-    body = html.split('id="map-table"', 1)[1].split("</table>", 1)[0]
-    rows = []
-    for tr in re.findall(r"<tr data-fips.*?</tr>", body, flags=re.S):
-        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)]
-        rows.append(cells)
-    return rows
+    return [[cell.get_text().strip() for cell in tr.select("th, td")]
+            for tr in htmlpage.select(html, "#map-table tr[data-fips]")]
 
 
 @pytest.mark.parametrize("view", ["layer=possession", "layer=overdose&year=2019",
@@ -163,7 +158,8 @@ def test_csv_and_json_are_exactly_the_views_table(client, atlas_db, view):
 
 def test_file_names_say_what_and_when(client, atlas_db):
     def name(url):
-        return re.search(r'filename="([^"]+)"', client.get(url)["Content-Disposition"]).group(1)
+        disposition = client.get(url)["Content-Disposition"]
+        return disposition.split('filename="', 1)[1].rstrip('"')
 
     assert name("/?layer=possession&format=csv") == "drug-possession-law_2026-12-05.csv"
     assert name("/?layer=possession&format=json") == "drug-possession-law_2026-12-05.json"
@@ -188,7 +184,7 @@ def test_an_unknown_format_is_a_400_that_says_which_exist(client, atlas_db):
 
 def test_each_state_chart_downloads_as_svg_png_and_csv(client, atlas_db):
     html = client.get("/states/tx/").content.decode()
-    slugs = re.findall(r'id="figure-([a-z-]+)" aria', html)
+    slugs = [f["id"].removeprefix("figure-") for f in htmlpage.select(html, 'figure[id^="figure-"]')]
     assert {"arrests", "overdose-rate"} <= set(slugs)
     for slug in slugs:
         assert f'href="/states/tx/charts/{slug}.csv"' in html
@@ -228,7 +224,8 @@ def test_embeds_are_framable_minimal_and_link_back(client, atlas_db, url):
     html = response.content.decode()
     assert "<script" not in html and "site-header" not in html and "csrfmiddlewaretoken" not in html
     assert "Source:" in html and "See it on Drug Policy Atlas" in html
-    assert re.search(rf'href="{re.escape(settings.SITE_URL)}/(\?layer=|states/tx/)', html)
+    assert any(h.startswith((settings.SITE_URL + "/?layer=", settings.SITE_URL + "/states/tx/"))
+               for h in htmlpage.attrs(html, "a", "href"))
     assert "<svg" in html or "<dl" in html
 
 

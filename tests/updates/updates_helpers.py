@@ -6,18 +6,15 @@ import re
 
 from django.core import mail
 
+import sample_places
+
 from drugatlas.atlas.models import Bill, BillEvent, Jurisdiction
-from drugatlas.sources.common import STATES
 
 SITE = "https://atlas.example.org"
 
 
 def make_states():
-    for fips, (abbr, name) in STATES.items():
-        Jurisdiction.objects.update_or_create(
-            fips=fips, defaults={"abbr": abbr, "name": name, "kind": Jurisdiction.STATE})
-    Jurisdiction.objects.update_or_create(
-        fips="00", defaults={"abbr": "US", "name": "United States", "kind": Jurisdiction.NATION})
+    sample_places.real_states()
 
 
 def signup_data(**overrides) -> dict:

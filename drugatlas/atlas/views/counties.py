@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from drugatlas import formatting
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -63,7 +64,7 @@ def bin_label(lower: float | None) -> str:
         return _("under 2")
     if lower >= 30:
         return _("30 or more")
-    return f"{lower:g}–{lower + 1.9:g}"
+    return f"{formatting.number_up_to(lower, 1)}–{formatting.number_up_to(lower + 1.9, 1)}"
 
 
 @dataclass

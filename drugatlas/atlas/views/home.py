@@ -20,13 +20,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from drugatlas import formatting, params, twins
+from drugatlas import clock, formatting, params, twins
 from drugatlas import laws_vocabulary as vocab
 from drugatlas import measures as measure_list
 from drugatlas.atlas.http_cache import public_page
@@ -78,7 +77,7 @@ class Query:
 
 
 def parse_query(query, today: dt.date | None = None) -> Query:
-    today = today or dt.date.today()
+    today = today or clock.today()
     q = params.parse(query, PARAMS, ignore_unknown=True)
     slug, year, as_of, sort = q["layer"], q["year"], q["as_of"], q["sort"]
     layer = layers.LAYERS[slug]
@@ -92,8 +91,8 @@ def parse_query(query, today: dt.date | None = None) -> Query:
             else today + dt.timedelta(days=730)
         if not EARLIEST_AS_OF <= as_of <= latest:
             raise BadRequest(_("Laws can be shown as of %(first)s to %(last)s; got %(date)s.")
-                             % {"first": EARLIEST_AS_OF.isoformat(), "last": latest.isoformat(),
-                                "date": as_of.isoformat()})
+                             % {"first": date_text(EARLIEST_AS_OF), "last": date_text(latest),
+                                 "date": date_text(as_of)})
         return Query(slug, None, as_of, sort)
 
     available = layers.years(layer)
@@ -205,7 +204,7 @@ def map_view_context(query: Query) -> dict:
         "law_changes": [(text, abbrs, query.url(as_of=d)) for d, text, abbrs in _law_changes(layer)]
         if layer.is_law and layer.topic not in vocab.CONSEQUENCE_TOPICS else [],
         "sort_links": sort_links,
-        "today": dt.date.today(),
+        "today": clock.today(),
         "share": share_panel.for_map(query),
     }
 
@@ -239,7 +238,7 @@ def _latest(measure: str, fips: str = "00", december_only: bool = False,
 
 def month_text(period: str) -> str:
     """"2025-02" -> "February 2025" in the reader's language."""
-    return date_format(dt.date(int(period[:4]), int(period[5:7]), 1), "F Y")
+    return formatting.month_text(dt.date(int(period[:4]), int(period[5:7]), 1))
 
 
 def headlines() -> list[Headline]:
@@ -279,7 +278,7 @@ def headlines() -> list[Headline]:
                 "share": formatting.figure(share.value, share.measure_id)}
         found.append(Headline(formatting.figure(arrests.value, arrests.measure_id), text,
                               arrests.source.url, arrests.source.publisher))
-    today = dt.date.today()
+    today = clock.today()
     felony = layers.build("possession", as_of=today)
     count = felony.legend.counts.get("felony", 0)
     if any(r.has_data for r in felony.rows):
@@ -292,7 +291,7 @@ def headlines() -> list[Headline]:
 
 
 def _headlines_html() -> str:
-    key = cache.key("home-headlines", dt.date.today().isoformat(), get_language())
+    key = cache.key("home-headlines", clock.today().isoformat(), get_language())
     body = django_cache.get(key)
     if body is None:
         body = render_to_string("atlas/_headlines.html", {"headlines": headlines()})

@@ -6,7 +6,6 @@ The page body is cached under the data version and the language; the frame aroun
 """
 from __future__ import annotations
 
-import datetime as dt
 from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,20 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from drugatlas import twins
+from drugatlas import clock, twins
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.atlas import cache, profile
 from drugatlas.atlas.models import Jurisdiction
+from drugatlas.atlas.places import find_state
 from drugatlas.corrections.links import report_url
 from drugatlas.maps import charts
 from drugatlas.share import panel as share_panel
-
-
-def find_state(abbr: str) -> Jurisdiction | None:
-    """A state or DC by USPS code, any case."""
-    if len(abbr) != 2:
-        return None
-    return Jurisdiction.objects.filter(abbr=abbr.upper(), kind=Jurisdiction.STATE).first()
 
 
 def find_place(abbr: str) -> Jurisdiction | None:
@@ -109,7 +102,7 @@ def state_context(place: Jurisdiction) -> dict:
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
             "share": share_panel.for_state(place),
             "publishers": by_publisher(data["sources"]),
-            "today": dt.date.today(),
+            "today": clock.today(),
             "in_force": [(t["label"], i) for t in data["laws"] for i in t["intervals"]
                          if i["in_force"] and t["topic"] in ("possession", "paraphernalia")]}
 

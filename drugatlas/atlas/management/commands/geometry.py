@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from drugatlas import formatting
 from drugatlas.maps import geometry
 
 
@@ -30,4 +31,4 @@ class Command(BaseCommand):
                                "the project root first")
         sizes = geometry.derive(us_atlas, out)
         for name, size in sizes.items():
-            self.stdout.write(f"wrote {out / name} ({size:,} bytes)")
+            self.stdout.write(f"wrote {out / name} ({formatting.number(size)} bytes)")

@@ -17,8 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from drugatlas import clock
 from drugatlas.updates import bounces, digest, leases, mailfiles
 from drugatlas.updates.models import Subscriber
 
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         self.stdout.write(f"messages read: {sum(outcomes.values())}" + (f"; {summary}" if summary else ""))
 
     def _prune(self, days=30, **options):
-        cutoff = timezone.now() - timedelta(days=days)
+        cutoff = clock.now() - timedelta(days=days)
         stale = Subscriber.objects.filter(status=Subscriber.PENDING, created_at__lt=cutoff)
         addresses = list(stale.values_list("email", flat=True))
         deleted, _ = stale.delete()
