@@ -53,7 +53,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "drugatlas/fetch/run.py": {ISOFORMAT: "timestamps in the fetch log (ISO 8601, machine)",
                                STRFTIME: "timestamps in the fetch log (ISO 8601, machine)"},
     "drugatlas/fetch/http.py": {SPEC: "a timeout in a fetch error (operator log)"},
-    "drugatlas/legislation/editor_records.py": {ISOFORMAT: "the editors' export (bundle rows)"},
+    "drugatlas/pipeline/editors.py": {ISOFORMAT: "the editors' export (bundle rows)"},
     "drugatlas/maps/charts.py": {SPEC: SVG, ROUND: "axis tick arithmetic (float noise), ticks are "
                                                    "written through formatting"},
     "drugatlas/maps/classify.py": {ROUND: CLASSES},
@@ -62,7 +62,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "drugatlas/pipeline/bundle.py": {ISOFORMAT: "datapackage.json (machine format)"},
     "drugatlas/pipeline/derive.py": {ROUND: DATA},
     "drugatlas/pipeline/diff.py": {ROUND: "the diff's JSON numbers", SPEC: CONSOLE},
-    "drugatlas/pipeline/load.py": {SPEC: CONSOLE},
+    "drugatlas/atlas/loading.py": {SPEC: CONSOLE},
     "drugatlas/pipeline/verify.py": {SPEC: CONSOLE},
     "drugatlas/reinvest/arrests.py": {ROUND: "a whole number of arrests fed to the model (data)"},
     "drugatlas/reinvest/chart.py": {SPEC: SVG},
