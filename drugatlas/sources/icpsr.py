@@ -38,7 +38,8 @@ How the figures are treated:
   figures count more than Table 69's reporting agencies (NY 2010: possession 165,211, Table
   69's total 62,519), so they never share a line with Table 69's. West Virginia 2010: 6,195
   possession and 1,638 sale arrests of 7,986. ``read(..., all_state_years=True)`` gives every
-  state-year under the common measures instead, for a pipeline that chooses by basis itself. For 2016 the statewide agencies (Part 5) are added to
+  state-year under the common measures instead, for a pipeline that chooses by basis itself.
+  For 2016 the statewide agencies (Part 5) are added to
   the state figures, as Table 69 counts state police too. Summed county agency counts repeat
   multi-county agencies, so no state agency count is given.
 """
