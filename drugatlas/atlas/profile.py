@@ -446,11 +446,11 @@ def black_arrest_shares(obs: Observations) -> dict[int, float]:
 
 
 BLACK_POPULATION_NOTE = _noop(
-    "The population share is of non-Hispanic Black residents (Census bridged-race estimates, "
-    "as NCHS published them, %(first)s–%(last)s); the FBI counts Black arrestees of any "
-    "ethnicity, so the population share is a slightly low comparison. White is not compared: "
-    "the FBI's white arrestees include most Hispanic arrestees, and no population in these "
-    "files matches that count")
+    "Shares compared for %(first)s–%(last)s, the years with both figures. The population "
+    "share is of non-Hispanic Black residents (Census bridged-race estimates, as NCHS published "
+    "them); the FBI counts Black arrestees of any ethnicity, so the population share is a "
+    "slightly low comparison. White is not compared: the FBI's white arrestees include most "
+    "Hispanic arrestees, and no population in these files matches that count")
 
 
 def black_population_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
@@ -529,7 +529,7 @@ def law_history(place: Jurisdiction) -> list[dict]:
         in_force = ((law.valid_from is None or law.valid_from <= today)
                     and (law.valid_to is None or law.valid_to >= today))
         topics[law.topic].append({
-            "status": law.status, "status_label": status_words(law.topic, law.status),
+            "status": law.status, "status_label": law.status_text(),
             "known": law.status != vocab.UNKNOWN,
             "attested": bool(law.valid_from) and law.date_basis == "attested",
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,
