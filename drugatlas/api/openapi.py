@@ -69,7 +69,10 @@ def spec() -> dict:
             ], {"$ref": "#/components/schemas/Observations"}, csv=True),
             "/laws": _get("Each jurisdiction's legal status on a date: statute, grade, maximum penalty, "
                           "citations (the statute page first) and confidence; dates as "
-                          "precisely as known (2021, 2021-07 or 2021-07-09)", [
+                          "precisely as known (2021, 2021-07 or 2021-07-09). `status` is a "
+                          "class code; `status_label` says it in words. Before the first dated "
+                          "source `status` is the code `unknown` and `status_label` says which "
+                          "years are missing (\"Law before 2017 not in this atlas\")", [
                 _param("topic", "Law topic",
                        schema={"type": "string", "enum": [t for t, _ in LawStatus.TOPICS]}),
                 _param("as_of", "Date (YYYY-MM-DD); default today",

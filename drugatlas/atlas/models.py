@@ -229,9 +229,9 @@ class LawStatus(models.Model):
 
     def status_text(self) -> str:
         """The status in the reader's words; a period with no dated source says so plainly."""
-        if self.status == vocab.UNKNOWN:
+        if self.status == vocab.UNKNOWN and self.valid_to:
             return vocab.unknown_text(self.next_text())
-        try:
+        try:  # the topic's own words ("No source found" for a consequence of a conviction)
             return gettext(vocab.label(self.topic, self.status))
         except KeyError:
             return self.status.replace("_", " ").capitalize()
