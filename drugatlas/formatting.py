@@ -121,6 +121,32 @@ def time_text(value: dt.datetime) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+MONTH_NAMES = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}
+
+
+def date_words(value: dt.date | None, precision: str = DAY, language: str = "en") -> str:
+    """A date in words, as precisely as it is known, for emails and sentences: "2021",
+    "July 2021", "July 9, 2021"; in Spanish "2021", "julio de 2021", "9 de julio de 2021".
+    None -> ""."""
+    if value is None:
+        return ""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown date precision {precision!r}; one of {', '.join(PRECISIONS)}")
+    spanish = (language or "en").lower().startswith("es")
+    month = MONTH_NAMES["es" if spanish else "en"][value.month - 1]
+    if precision == YEAR:
+        return f"{value.year:04d}"
+    if precision == MONTH:
+        return f"{month} de {value.year}" if spanish else f"{month} {value.year}"
+    return (f"{value.day} de {month} de {value.year}" if spanish
+            else f"{month} {value.day}, {value.year}")
+
+
 def parse_date_text(text: str) -> tuple[dt.date, str]:
     """"2021" -> (2021-01-01, "year"); "2021-07" -> (2021-07-01, "month"); a full date -> day.
 

@@ -38,7 +38,10 @@ def _statuses(*pairs: tuple[str, str]) -> tuple[Status, ...]:
     return tuple(Status(value, label) for value, label in pairs)
 
 
-UNKNOWN_LABEL = gettext_noop("Unknown")
+# A period or question with no dated source: plain words about what the atlas holds, never
+# "unknown" as a value (the machine value stays UNKNOWN; unknown_text says it for a reader).
+UNKNOWN_LABEL = gettext_noop("Not in this atlas for this date")
+BEFORE_LABEL = gettext_noop("Law before %(date)s not in this atlas")
 
 
 def _yes_no(yes: str, no: str) -> tuple[Status, ...]:
@@ -215,6 +218,16 @@ def bill_status_label(status: str) -> str:
 def legend(topic_slug: str) -> tuple[Status, ...]:
     """A map legend's entries, in order; "unknown" (no colour on the scale) comes last."""
     return topic(topic_slug).statuses
+
+
+def unknown_text(first_known: str = "") -> str:
+    """What a reader sees for a period with no dated source, in their language: "Law before
+    2017 not in this atlas" where the first dated source is known, else UNKNOWN_LABEL."""
+    from django.utils.translation import gettext
+
+    if first_known:
+        return gettext(BEFORE_LABEL) % {"date": first_known}
+    return gettext(UNKNOWN_LABEL)
 
 
 def rank(topic_slug: str, status: str) -> int | None:

@@ -112,6 +112,30 @@ MEASURES: tuple[MeasureInfo, ...] = (
                 "enforcement"),
 )
 
+# ICPSR's state sums in the years FBI Table 69 covers: a series of their own, never one line
+# with Table 69's reported counts (drugatlas/sources/icpsr.py).
+_ICPSR_SUM_CAVEAT = (
+    "ICPSR county-level sums (imputed), 2008, 2010 and 2012: state sums of the FBI's county "
+    "arrest files as processed by ICPSR/NACJD, with estimates for agencies that did not report "
+    "and without state police. Another basis than FBI Table 69's reported arrests for the same "
+    "years (New York 2010: 174,493 here, 62,519 in Table 69): compare only with each other.")
+MEASURES += (
+    MeasureInfo("drug_arrests_icpsr_sum", "Drug arrests, ICPSR county-level sums (imputed)",
+                "arrests", "Drug abuse violation arrests (UCR 18), all ages: the sum of a "
+                "state's ICPSR county records, for years FBI Table 69 also covers.",
+                _ICPSR_SUM_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrests_possession_icpsr_sum",
+                "Drug possession arrests, ICPSR county-level sums (imputed)", "arrests",
+                "Arrests for possession of drugs (UCR 18E-18H): the sum of a state's ICPSR "
+                "county records, for years FBI Table 69 also covers.", _ICPSR_SUM_CAVEAT,
+                "enforcement"),
+    MeasureInfo("drug_arrests_sale_icpsr_sum",
+                "Drug sale and manufacturing arrests, ICPSR county-level sums (imputed)",
+                "arrests", "Arrests for sale or manufacturing of drugs (UCR 18A-18D): the sum "
+                "of a state's ICPSR county records, for years FBI Table 69 also covers.",
+                _ICPSR_SUM_CAVEAT, "enforcement"),
+)
+
 # Drug-type splits of arrests (ICPSR county files and FBI CDE national file).
 _DRUG_TYPES = (
     ("opium_cocaine", "opium or cocaine and their derivatives"),
@@ -228,6 +252,22 @@ MEASURES += (
                 "Population covered by agencies reporting arrests by race", "people",
                 "FBI estimate of the population of the jurisdictions of the agencies in Table "
                 "43A.", "", "enforcement"),
+)
+
+# The nation's non-Hispanic Black residents, to set beside the Black share of drug arrests.
+_BLACK_POPULATION_CAVEAT = (
+    "Census bridged-race estimates as NCHS published them with its overdose data, the nation "
+    "only, 1999-2017. Non-Hispanic Black only: the FBI counts Black arrestees of any ethnicity, "
+    "so this share is a slightly low comparison for them.")
+MEASURES += (
+    MeasureInfo("population_non_hispanic_black", "Non-Hispanic Black residents", "people",
+                "Census estimate of the resident population that is Black and not Hispanic.",
+                _BLACK_POPULATION_CAVEAT, "population"),
+    MeasureInfo("population_share_non_hispanic_black",
+                "Share of residents who are non-Hispanic Black", "percent",
+                "Non-Hispanic Black residents divided by all residents of the same year, from "
+                "the same NCHS file, in percent.", _BLACK_POPULATION_CAVEAT, "population",
+                decimals=1),
 )
 
 BY_SLUG = {m.slug: m for m in MEASURES}

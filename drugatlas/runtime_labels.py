@@ -40,6 +40,9 @@ MEASURE_LABELS = (
     gettext_noop("Population covered by reporting agencies"),
     gettext_noop("Share of residents covered by reporting agencies"),
     gettext_noop("Reporting agencies"),
+    gettext_noop("Drug arrests, ICPSR county-level sums (imputed)"),
+    gettext_noop("Drug possession arrests, ICPSR county-level sums (imputed)"),
+    gettext_noop("Drug sale and manufacturing arrests, ICPSR county-level sums (imputed)"),
     gettext_noop("Drug possession arrests: opium or cocaine and their derivatives"),
     gettext_noop("Drug possession arrests: marijuana"),
     gettext_noop("Drug possession arrests: synthetic narcotics"),
@@ -76,4 +79,6 @@ MEASURE_LABELS = (
     gettext_noop("Drug arrests of people not Hispanic or Latino"),
     gettext_noop("Agencies reporting arrests by race"),
     gettext_noop("Population covered by agencies reporting arrests by race"),
+    gettext_noop("Non-Hispanic Black residents"),
+    gettext_noop("Share of residents who are non-Hispanic Black"),
 )

@@ -58,3 +58,15 @@ def test_clock_can_be_set():
             assert clock.today() == dt.date(2020, 2, 29)
         assert clock.today() == dt.date(2016, 1, 1)
     assert clock.today() == dt.datetime.now(dt.timezone.utc).date()
+
+
+@pytest.mark.parametrize("precision, english, spanish", [
+    ("year", "2021", "2021"),
+    ("month", "July 2021", "julio de 2021"),
+    ("day", "July 9, 2021", "9 de julio de 2021"),
+])
+def test_date_words_as_precisely_as_known(precision, english, spanish):
+    day = dt.date(2021, 7, 9)
+    assert fmt.date_words(day, precision, "en") == english
+    assert fmt.date_words(day, precision, "es") == spanish
+    assert fmt.date_words(None, precision) == ""

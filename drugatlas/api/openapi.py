@@ -72,7 +72,7 @@ SCHEMAS = {
         "data_version": STRING, **PAGE, "rows": array(ref("Observation")),
         "sources": mapping(ref("Source"), "The sources the rows cite, by id")}),
     "Law": obj({
-        "jurisdiction": STRING, "topic": STRING, "status": STRING,
+        "jurisdiction": STRING, "topic": STRING, "status": STRING, "status_label": STRING,
         "valid_from": {**TEXT_OR_NULL, "description": "2021, 2021-07 or 2021-07-09"},
         "valid_from_precision": PRECISION,
         "date_basis": {**TEXT_OR_NULL, "description": "Whether the class took effect on "
@@ -178,7 +178,10 @@ OPERATIONS = {
     "/observations": ("Values of one measure", params.OBSERVATIONS, "Observations", {"csv": True}),
     "/laws": ("Each jurisdiction's legal status on a date: statute, grade, maximum penalty, "
               "citations (the statute page first) and confidence; dates as precisely as known "
-              "(2021, 2021-07 or 2021-07-09)", params.LAWS, "Laws", {}),
+              "(2021, 2021-07 or 2021-07-09). `status` is a class code; `status_label` says it in "
+              "words. Before the first dated source `status` is the code `unknown` and "
+              "`status_label` says which years are missing (\"Law before 2017 not in this atlas\")",
+              params.LAWS, "Laws", {}),
     "/bills": ("Decriminalization bills and ballot measures with their events", params.BILLS,
                "Bills", {}),
     "/sources": ("Every source file with publisher, URL, checksum, licence", params.SOURCES,

@@ -176,6 +176,9 @@ def _law_json(law: LawStatus) -> dict:
     """A legal record as the API serves it: the statute first, dates as precisely as known
     ("2021", "2021-07" or "2021-07-09"), and no empty fields of the statute's (left out)."""
     out = {"jurisdiction": law.jurisdiction.code, "topic": law.topic, "status": law.status,
+           # The status in words ("Felony"; "Law before 2017 not in this atlas" where
+           # status is the machine value "unknown").
+           "status_label": law.status_text(),
            "valid_from": law.from_text() or None,
            "valid_from_precision": law.valid_from_precision if law.valid_from else None,
            "date_basis": law.date_basis if law.valid_from else None,

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from drugatlas import laws_vocabulary as vocab
@@ -226,6 +227,22 @@ class LawStatus(models.Model):
 
     def to_text(self) -> str:
         return date_text(self.valid_to, self.valid_to_precision or "day")
+
+    def next_text(self) -> str:
+        """The day after the interval, as precisely as its end is known ("2017" after an
+        interval ending with 2016): where the next dated source begins."""
+        if self.valid_to is None:
+            return ""
+        return date_text(self.valid_to + dt.timedelta(days=1), self.valid_to_precision or "day")
+
+    def status_text(self) -> str:
+        """The status in the reader's words; a period with no dated source says so plainly."""
+        if self.status == vocab.UNKNOWN and self.valid_to:
+            return vocab.unknown_text(self.next_text())
+        try:  # the topic's own words ("No source found" for a consequence of a conviction)
+            return gettext(vocab.label(self.topic, self.status))
+        except KeyError:
+            return self.status.replace("_", " ").capitalize()
 
 
 class Bill(models.Model):

@@ -61,9 +61,16 @@ NEWS21_MEASURES = ("marijuana_possession_arrest_rate_white",
 RACE_COUNT_MEASURES = ("drug_arrests_white", "drug_arrests_black", "drug_arrests_american_indian",
                        "drug_arrests_asian", "drug_arrests_pacific_islander",
                        "drug_arrests_asian_pacific_islander")
+# The nation's non-Hispanic Black share of residents (NCHS's Census populations, 1999-2017).
+BLACK_POPULATION_MEASURES = ("population_non_hispanic_black",
+                             "population_share_non_hispanic_black")
 RACE_MEASURES = (*NEWS21_MEASURES, *RACE_COUNT_MEASURES, "drug_arrests_race_total",
-                 "drug_arrests_race_population_covered")
-PROFILE_MEASURES = ("population", *ARREST_MEASURES, *OVERDOSE_MEASURES, *RACE_MEASURES)
+                 "drug_arrests_race_population_covered", *BLACK_POPULATION_MEASURES)
+# ICPSR's state sums for years FBI Table 69 covers: their own series, their own chart.
+ICPSR_SUM_MEASURES = ("drug_arrests_icpsr_sum", "drug_arrests_possession_icpsr_sum",
+                      "drug_arrests_sale_icpsr_sum")
+PROFILE_MEASURES = ("population", *ARREST_MEASURES, *ICPSR_SUM_MEASURES, *OVERDOSE_MEASURES,
+                    *RACE_MEASURES)
 
 # Topics whose changes are drawn on each trend chart.
 # (Decriminalization is left off: its dates repeat the possession law's.)
@@ -92,6 +99,7 @@ BASIS_WORDS = {
     "fbi-cde-arrests-national-drug": _noop("FBI national file (Crime Data Explorer)"),
     "icpsr-state-1986-2008": _noop("ICPSR county files"),
     "icpsr-state-2010-2016": _noop("ICPSR county files plus statewide agencies"),
+    "icpsr-state-sums": _noop("ICPSR county-level sums"),
     "nchs-final": _noop("NCHS final death data"),
     "nchs-vsrr": _noop("NCHS provisional counts (VSRR)"),
 }
@@ -328,7 +336,49 @@ def race_statements(place: Jurisdiction, obs: Observations) -> list[Statement]:
                  % {"first": years[0], "last": years[-1]}]
         notes += [w for w in _flag_notes(figures) if w not in notes]
         out.append(Statement("race_counts", text, figures, notes))
+        population = black_population_statement(place, obs)
+        if population:
+            out.append(population)
     return out
+
+
+def black_arrest_shares(obs: Observations) -> dict[int, float]:
+    """The Black share of drug arrests with race recorded, in percent, by year."""
+    shares = {}
+    for year, black in obs.by_measure.get("drug_arrests_black", {}).items():
+        total = obs.value("drug_arrests_race_total", year)
+        if black.value is not None and total:
+            shares[year] = black.value / total * 100
+    return shares
+
+
+BLACK_POPULATION_NOTE = _noop(
+    "Shares compared for %(first)s–%(last)s, the years with both figures. The population "
+    "share is of non-Hispanic Black residents (Census bridged-race estimates, as NCHS published "
+    "them); the FBI counts Black arrestees of any ethnicity, so the population share is a "
+    "slightly low comparison. White is not compared: the FBI's white arrestees include most "
+    "Hispanic arrestees, and no population in these files matches that count")
+
+
+def black_population_statement(place: Jurisdiction, obs: Observations) -> Statement | None:
+    """The Black share of drug arrests beside the non-Hispanic Black share of residents, for
+    the newest year both exist (the nation: Table 43A and NCHS's Census populations)."""
+    shares = black_arrest_shares(obs)
+    population = {y: o for y, o in obs.by_measure.get("population_share_non_hispanic_black",
+                                                      {}).items() if o.value is not None}
+    both = sorted(set(shares) & set(population))
+    if not both:
+        return None
+    year = both[-1]
+    share = population[year]
+    figures = [Figure.of(o) for o in (obs.get("drug_arrests_black", year),
+                                      obs.get("drug_arrests_race_total", year), share)]
+    text = _("In %(year)s, Black people were %(arrests)s of the drug arrests with race recorded, "
+             "and non-Hispanic Black residents %(people)s of the population of %(state)s.") % {
+        "year": year, "arrests": formatting.percent(shares[year], 1),
+        "people": formatting.percent(share.value, 1), "state": in_text(place)}
+    notes = [_(BLACK_POPULATION_NOTE) % {"first": both[0], "last": both[-1]}]
+    return Statement("race_population", text, figures, notes)
 
 
 def _flag_notes(figures: list[Figure]) -> list[str]:
@@ -380,7 +430,7 @@ def law_history(facts: PlaceFacts) -> list[dict]:
     for law in sorted(rows, key=lambda r: (order.get(r.topic, 99), r.valid_from or dt.date.min)):
         in_force = queries.in_force(law, today)
         topics[law.topic].append({
-            "status": law.status, "status_label": status_words(law.topic, law.status),
+            "status": law.status, "status_label": law.status_text(),
             "known": law.status != vocab.UNKNOWN,
             "attested": bool(law.valid_from) and law.date_basis == "attested",
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,

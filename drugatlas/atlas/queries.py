@@ -78,7 +78,8 @@ def year_of(period: str) -> int | None:
 # way share a basis.
 BASIS_FAMILIES = (("nchs-drug-poisoning-state", "nchs-final"), ("cdc-sosmap", "nchs-final"),
                   ("nchs-final", "nchs-final"), ("nchs-dc-overdose", "nchs-final"),
-                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"))
+                  ("nchs-quoted", "nchs-final"), ("nchs-vsrr", "nchs-vsrr"),
+                  ("icpsr-state-sums", "icpsr-state-sums"))
 BASIS_QUALIFIER_FLAGS = ("imputed", "provisional")  # flags that say how a value was made
 
 

@@ -73,7 +73,7 @@ def no_data_bin() -> Bin:
 
 
 def unknown_bin(label=None) -> Bin:
-    return Bin(UNKNOWN, label or _("Unknown"), f"pattern:{PATTERN_UNKNOWN}")
+    return Bin(UNKNOWN, label or _("Not in this atlas for this date"), f"pattern:{PATTERN_UNKNOWN}")
 
 
 # --- Rates: breaks and a sequential ramp ------------------------------------------------

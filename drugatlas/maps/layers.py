@@ -386,10 +386,6 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
         consequence = layer.topic in vocab.CONSEQUENCE_TOPICS
         if law.confidence == "low":
             notes.append(_("confidence: %(c)s") % {"c": _(law.confidence)})
-        if key == classify.UNKNOWN and law.valid_to:
-            notes.append(_("no dated source before %(date)s")
-                         % {"date": date_text(law.valid_to + dt.timedelta(days=1),
-                                              law.valid_to_precision or "day")})
         if consequence and law.valid_from and key != classify.UNKNOWN:
             # The research knows these dates to the year at best (docs/codebook.md).
             period = _("in force at least since %(year)s") % {"year": law.valid_from.year}
@@ -399,7 +395,9 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
             period = _("known from %(date)s") % {"date": law.from_text()}
         else:
             period = _("since %(date)s") % {"date": law.from_text()}
-        rows.append(Row(place.fips, place.abbr, place.name, key, labels[key],
+        # No dated source for the date: the row says which years the atlas lacks.
+        label = law.status_text() if key == classify.UNKNOWN else labels[key]
+        rows.append(Row(place.fips, place.abbr, place.name, key, label,
                         rank=vocab.rank(layer.topic, status) if key != classify.UNKNOWN else None,
                         period=period, notes=notes, sources=sources,
                         confidence=law.confidence, statute=law.statute, grade=law.grade,

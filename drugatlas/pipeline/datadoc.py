@@ -51,6 +51,28 @@ def render(bundle_dir: Path) -> str:
                        "resident",
     }
     out += [f"| `{f}` | {meanings.get(f, '')} |" for f in FLAGS]
+    out += ["", "## Series bases", "",
+            "Each value has a *basis*: how it was counted (its source family, plus `+imputed` or "
+            "`+provisional`; the API's `basis` field). Charts break a line where the basis "
+            "changes and sentences such as \"highest\" compare values of one basis only.", "",
+            "- State drug arrests: FBI Table 69 (reporting agencies) for 2008-2015 and "
+            "2017-2024; ICPSR's state sums of its county files for 1986-2007 and 2016 (2016 with "
+            "the statewide agencies). The possession/sale split exists only in the ICPSR files.",
+            "- ICPSR's state sums for 2008, 2010 and 2012, years Table 69 also covers, are a "
+            "series of their own: `drug_arrests_icpsr_sum`, `drug_arrests_possession_icpsr_sum`, "
+            "`drug_arrests_sale_icpsr_sum` (sources `icpsr-state-sums-*`, basis "
+            "`icpsr-state-sums`, \"ICPSR county-level sums\"). They include ICPSR's estimates "
+            "for agencies that did not report and leave out state police, so they never share "
+            "a line with Table 69's counts (New York 2010: 174,493 here, 62,519 in Table 69). "
+            "West Virginia 2010: 6,195 possession and 1,638 sale arrests of 7,986.",
+            "- The nation's non-Hispanic Black residents and their share of all residents, "
+            "1999-2017 (`population_non_hispanic_black`, `population_share_non_hispanic_black`), "
+            "come from the Census bridged-race populations in the NCHS overdose file; the share "
+            "divides two populations of the same file and year (2014: 41,316,519 of "
+            "318,857,056, 12.96%). The national page sets it beside the Black share of drug "
+            "arrests with race recorded (FBI Table 43A) for the years both exist, 2004-2017; "
+            "the FBI counts Black arrestees of any ethnicity, so the comparison is slightly "
+            "low, and white arrestees (most Hispanic arrestees among them) are not compared."]
     out += ["", "## Tables", ""]
     for table in bundle.TABLES.values():
         out += [f"### `{table.path}`", "", "| column | type | description |", "|---|---|---|"]

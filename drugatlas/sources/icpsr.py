@@ -31,13 +31,15 @@ How the figures are treated:
 - Counties: Part 1 only, every year. Part 5 arrests are spread over counties by population, not
   by where they happened, so they are left out of the county figures.
 - States: total arrests, covered population and agencies are the FBI Table 69 series's job
-  (fbi_table69), so by default this reader gives state figures only for years without a Table
-  69 file (1986-2007 and 2016), the selection the pipeline builds today. In Table 69 years it
-  gives no state split either: ICPSR's imputed split would exceed Table 69's reported total
-  (NY 2010: possession 165,211 of 62,519 arrests). ``read(..., all_state_years=True)`` gives
-  every state-year of the state files instead (2008, 2010 and 2012 too, e.g. West Virginia
-  2010: 6,195 possession and 1,638 sale arrests), each figure under the ICPSR state source,
-  for a pipeline that chooses by basis. For 2016 the statewide agencies (Part 5) are added to
+  (fbi_table69), so the state figures under the common arrest measures are given only for
+  years without a Table 69 file (1986-2007 and 2016). In Table 69 years (2008, 2010, 2012)
+  the state sums are a series of their own (SUM_MEASURES: total, possession, sale, under the
+  sources "icpsr-state-sums-<years>", basis "ICPSR county-level sums"): ICPSR's imputed
+  figures count more than Table 69's reporting agencies (NY 2010: possession 165,211, Table
+  69's total 62,519), so they never share a line with Table 69's. West Virginia 2010: 6,195
+  possession and 1,638 sale arrests of 7,986. ``read(..., all_state_years=True)`` gives every
+  state-year under the common measures instead, for a pipeline that chooses by basis itself.
+  For 2016 the statewide agencies (Part 5) are added to
   the state figures, as Table 69 counts state police too. Summed county agency counts repeat
   multi-county agencies, so no state agency count is given.
 """
@@ -46,7 +48,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drugatlas.measures import LOW_COVERAGE_PERCENT
@@ -77,6 +79,7 @@ class Folder:
     retrieved: str  # snapshot date of the repository the ICPSR files were taken from
     origin: str
     retrieved_by_year: dict[int, str] = field(default_factory=dict)  # where repos differ
+    sums_years: str = ""  # the years Table 69 covers too, for the id of their state sums
 
     def retrieved_for(self, year: int | None = None) -> str:
         return self.retrieved_by_year.get(year, self.retrieved)
@@ -85,13 +88,13 @@ class Folder:
 FOLDERS = (
     Folder("icpsr-ucr-county-arrests", "ucr_state_drug_arrests_from_icpsr_county_1986_2008.csv",
            "1986-2008", "2013-07-29",
-           "fixed-width ICPSR files in GitHub maliabadi/ucr-json (c4a24419)"),
+           "fixed-width ICPSR files in GitHub maliabadi/ucr-json (c4a24419)", sums_years="2008"),
     Folder("icpsr-ucr-county-arrests-2010-2016",
            "ucr_state_drug_arrests_from_icpsr_county_2010_2012_2016.csv", "2010-2016",
            "2020-10-01",
            "ICPSR .rda files in GitHub j-hagedorn/openBH (2010, 2012) and "
            "JoeMitchellNelson/location-preferences (2016), MD5s matching ICPSR's manifest",
-           {2010: "2020-04-23", 2012: "2020-04-23"}),
+           {2010: "2020-04-23", 2012: "2020-04-23"}, "2010-2012"),
 )
 # Studies with a versioned DOI named in the PROVENANCE; the others link to the study page.
 STUDY_DOIS = {"35019": "https://doi.org/10.3886/ICPSR35019.v1",
@@ -112,6 +115,10 @@ COUNTS = {
     "drug_arrests_possession_other_drugs": "poss_other_dangerous_nonnarcotic",
 }
 BREAKDOWN = tuple(m for m in COUNTS if m != "drug_arrests")
+# The state sums of Table 69 years, as a series of their own (see the module docstring).
+SUM_MEASURES = {"drug_arrests": "drug_arrests_icpsr_sum",
+                "drug_arrests_possession": "drug_arrests_possession_icpsr_sum",
+                "drug_arrests_sale": "drug_arrests_sale_icpsr_sum"}
 # Counties get the totals and the possession/sale split; the drug-type split stays at state level
 # (a county's drug-type cells are small, noisy imputations, and they would triple the bundle).
 COUNTY_MEASURES = ("drug_arrests", "drug_arrests_possession", "drug_arrests_sale",
@@ -209,6 +216,10 @@ def read(raw_dir: Path, county_measures: tuple[str, ...] = COUNTY_MEASURES,
         result.sources.append(source)
         skip = () if all_state_years else fbi_table69.YEARS
         result.observations += _state_observations(states, source.id, skip)
+        sums = None if all_state_years else _sums_source(raw_dir, state_path, folder, states)
+        if sums:
+            result.sources.append(sums)
+            result.observations += _table69_year_sums(states, sums.id)
         no_agency = {key for key, row in states.items() if row.no_reporting}
         for path in sorted(base.glob("county/ucr_county_drug_arrests_*.csv")):
             info, observations = read_county_file(raw_dir, path, folder, no_agency,
@@ -401,6 +412,17 @@ def _state_observations(states: dict[tuple[str, int], StateRow], source: str,
     return observations
 
 
+def _table69_years(states: dict[tuple[str, int], StateRow]) -> list[int]:
+    return sorted({year for _, year in states} & set(fbi_table69.YEARS))
+
+
+def _table69_year_sums(states: dict[tuple[str, int], StateRow], source: str) -> list[Obs]:
+    """Total, possession and sale of the Table 69 years, under SUM_MEASURES."""
+    skip = {year for _, year in states} - set(_table69_years(states))
+    return [replace(o, measure=SUM_MEASURES[o.measure])
+            for o in _state_observations(states, source, skip) if o.measure in SUM_MEASURES]
+
+
 def _with_statewide(state: StateRow) -> dict[str, float | None]:
     """Part 1 plus the statewide agencies (Part 5) where the year has them.
 
@@ -520,6 +542,28 @@ def _state_source(raw_dir: Path, path: Path, folder: Folder,
                      else "State totals are given here only for years without a Table 69 "
                           "file.") + extra),
         retrieved=folder.retrieved)
+
+
+def _sums_source(raw_dir: Path, path: Path, folder: Folder,
+                 states: dict[tuple[str, int], StateRow]) -> SourceInfo | None:
+    """The source of the Table 69 years' state sums (a basis of their own), if the file has
+    such years."""
+    years = _table69_years(states)
+    if not years:
+        return None
+    listed = ", ".join(map(str, years))
+    return SourceInfo(
+        id=f"icpsr-state-sums-{folder.sums_years}", publisher=PUBLISHER,
+        title=f"{SERIES_TITLE}, {listed}: state sums of the county drug-arrest extracts "
+              f"(ICPSR county-level sums, imputed)",
+        url=NACJD_URL, file=str(path.relative_to(raw_dir)), licence=LICENCE,
+        caveats=(f"State sums of ICPSR Part 1 county records for {listed}, years FBI Table 69 "
+                 "also covers: drug arrests, possession and sale. ICPSR includes estimates for "
+                 "agencies that did not report and leaves out state police, so these figures "
+                 "are on another basis than Table 69's (New York 2010: 174,493 arrests here, "
+                 "62,519 in Table 69, which lacks the NYPD). They are a series of their own: "
+                 "compare them only with each other."),
+        retrieved=folder.retrieved_for(years[0]))
 
 
 def _statewide_source(raw_dir: Path, path: Path, folder: Folder, year: int,

@@ -38,7 +38,9 @@ STATE_FINAL = _nchs_file(
             "Rates from 20 or fewer deaths are unreliable but are not flagged in this export. "
             "NCHS notes undercounts in some state-years (New Jersey 2009, West Virginia "
             "2005 and 2009), flagged partial. The file's population column (Census-based "
-            "estimates NCHS divided by) supplies state populations for 1999-2009. Copy from GitHub "
+            "estimates NCHS divided by) supplies state populations for 1999-2009 and the "
+            "nation's non-Hispanic Black population and its share of all residents, 1999-2017 "
+            "(Census bridged-race estimates). Copy from GitHub "
             "manjunath5496/CSV-Datasets_4 at commit c75f370c.")
 SOSMAP = _nchs_file(
     id="cdc-sosmap-drug-overdose-state",
@@ -141,14 +143,30 @@ def _add_deaths_and_rate(path: Path, source: str, row_no: int, fips: str, year: 
     observations.add(path, Obs(fips, RATE, year, value, source, flags, row_no), columns[1])
 
 
+# The nation's non-Hispanic Black residents (Census bridged-race estimates NCHS divided by), to
+# set beside the Black share of drug arrests (FBI Table 43A). Only Black is read: the FBI's
+# "white" includes most Hispanic arrestees, so no population here matches it.
+BLACK = "Non-Hispanic Black"
+BLACK_POPULATION = "population_non_hispanic_black"
+BLACK_SHARE = "population_share_non_hispanic_black"
+
+
 def _read_state_final(path: Path, observations: UniqueObservations) -> None:
     columns = ("Deaths", "Age-adjusted Rate")
     required = ["State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", "Population",
                 *columns]
+    everyone: dict[str, tuple[float, int]] = {}  # year -> U.S. all-races population, row
+    black: dict[str, tuple[float, int]] = {}
     for row_no, row in read_csv(path, required):
+        group = (row["Sex"], row["Age Group"], row["Race and Hispanic Origin"])
+        if row["State"].strip() == "United States" and group[:2] == ("Both Sexes", "All Ages"):
+            year = _year(path, row_no, "Year", row["Year"])
+            found = {"All Races-All Origins": everyone, BLACK: black}.get(group[2])
+            if found is not None:
+                found[year] = (parse_count(path, row_no, "Population", row["Population"],
+                                           allow_blank=False), row_no)
         # Only the United States rows are broken down; each place has one all-groups row a year.
-        if (row["Sex"], row["Age Group"], row["Race and Hispanic Origin"]) != (
-                "Both Sexes", "All Ages", "All Races-All Origins"):
+        if group != ("Both Sexes", "All Ages", "All Races-All Origins"):
             continue
         fips = state_fips(path, row_no, "State", row["State"])
         year = _year(path, row_no, "Year", row["Year"])
@@ -159,6 +177,17 @@ def _read_state_final(path: Path, observations: UniqueObservations) -> None:
                                      allow_blank=False)
             observations.add(path, Obs(fips, "population", year, population, STATE_FINAL.id,
                                        row=row_no), "Population")
+    for year, (people, row_no) in sorted(black.items()):
+        if year not in everyone:
+            raise SourceError(path, f"no all-races United States row for {year}", row_no,
+                              "Race and Hispanic Origin")
+        observations.add(path, Obs(NATION_FIPS, BLACK_POPULATION, year, people, STATE_FINAL.id,
+                                   row=row_no), "Population")
+        # Both populations from the same file and year: the share is on one basis.
+        share = float(Decimal(repr(people / everyone[year][0] * 100)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP))
+        observations.add(path, Obs(NATION_FIPS, BLACK_SHARE, year, share, STATE_FINAL.id,
+                                   row=row_no), "Population")
 
 
 def _read_sosmap(path: Path, observations: UniqueObservations) -> None:

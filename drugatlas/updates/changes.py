@@ -72,6 +72,8 @@ def _law_changes(known: set[str]):
         yield Change(
             key=key, kind=Change.LAW, topic="laws", state=state, state_name=state_name,
             subject=law.topic, status=law.status, date=law.valid_from,
+            # A law known to the year is news "from 2021", never "from 2021-01-01".
+            data={"date_precision": law.valid_from_precision or formatting.DAY},
             detail=law.statute[:500], url=links.state_path(state),
             occurred_at=min(seen, law.updated_at) if seen else law.updated_at)
 
@@ -87,7 +89,8 @@ def _bill_changes(known: set[str]):
         yield Change(
             key=key, kind=Change.BILL_EVENT, topic="bills", state=state, state_name=state_name,
             subject=f"{bill.number}: {bill.title}"[:500], status=event.status, date=event.date,
-            detail=event.action, url=links.bill_path(bill), occurred_at=event.created_at)
+            data={"date_precision": event.precision or formatting.DAY}, detail=event.action,
+            url=links.bill_path(bill), occurred_at=event.created_at)
 
 
 def _release_changes(known: set[str]):
@@ -115,6 +118,24 @@ def _release_changes(known: set[str]):
                 kind=Change.FIGURES, topic="data", state=state.abbr, state_name=state.name,
                 subject=figure["measure"], date=formatting.parse_date_text(figure["period"])[0],
                 data=figure, url=links.state_path(state.abbr), occurred_at=release.loaded_at)
+
+
+def date_precision(change: Change) -> str:
+    """How precisely a change's date is known: as recorded with it, else (changes recorded
+    before precisions were) from the law interval it names."""
+    if change.data.get("date_precision"):
+        return change.data["date_precision"]
+    if change.kind == Change.LAW and change.date:
+        law = LawStatus.objects.filter(jurisdiction__abbr=change.state, topic=change.subject,
+                                       valid_from=change.date, status=change.status).first()
+        if law and law.valid_from_precision:
+            return law.valid_from_precision
+    return formatting.DAY
+
+
+def date_text(change: Change, language: str) -> str:
+    """The change's date in words in the reader's language, as precisely as it is known."""
+    return formatting.date_words(change.date, date_precision(change), language)
 
 
 def collect() -> int:

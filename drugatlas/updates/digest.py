@@ -74,6 +74,7 @@ def _describe(change: Change) -> dict:
     status = (labels.law_status(change.subject, change.status) if change.kind == Change.LAW
               else labels.status(change.status))
     return {"change": change, "title": title, "status": status,
+            "date": changes.date_text(change, translation.get_language()),
             "url": settings.SITE_URL.rstrip("/") + change.url}
 
 

@@ -87,7 +87,7 @@ def test_law_rows_carry_citations_and_low_confidence(client, sample):
     html = get(client, "/?layer=possession&as_of=2025-01-01")
     assert "https://law.example.org/or" in row_links(html, "OR")
     assert "confidence: low" in row_of(html, "ID")
-    assert "Unknown" in row_of(html, "MT")
+    assert "Not in this atlas for this date" in row_of(html, "MT")
 
 
 def test_states_without_a_law_record_say_no_data(client, sample):

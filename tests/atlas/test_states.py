@@ -86,7 +86,7 @@ def test_the_statute_is_the_primary_citation_and_research_notes_stay_hidden(clie
     assert "Secondary sources: example.com" in section
     assert "Working note" not in text
     # An unknown class is said in words, with no "Confidence: unknown" or "Citations: none".
-    assert "Not established: no dated source for this period" in section
+    assert "Not in this atlas for this date" in section and "Unknown" not in section
     for shown in ("Confidence: unknown", "Citations: none", "Research file"):
         assert shown not in text
 

@@ -155,7 +155,7 @@ def test_dates_known_to_the_year_or_month_are_written_so(client, atlas_db):
 def test_the_about_page_tells_oregons_history_as_precisely_as_known(client, atlas_db):
     text = text_of(client.get("/about/").content.decode())
     table = text[text.index("Oregon's possession law in our records"):]
-    assert "before our records 2010 Not established" in table
+    assert "before our records 2010 Law before 2011 not in this atlas" in table
     assert "2011 2017-07 Felony" in table and "2017-08 2021-01-31 Misdemeanor" in table
     assert "2011-01-01" not in table
 

@@ -175,13 +175,35 @@ def test_every_state_year_on_request(fixtures_dir):
     assert wv["drug_arrests_possession"].flags == {"imputed"}
     assert every[("01", "drug_arrests_sale", "2008")].value == 1_913
     assert every[("01", "drug_arrests_possession", "2008")].value == 19_332
-    # The default keeps today's selection; both give the same counties and the same rest.
+    # The default gives the same counties and the same rest; Table 69 years' state sums
+    # go under measures of their own (below).
     default = by_key(icpsr.read(fixtures_dir))
-    assert set(default) < set(every)
-    assert all(every[k] == o for k, o in default.items())
-    assert {int(p) for f, _, p in set(every) - set(default)} <= set(fbi_table69.YEARS)
+    common = {k for k in default if k[1] not in icpsr.SUM_MEASURES.values()}
+    assert common < set(every)
+    assert all(every[k] == default[k] for k in common)
+    assert {int(p) for f, _, p in set(every) - common} <= set(fbi_table69.YEARS)
     source = {s.id: s for s in icpsr.read(fixtures_dir, all_state_years=True).sources}
     assert "Table 69 years included" in source["icpsr-state-2010-2016"].caveats
+
+
+def test_table69_years_state_sums_are_a_series_of_their_own(fixture_obs, fixtures_dir):
+    """2008, 2010, 2012: ICPSR's state sums under their own measures and source, never under
+    the measures Table 69 fills for those years."""
+    wv = {m: fixture_obs[("54", m, "2010")] for m in icpsr.SUM_MEASURES.values()}
+    assert {m: o.value for m, o in wv.items()} == {
+        "drug_arrests_icpsr_sum": 7_986, "drug_arrests_possession_icpsr_sum": 6_195,
+        "drug_arrests_sale_icpsr_sum": 1_638}
+    assert {o.source for o in wv.values()} == {"icpsr-state-sums-2010-2012"}
+    assert wv["drug_arrests_possession_icpsr_sum"].flags == {"imputed"}
+    assert fixture_obs[("01", "drug_arrests_possession_icpsr_sum", "2008")].value == 19_332
+    assert fixture_obs[("01", "drug_arrests_possession_icpsr_sum", "2008")].source == \
+        "icpsr-state-sums-2008"
+    for year in ("2008", "2010", "2012"):
+        assert ("54", "drug_arrests_possession", year) not in fixture_obs
+        assert ("54", "drug_arrests", year) not in fixture_obs
+    sources = {s.id: s for s in icpsr.read(fixtures_dir).sources}
+    assert "compare them only with each other" in sources["icpsr-state-sums-2010-2012"].caveats
+    assert "(ICPSR county-level sums, imputed)" in sources["icpsr-state-sums-2010-2012"].title
 
 
 def test_2016_states_add_statewide_agencies_once(fixture_obs):
@@ -200,6 +222,7 @@ def test_2016_states_add_statewide_agencies_once(fixture_obs):
 def test_sources(fixtures_dir):
     sources = {s.id: s for s in icpsr.read(fixtures_dir).sources}
     assert set(sources) == {"icpsr-state-1986-2008", "icpsr-state-2010-2016",
+                            "icpsr-state-sums-2008", "icpsr-state-sums-2010-2012",
                             "icpsr-county-1988", "icpsr-county-1990", "icpsr-county-2000",
                             "icpsr-county-2010", "icpsr-county-2016",
                             "icpsr-county-statewide-2016"}
@@ -296,7 +319,7 @@ def part1(raw_dir):
 def test_real_shape(real, part1):
     assert sum(1 for _, year in part1 if year <= 2008) == 1_068
     assert sum(1 for _, year in part1 if year >= 2010) == 153
-    assert len(real.sources) == 21 + 3 + 1 + 2
+    assert len(real.sources) == 21 + 3 + 1 + 2 + 2  # + the Table 69 years' state sums
     keys = [(o.fips, o.measure, o.period) for o in real.observations]
     assert len(keys) == len(set(keys))
     assert all(len(fips) in (2, 5) for fips, _, _ in keys)
@@ -448,6 +471,18 @@ def test_real_every_state_year_reads_the_2008_to_2012_split(raw_dir):
     assert value("17", "drug_arrests_possession", 2010) == 705  # IL: partial split
     assert "partial" in every[("17", "drug_arrests_possession", "2010")].flags
     assert every[("12", "drug_arrests_possession", "2010")].flags == {"no_reporting"}
+
+
+def test_real_table69_years_sums_wv_2010(real_obs):
+    value = lambda measure, year: real_obs[("54", measure, str(year))].value  # noqa: E731
+    assert [value(m, 2010) for m in ("drug_arrests_possession_icpsr_sum",
+                                     "drug_arrests_sale_icpsr_sum", "drug_arrests_icpsr_sum")] \
+        == [6_195, 1_638, 7_986]
+    assert value("drug_arrests_possession_icpsr_sum", 2012) == 7_098
+    ny = real_obs[("36", "drug_arrests_icpsr_sum", "2010")]
+    assert ny.value == 174_493 and ny.source == "icpsr-state-sums-2010-2012"
+    years = {int(p) for f, m, p in real_obs if m in icpsr.SUM_MEASURES.values()}
+    assert years == {2008, 2010, 2012}
 
 
 def test_real_table_69_and_icpsr_give_one_value_per_key(raw_dir, real):

@@ -453,7 +453,8 @@ def test_dpa_map_values_for_comparison(raw_dir):
 
 def test_vocabulary_helpers():
     assert [s.label for s in vocab.legend("possession")] == [
-        "Not criminalized", "Misdemeanor", "Both misdemeanor & felony", "Felony", "Unknown"]
+        "Not criminalized", "Misdemeanor", "Both misdemeanor & felony", "Felony",
+        "Not in this atlas for this date"]
     assert vocab.rank("possession", "felony") == 3
     assert vocab.rank("possession", vocab.UNKNOWN) is None
     assert vocab.label("overdose_prevention_centers", "operating") == "Operating without state law"

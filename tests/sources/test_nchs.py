@@ -173,8 +173,9 @@ def test_full_files_coverage(real):
     by_source = {}
     for o in real.observations:
         by_source.setdefault(o.source, []).append(o)
-    # Deaths and rate 1999-2017, population 1999-2009; states, DC, U.S.
-    assert len(by_source[nchs.STATE_FINAL.id]) == 2 * 52 * 19 + 52 * 11
+    # Deaths and rate 1999-2017, population 1999-2009; states, DC, U.S.; the nation's
+    # non-Hispanic Black population and share, 1999-2017.
+    assert len(by_source[nchs.STATE_FINAL.id]) == 2 * 52 * 19 + 52 * 11 + 2 * 19
     assert len(by_source[nchs.SOSMAP.id]) == 2 * 50  # 2018, no DC, no U.S.
     assert len(by_source[nchs.QUARTERLY.id]) == 2 * 52  # 2019 and 2020
     county = by_source[nchs.COUNTY.id]
@@ -198,3 +199,15 @@ def test_declared_undercounts_are_flagged_and_populations_fill_1999_2009(raw_dir
     assert not obs[("54", "overdose_death_rate_age_adjusted", "2017")].flags
     assert obs[("00", "population", "1999")].value > 270_000_000
     assert ("54", "population", "2010") not in obs  # Census owns 2010 on
+
+
+@pytest.mark.rawdata
+def test_nation_non_hispanic_black_population_and_share(real):
+    """U.S. 2014: 41,316,519 non-Hispanic Black residents of 318,857,056 (Census bridged-race
+    estimates in the NCHS file), 12.96%; the nation only, 1999-2017."""
+    obs = _by_key(real)
+    assert _value(obs, "00", nchs.BLACK_POPULATION, "2014") == 41_316_519
+    assert _value(obs, "00", nchs.BLACK_SHARE, "2014") == 12.96  # 41,316,519 / 318,857,056
+    years = {o.period for o in real.observations if o.measure == nchs.BLACK_SHARE}
+    assert years == {str(y) for y in range(1999, 2018)}
+    assert {o.fips for o in real.observations if o.measure == nchs.BLACK_POPULATION} == {"00"}

@@ -20,7 +20,7 @@ def test_a_new_consequence_record_is_in_the_digest(client, subscriber):
     assert (result.composed, result.sent) == (1, 1)
     [message] = mail.outbox
     assert ("Voting after a felony conviction: restored after parole and probation from "
-            "2027-01-01") in message.body
+            "January 1, 2027") in message.body
 
 
 def test_the_digest_in_spanish(client, subscriber):

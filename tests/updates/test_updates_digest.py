@@ -93,7 +93,7 @@ def test_one_digest_gathers_all_changes_of_a_run(client, subscriber):
     assert (result.composed, result.sent) == (1, 1)
     [message] = mail.outbox
     assert "3 updates" in message.subject
-    assert "Drug possession: misdemeanor from 2025-07-01" in message.body
+    assert "Drug possession: misdemeanor from July 1, 2025" in message.body
     assert SentAlert.objects.filter(subscriber=subscriber).count() == 3
 
 
@@ -122,6 +122,49 @@ def test_digest_in_the_subscribers_language(client, states):
     [message] = mail.outbox
     assert "actualización" in message.subject and "Texas" in message.subject
     assert "Cancelar la suscripción" in message.body
+
+
+@pytest.mark.parametrize("language, year_only, month_only, bill_day", [
+    ("en", "from 2031 ", "from July 2031 ", "February 3, 2025: Referred to committee"),
+    ("es", "desde 2031 ", "desde julio de 2031 ", "3 de febrero de 2025: Referred to committee"),
+])
+def test_law_dates_are_written_as_precisely_as_they_are_known(client, states, language,
+                                                              year_only, month_only, bill_day):
+    """A change known only to the year is "2031" in the digest, never "2031-01-01"; to the
+    month, "July 2031"; in the subscriber's language, in the text and the HTML part. (Years
+    to come, so that no law of the loaded data has the same key.)"""
+    join(client, "reader@example.org", states=["RI", "OH", "TX"], language=language,
+         topics=["laws", "bills"])
+    for abbr, day, precision, statute in (("RI", dt.date(2031, 1, 1), "year", "R.I. 21-28-4.01"),
+                                          ("OH", dt.date(2031, 7, 1), "month", "ORC 2925.11")):
+        LawStatus.objects.create(jurisdiction=Jurisdiction.objects.get(abbr=abbr, kind="state"),
+                                 topic="possession", status="misdemeanor", valid_from=day,
+                                 valid_from_precision=precision, statute=statute,
+                                 citations="https://example.org/law")
+    add_event(make_bill("TX"))
+    send()
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert year_only in part and month_only in part and bill_day in part
+        assert "2031-01-01" not in part and "2031-07-01" not in part and "2031-07" not in part
+
+
+def test_a_change_recorded_without_its_precision_takes_the_laws(states):
+    """Changes recorded before precisions were kept: the law interval says how precise."""
+    from drugatlas.updates import changes
+
+    rhode_island = Jurisdiction.objects.get(abbr="RI", kind="state")
+    LawStatus.objects.create(jurisdiction=rhode_island, topic="possession", status="misdemeanor",
+                             valid_from=dt.date(2031, 1, 1), valid_from_precision="year",
+                             citations="https://example.org/law")
+    changes.collect()
+    change = Change.objects.get(kind=Change.LAW, state="RI", date=dt.date(2031, 1, 1))
+    assert change.data == {"date_precision": "year"}
+    change.data = {}
+    change.save()
+    assert changes.date_text(change, "en") == "2031"
+    assert changes.date_text(change, "es") == "2031"
 
 
 def test_pending_and_unsubscribed_get_no_digest(client, states, subscriber):

@@ -24,7 +24,6 @@ from drugatlas.maps.consequences import count_bins
 from drugatlas.maps.layers import COUNTY_LAYERS, LAYERS
 from drugatlas.atlas.models import (Bill, CostAssumption, DataRelease, LawStatus, Measure,
                                     Observation, Source)
-from drugatlas.atlas.profile import status_words
 
 TOPIC_LABELS = {"population": _noop("Population"), "health": _noop("Overdose deaths"),
                 "enforcement": _noop("Drug arrests"), "": _noop("Other")}
@@ -212,6 +211,6 @@ def about_context() -> dict:
               .order_by(F("valid_from").asc(nulls_first=True)))
     # Dates as precisely as they are known ("2011", "2017-08"), as on the state page.
     timeline = [{"from": law.from_text(), "to": law.to_text(), "known": law.status != "unknown",
-                 "status": status_words("possession", law.status), "note": law.note,
+                 "status": law.status_text(), "note": law.note,
                  "citations": law.citation_list()} for law in oregon]
     return {"oregon": timeline}

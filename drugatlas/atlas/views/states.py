@@ -98,6 +98,7 @@ def state_context(place: Jurisdiction) -> dict:
         chart["share"] = share_panel.for_chart(place, chart["slug"])
     return {"place": place, "data": data, "page_path": page,
             "is_nation": place.fips == profile.NATION_FIPS,
+            "race_population": any(s["key"] == "race_population" for s in data["race"]),
             "charts": [c for c in trend_charts if not c["slug"].startswith("race")],
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
             "share": share_panel.for_state(place),
@@ -156,6 +157,22 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         _("Possession and sale are split only in the FBI county files processed by ICPSR "
           "(to 2016), which include estimates for agencies that did not report."),
     ]))
+
+    # ICPSR's state sums for years Table 69 covers: their own chart, never Table 69's line.
+    sums = charts.line_chart(
+        "chart-arrests-icpsr", _("%(state)s: drug arrests, ICPSR county-level sums (imputed)")
+        % {"state": name}, _("Arrests"),
+        [_line(data, _("All drug arrests"), "drug_arrests_icpsr_sum", "low_coverage",
+               _("low coverage")),
+         _line(data, _("Possession"), "drug_arrests_possession_icpsr_sum", "low_coverage",
+               _("low coverage")),
+         _line(data, _("Sale and manufacturing"), "drug_arrests_sale_icpsr_sum", "low_coverage",
+               _("low coverage"))])
+    out.append(_chart_dict(sums, "arrests-icpsr", data, profile.ICPSR_SUM_MEASURES, [
+        _("For 2008, 2010 and 2012 the possession/sale split exists only in the FBI county "
+          "files processed by ICPSR. These sums include ICPSR's estimates for agencies that did "
+          "not report and leave out state police, so they are not the same count as the FBI "
+          "Table 69 figures in the chart above: compare them only with each other.")]))
 
     coverage = charts.bar_chart(
         "chart-coverage", _("%(state)s: share of residents covered by reporting agencies") % {
@@ -238,6 +255,28 @@ def race_charts(place: Jurisdiction, data: dict) -> list[dict]:
         _("Arrests reported by the agencies that gave race data (FBI Crime in the United States, "
           "Table 43A, for the nation; the state police's UCR reports for Connecticut): not "
           "estimates, and coverage changes by year. No national table for 2016 or 2021.")]))
+    # The nation: the Black share of drug arrests beside the non-Hispanic Black share of
+    # residents, only for years with both (Table 43A from 2004, NCHS's populations to 2017).
+    population = _series(data, "population_share_non_hispanic_black")
+    total = _series(data, "drug_arrests_race_total")
+    arrests = {y: b / total[y] * 100 for y, b in _series(data, "drug_arrests_black").items()
+               if b is not None and total.get(y)}
+    years = sorted(set(arrests) & {y for y, v in population.items() if v is not None})
+    if years:
+        span = range(years[0], years[-1] + 1)
+        shares = charts.line_chart(
+            "chart-race-population", _("%(state)s: Black share of drug arrests and of residents")
+            % {"state": name}, _("Percent"),
+            [charts.Series(_("Black share of drug arrests"), {y: arrests.get(y) for y in span},
+                           notes=_missing_notes(data, "drug_arrests_black")),
+             charts.Series(_("Non-Hispanic Black share of residents"),
+                           {y: population.get(y) for y in span},
+                           measure="population_share_non_hispanic_black")], decimals=1)
+        shares_chart = _chart_dict(shares, "race-population", data, (
+            "drug_arrests_black", "drug_arrests_race_total",
+            "population_share_non_hispanic_black"), [
+            _(profile.BLACK_POPULATION_NOTE) % {"first": years[0], "last": years[-1]} + "."])
+        out.append(shares_chart)
     return [c for c in out if not c["chart"].empty]
 
 

@@ -1,0 +1,88 @@
+"""No reader sees "unknown" as a value: a date with no dated source says, in plain words, that
+the law of that date is not in this atlas ("Law before 2017 not in this atlas"), the same on
+the map's legend, table and tooltips, the state panel's data, the state page's law history,
+the about page and the API's label (whose class field keeps the machine value "unknown")."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.conf import settings
+
+from drugatlas.atlas.models import Jurisdiction, LawStatus
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(not (settings.BUNDLE_DIR / "laws.csv").exists(),
+                                 reason="no data bundle")]
+
+# "unknown" as a word a reader sees (class names and data-key attributes are not seen).
+SHOWN_UNKNOWN = re.compile(r"\b(unknown|desconocid[oa]s?)\b", re.I)
+LAW_LAYERS = ("possession", "paraphernalia", "good_samaritan", "adult_use_marijuana")
+AS_OF = ("1990-01-01", "2005-06-30", "2016-01-01", "2025-01-01")
+
+
+def seen_text(html: str) -> str:
+    """What a reader sees or hears: text, titles, aria-labels; not classes or data keys."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    spoken = " ".join(re.findall(r'(?:aria-label|title|alt)="([^"]*)"', html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html) + " " + spoken))
+
+
+def row_of(html: str, abbr: str) -> str:
+    match = re.search(rf'<tr data-fips="\d\d" data-abbr="{abbr}".*?</tr>', html, re.S)
+    assert match, f"no table row for {abbr}"
+    return match.group(0)
+
+
+def assert_no_unknown(where: str, html: str) -> None:
+    found = SHOWN_UNKNOWN.findall(seen_text(html))
+    assert not found, f"{where}: {found}"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_map_never_says_unknown(client, atlas_db, language):
+    prefix = "/es" if language == "es" else ""
+    for layer in LAW_LAYERS:
+        for as_of in AS_OF:
+            response = client.get(f"{prefix}/?layer={layer}&as_of={as_of}")
+            assert response.status_code == 200
+            assert_no_unknown(f"{layer} as of {as_of} ({language})", response.content.decode())
+
+
+def test_a_date_before_the_first_dated_source_says_which_years_are_missing(client, atlas_db):
+    oregon = LawStatus.objects.get(jurisdiction__abbr="OR", topic="possession", status="unknown")
+    first = oregon.next_text()
+    assert first and len(first) in (4, 7, 10)
+    html = client.get("/?layer=possession&as_of=1990-01-01").content.decode()
+    words = f"Law before {first} not in this atlas"
+    assert words in unescape(row_of(html, "OR"))
+    legend = html[html.index('id="legend"'):html.index("</ul>", html.index('id="legend"'))]
+    assert "Not in this atlas for this date" in legend
+    # The tooltip of the state's shape says the same words.
+    assert re.search(rf"<title>Oregon: {re.escape(words)}", unescape(html))
+    page = client.get("/states/or/").content.decode()
+    assert words in unescape(page)
+    about = client.get("/about/").content.decode()
+    assert words in unescape(about)
+    (law,) = client.get("/api/v1/laws", {"topic": "possession", "as_of": "1990-01-01",
+                                         "jurisdiction": "OR"}).json()["laws"]
+    assert law["status"] == "unknown" and law["status_label"] == words
+
+
+def test_the_same_in_spanish(client, atlas_db):
+    oregon = LawStatus.objects.get(jurisdiction__abbr="OR", topic="possession", status="unknown")
+    words = f"La ley antes de {oregon.next_text()} no está en este atlas"
+    html = client.get("/es/?layer=possession&as_of=1990-01-01").content.decode()
+    assert words in unescape(html) and "No está en este atlas para esta fecha" in html
+    assert words in unescape(client.get("/es/states/or/").content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_state_page_says_unknown(client, atlas_db, language):
+    prefix = "/es" if language == "es" else ""
+    for place in Jurisdiction.objects.filter(kind=Jurisdiction.STATE).order_by("abbr"):
+        response = client.get(f"{prefix}/states/{place.abbr.lower()}/")
+        assert response.status_code == 200
+        assert_no_unknown(f"{place.abbr} ({language})", response.content.decode())
+    assert_no_unknown("the nation", client.get(f"{prefix}/states/us/").content.decode())
