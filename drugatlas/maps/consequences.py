@@ -15,7 +15,7 @@ from drugatlas import formatting
 from drugatlas.atlas import consequences
 
 from . import classify
-from .layers import Layer, MapData, Row, SourceLink, _link_label, status_label
+from .mapdata import Layer, MapData, Row, SourceLink, _link_label, status_label
 
 # Blue for none, then darker orange to red as a conviction costs more.
 COUNT_COLOURS = {"0": "#2166ac", "1": "#fdd49e", "2": "#fc8d59", "3": "#d7301f", "4": "#7f0000"}

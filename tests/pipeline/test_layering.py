@@ -25,9 +25,6 @@ ALLOWED = {
         "AppConfig.ready: signal handlers connect once the models are loaded",
     ("drugatlas/updates/apps.py", "drugatlas.updates.logredact"):
         "AppConfig.ready: the log filter installs once settings are final",
-    ("drugatlas/maps/layers.py", "drugatlas.maps.consequences"):
-        "CYCLE: maps.consequences builds on maps.layers' types; to go with the one layer "
-        "registry (issue 15, item 3)",
 }
 
 
