@@ -194,7 +194,7 @@ def arrest_statement(place: Jurisdiction, obs: Observations) -> Statement | None
     figures = [Figure.of(o) for o in (arrests, rate, share, covered) if o is not None]
     values = {"year": year, "state": in_text(place), "arrests": fig(arrests)}
     if share and share.value is not None:
-        values["who"] = _("agencies covering %(share)s%% of %(state)s's residents") % {
+        values["who"] = _("agencies covering %(share)s%% of the residents of %(state)s") % {
             "share": fig(share), "state": in_text(place)}
     elif covered and covered.value:
         values["who"] = _("agencies covering %(people)s residents of %(state)s") % {

@@ -118,6 +118,11 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def _text_width(text: str, size: int = 12) -> float:
+    """About how wide a label of digits and separators is at `size` px (system sans-serif)."""
+    return sum((0.3 if c in ",. " else 0.58) * size for c in text)
+
+
 class _Frame:
     """Plot area geometry: maps years and values to SVG coordinates."""
 
@@ -131,6 +136,13 @@ class _Frame:
         # Each year spans [year, year + 1); a yearly value sits in the middle of its year.
         self.x0, self.x1 = min(years), max(years) + 1
         self.y_top = y_top
+
+    def fit_ticks(self, ticks: list[float], decimals: int) -> None:
+        """Take the value scale, and widen the left margin so the longest tick label
+        ("1,500,000") fits beside the rotated axis title instead of running off the edge."""
+        self.y_top = ticks[-1]
+        widest = max(_text_width(fmt(t, decimals if t % 1 else 0)) for t in ticks)
+        self.left = max(self.left, math.ceil(widest) + 6 + 24)  # gap to the axis, title's room
 
     def x(self, position: float) -> float:
         return self.left + (position - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
@@ -303,7 +315,7 @@ def _draw_lines(prefix: str, title: str, y_label: str, series: list[Series], yea
                 marks, decimals: int, frame: _Frame) -> tuple[str, tuple[LawMark, ...]]:
     values = [v for s in series for v in s.values.values() if v is not None]
     ticks = nice_ticks(max(values))
-    frame.y_top = ticks[-1]
+    frame.fit_ticks(ticks, decimals)
     width, height = frame.width, frame.height
     kind = "chart chart-narrow" if frame.narrow else "chart"
     out = _open_svg(prefix, title, _describe(title, series, years, marks, frame, decimals),
@@ -385,7 +397,7 @@ def _draw_bars(prefix: str, title: str, y_label: str, series: Series, reference,
     years = sorted(values)
     top = max([v for v in values.values() if v is not None] + [reference[0] if reference else 0])
     ticks = nice_ticks(top)
-    frame.y_top = ticks[-1]
+    frame.fit_ticks(ticks, decimals)
     kind = "chart chart-narrow" if frame.narrow else "chart"
     out = _open_svg(prefix, title, _describe(title, [series], years, marks, frame, decimals),
                     frame.width, frame.height, kind)

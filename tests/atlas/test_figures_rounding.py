@@ -174,7 +174,7 @@ def test_west_virginia_and_texas_are_rounded_not_cut(client):
     assert "414 per 100,000" in page.statements["arrests"]
     tx = StatePage()
     tx.feed(client.get("/states/tx/").content.decode())
-    assert "agencies covering 99% of Texas's residents" in tx.statements["arrests"]
+    assert "agencies covering 99% of the residents of Texas" in tx.statements["arrests"]
     home = client.get("/?layer=arrests&year=2024").content.decode()
     assert "99% of residents" in home
 

@@ -97,7 +97,7 @@ def state_context(place: Jurisdiction) -> dict:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
         chart["share"] = share_panel.for_chart(place, chart["slug"])
     return {"place": place, "data": data, "page_path": page,
-            "is_nation": place.fips == profile.NATION_FIPS,
+            "is_nation": place.fips == profile.NATION_FIPS, "place_in_text": profile.in_text(place),
             "race_population": any(s["key"] == "race_population" for s in data["race"]),
             "charts": [c for c in trend_charts if not c["slug"].startswith("race")],
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
@@ -142,7 +142,7 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
     out = []
 
     arrests = charts.line_chart(
-        "chart-arrests", _("Drug arrests reported in %(state)s") % {"state": name},
+        "chart-arrests", _("Drug arrests reported in %(state)s") % {"state": profile.in_text(place)},
         _("Arrests"),
         [_line(data, _("All drug arrests"), "drug_arrests", "low_coverage", _("low coverage")),
          _line(data, _("Possession"), "drug_arrests_possession", "low_coverage",
@@ -186,7 +186,7 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
 
     rates = charts.line_chart(
         "chart-overdose-rate", _("Overdose deaths per 100,000 residents of %(state)s") % {
-            "state": name}, _("Deaths per 100,000"),
+            "state": profile.in_text(place)}, _("Deaths per 100,000"),
         [_line(data, _("Age-adjusted rate"), "overdose_death_rate_age_adjusted", "provisional",
                _("provisional")),
          _line(data, _("Crude rate (provisional)"), "overdose_death_rate_crude")],
