@@ -65,7 +65,7 @@ touch_icon = _static_file("apple-touch-icon.png", "image/png")
 # --- State cards and charts -------------------------------------------------------------------
 
 def _state(abbr: str):
-    place = states.find_state(abbr)
+    place = states.find_place(abbr)  # a state, DC or the nation ("us"), as the pages
     if place is None:
         raise Http404("no such state")
     return place

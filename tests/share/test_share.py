@@ -279,3 +279,22 @@ def test_downloads_are_public_and_cacheable_without_cookies(client, atlas_db):
     # The home page's answer is cached per format: the CSV never comes back as the page.
     assert client.get("/?layer=possession").content.startswith(b"<!doctype html>")
     assert client.get("/?layer=possession&format=csv").content.startswith(b"state,value")
+
+
+def test_the_national_page_has_its_card_and_chart_files(client, atlas_db):
+    """/states/us/ is a page like a state's: its card and chart files answer, as its links say."""
+    page = client.get("/states/us/").content.decode()
+    assert local(meta(page, "og:image")) == "/states/us/card.png"
+    assert "How the United States criminalizes drugs" in meta(page, "og:description")
+    response = client.get("/states/us/card.png")
+    assert response.status_code == 200 and png_size(response.content) == (1200, 630)
+    doc = htmlpage.parse(page)
+    files = htmlpage.attrs(doc, "a[href*='/states/us/charts/']", "href")
+    assert files
+    for path in files:
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_felony_headline_counts_the_states_where_possession_can_be_a_felony(client, atlas_db):
+    text = htmlpage.text(htmlpage.parse(client.get("/").content))
+    assert "more it can be, depending on the drug and the amount" in text

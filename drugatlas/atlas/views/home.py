@@ -281,11 +281,15 @@ def headlines() -> list[Headline]:
     today = clock.today()
     felony = layers.build("possession", as_of=today)
     count = felony.legend.counts.get("felony", 0)
+    both = felony.legend.counts.get("both", 0)
     if any(r.has_data for r in felony.rows):
+        text = _("states (counting DC) where possessing a small amount of a drug is a felony, as "
+                 "of %(date)s") % {"date": formatting.date_text(today)}
+        if both:  # "13 states" alone would be quoted as the whole count of felony states
+            text += "; " + _("in %(n)s more it can be, depending on the drug and the amount") % {
+                "n": both}
         found.append(Headline(
-            _("%(n)s of %(total)s") % {"n": count, "total": len(felony.rows)},
-            _("states (counting DC) where possessing a small amount of a drug is a felony, as "
-              "of %(date)s") % {"date": today.isoformat()},
+            _("%(n)s of %(total)s") % {"n": count, "total": len(felony.rows)}, text,
             Query("possession", None, None, "name").url(), _("state law research, cited state by state below")))
     return found
 

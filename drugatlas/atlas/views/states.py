@@ -55,6 +55,7 @@ def _html(request, place: Jurisdiction):
         body = render_to_string("atlas/_state_body.html", state_context(place))
         django_cache.set(key, body)
     return render(request, "atlas/state.html", {"place": place, "body": mark_safe(body),
+                                                "place_in_text": profile.in_text(place),
                                                 "page_path": place.get_absolute_url()})
 
 
@@ -224,7 +225,7 @@ def race_charts(place: Jurisdiction, data: dict) -> list[dict]:
     """News21 rates by race and their ratio (states); arrest counts by race (CT, the nation)."""
     name = place.name
     out = []
-    little = _("the state reported almost no arrests")
+    little = _("almost no arrests reported")
     rates = charts.line_chart(
         "chart-race-rates", _("%(state)s: marijuana possession arrests per 100,000 residents, "
                               "by race") % {"state": name}, _("Arrests per 100,000"),
@@ -242,7 +243,7 @@ def race_charts(place: Jurisdiction, data: dict) -> list[dict]:
         [_line(data, _("Black/white ratio"), "marijuana_possession_black_white_ratio")],
         decimals=1)
     out.append(_chart_dict(ratio, "race-ratio", data, profile.NEWS21_MEASURES[2:], [
-        _("Years in which the state reported almost no arrests have no ratio.")]))
+        _("Years with almost no reported arrests have no ratio.")]))
     labels = (("drug_arrests_black", _("Black")), ("drug_arrests_white", _("White")),
               ("drug_arrests_american_indian", _("American Indian or Alaska Native")),
               ("drug_arrests_asian", _("Asian")),
