@@ -50,15 +50,24 @@ def picture(parts: tuple, make_svg, fmt: str, stem: str) -> HttpResponse:
 
 # --- The home map view as files -------------------------------------------------------------
 
-MAP_COLUMNS = ("state", "value", "year", "status", "source", "notes")
+# "year" is the row's period as the table words it ("2022"; for a law, "since 2021-02"). Law
+# layers add the statute that sets the class, first, as on the page; "source" lists the statute
+# page first, then the secondary pages (rate layers: the publisher's file).
+MAP_COLUMNS = ("state", "value", "year", "status", "statute", "grade", "max_penalty",
+               "statute_url", "source", "notes")
 
 
 def map_rows(data: layers.MapData) -> list[dict]:
     """The rows of the view's table, one per state by name, as the download files give them."""
+    def sources(r):
+        statute = r.statute_link.url if r.statute_link else ""
+        return " ".join(u for u in [statute, *(s.url for s in r.sources)] if u)
     return [{"state": r.name,
              "value": formatting.rounded_number(r.value, 1) if not data.layer.is_law else r.text,
              "year": r.period, "status": str(data.legend.bin(r.key).label),
-             "source": " ".join(s.url for s in r.sources), "notes": "; ".join(r.notes)}
+             "statute": r.statute, "grade": r.grade, "max_penalty": r.max_penalty,
+             "statute_url": r.statute_link.url if r.statute_link else "",
+             "source": sources(r), "notes": "; ".join(r.notes)}
             for r in sorted(data.rows, key=lambda r: r.name)]
 
 

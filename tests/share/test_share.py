@@ -140,7 +140,8 @@ def test_csv_and_json_are_exactly_the_views_table(client, atlas_db, view):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["state", "value", "year", "status", "source", "notes"]
+    assert rows[0] == ["state", "value", "year", "status", "statute", "grade", "max_penalty",
+                       "statute_url", "source", "notes"]
     assert len(rows) == 52  # 50 states and DC, every one even with no data
     by_state = {r[0]: r for r in rows[1:]}
     for name, text, period, *_rest in table:
@@ -151,6 +152,10 @@ def test_csv_and_json_are_exactly_the_views_table(client, atlas_db, view):
         elif text not in ("No data", ""):
             # The table shows the value rounded to the measure's precision; the file keeps it.
             assert abs(float(row[1]) - float(text.replace(",", ""))) <= 0.5
+    if "possession" in view:  # the statute first, as on the page
+        alabama = dict(zip(rows[0], by_state["Alabama"]))
+        assert alabama["statute"].startswith("Ala. Code") and alabama["statute_url"]
+        assert alabama["source"].split()[0] == alabama["statute_url"]
     data = json.loads(client.get(f"/?{view}&format=json").content)
     assert [r["state"] for r in data["rows"]] == [r[0] for r in rows[1:]]
     assert data["columns"] == rows[0]
