@@ -500,14 +500,21 @@ def _describe(title: str, series: list[Series], years: list[int], marks, frame: 
         if not known:
             continue
         # Compared only with values of the latest value's basis: another basis is not a trend.
-        known = s.same_basis(known[-1][0])
-        first, last = known[0], known[-1]
-        peak = max(known, key=lambda p: p[1])
-        parts.append(gettext("%(series)s: %(first)s in %(first_year)s, %(last)s in "
-                             "%(last_year)s, highest %(peak)s in %(peak_year)s.") % {
-            "series": s.label, "first": fmt(first[1], decimals), "first_year": first[0],
-            "last": fmt(last[1], decimals), "last_year": last[0],
-            "peak": fmt(peak[1], decimals), "peak_year": peak[0]})
+        same = s.same_basis(known[-1][0])
+        first, last = same[0], same[-1]
+        if len(same) == 1:
+            parts.append(gettext("%(series)s: %(last)s in %(last_year)s.") % {
+                "series": s.label, "last": fmt(last[1], decimals), "last_year": last[0]})
+        else:
+            peak = max(same, key=lambda p: p[1])
+            parts.append(gettext("%(series)s: %(first)s in %(first_year)s, %(last)s in "
+                                 "%(last_year)s, highest %(peak)s in %(peak_year)s.") % {
+                "series": s.label, "first": fmt(first[1], decimals), "first_year": first[0],
+                "last": fmt(last[1], decimals), "last_year": last[0],
+                "peak": fmt(peak[1], decimals), "peak_year": peak[0]})
+        if len(same) < len(known):
+            parts.append(gettext("Other years of %(series)s were counted another way, so the "
+                                 "line breaks and they are not compared.") % {"series": s.label})
     inside = [m for m in marks if frame.covers(m.date)]
     if inside:
         parts.append(gettext("Law changes marked:") + " " + "; ".join(

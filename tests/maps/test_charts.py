@@ -188,3 +188,15 @@ def test_narrow_bar_chart_puts_the_reference_label_inside():
     root = parse(chart.narrow_svg)
     label = next(t for t in root.iter(f"{SVG}text") if t.text == "half the residents")
     assert label.get("text-anchor") == "end" and float(label.get("x")) <= 360
+
+
+def test_description_speaks_of_one_basis_and_says_where_the_line_breaks():
+    """A lone value of a newer basis (WV possession 2016) is said once, not as its own trend,
+    and the earlier years counted another way are named as a break, not compared."""
+    chart = line_chart("p", "Possession", "Arrests", [Series(
+        "Possession", {2006: 5_000, 2007: 4_300, 2016: 6_474},
+        basis={2006: "icpsr", 2007: "icpsr", 2016: "icpsr+statewide"})])
+    desc = parse(chart.svg).find(f"{SVG}desc").text
+    assert "Possession: 6,474 in 2016." in desc
+    assert "highest" not in desc and desc.count("6,474") == 1
+    assert "Other years of Possession were counted another way" in desc
