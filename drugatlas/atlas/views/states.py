@@ -118,10 +118,17 @@ def _missing_notes(data: dict, slug: str) -> dict[int, str]:
     return {int(y): words for y, words in data["missing"].get(slug, {}).items()}
 
 
-def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "") -> charts.Series:
+def _line(data: dict, label: str, slug: str, flag: str = "", flag_note: str = "",
+          split: bool = False) -> charts.Series:
+    """`split`: a part of a total (possession, sale), whose "partial" years (the parts add up to
+    under 90% of the total) say so in the table, so "10 possession arrests" is not quoted."""
+    notes = _missing_notes(data, slug)
+    if split:
+        for year in _flagged(data, slug, "partial"):
+            notes.setdefault(year, _("only part of the arrests broken down"))
     return charts.Series(label, _series(data, slug),
                          _flagged(data, slug, flag) if flag else frozenset(), flag_note,
-                         _missing_notes(data, slug), measure=slug,
+                         notes, measure=slug,
                          basis={int(y): b for y, b in data["trend_basis"].get(slug, {}).items()})
 
 
@@ -147,9 +154,9 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         _("Arrests"),
         [_line(data, _("All drug arrests"), "drug_arrests", "low_coverage", _("low coverage")),
          _line(data, _("Possession"), "drug_arrests_possession", "low_coverage",
-               _("low coverage")),
+               _("low coverage"), split=True),
          _line(data, _("Sale and manufacturing"), "drug_arrests_sale", "low_coverage",
-               _("low coverage"))],
+               _("low coverage"), split=True)],
         arrest_marks)
     out.append(_chart_dict(arrests, "arrests", data, (
         "drug_arrests", "drug_arrests_possession", "drug_arrests_sale"), [
@@ -166,9 +173,9 @@ def build_charts(place: Jurisdiction, data: dict) -> list[dict]:
         [_line(data, _("All drug arrests"), "drug_arrests_icpsr_sum", "low_coverage",
                _("low coverage")),
          _line(data, _("Possession"), "drug_arrests_possession_icpsr_sum", "low_coverage",
-               _("low coverage")),
+               _("low coverage"), split=True),
          _line(data, _("Sale and manufacturing"), "drug_arrests_sale_icpsr_sum", "low_coverage",
-               _("low coverage"))])
+               _("low coverage"), split=True)])
     out.append(_chart_dict(sums, "arrests-icpsr", data, profile.ICPSR_SUM_MEASURES, [
         _("For 2008, 2010 and 2012 the possession/sale split exists only in the FBI county "
           "files processed by ICPSR. These sums include ICPSR's estimates for agencies that did "
