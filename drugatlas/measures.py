@@ -98,6 +98,14 @@ MEASURES: tuple[MeasureInfo, ...] = (
                 "arrests per 100,000",
                 "Drug arrests divided by the population of the reporting agencies' jurisdictions, "
                 "times 100,000.", _ARREST_CAVEAT, "enforcement"),
+    MeasureInfo("drug_arrest_rate_county_crude",
+                "County drug arrests per 100,000 residents (crude)", "arrests per 100,000",
+                "Counties: drug arrests made by the county's agencies divided by the county's "
+                "Census population of the same year, times 100,000; only where the count and "
+                "the population are for the same county and year (computed by this project).",
+                "Crude: not adjusted for age or for reporting coverage. Arrests are counted "
+                "where they happen, not where the arrested people live, and a person arrested "
+                "twice counts twice. " + _ICPSR_CAVEAT, "enforcement", decimals=1),
     MeasureInfo("arrest_population_covered", "Population covered by reporting agencies", "people",
                 "Residents of the jurisdictions of the agencies that reported arrests.",
                 "As estimated by the FBI (Table 69) or ICPSR.", "enforcement"),

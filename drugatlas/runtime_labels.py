@@ -37,6 +37,7 @@ MEASURE_LABELS = (
     gettext_noop("Drug sale and manufacturing arrests"),
     gettext_noop("Drug arrests of people under 18"),
     gettext_noop("Drug arrests per 100,000 residents covered"),
+    gettext_noop("County drug arrests per 100,000 residents (crude)"),
     gettext_noop("Population covered by reporting agencies"),
     gettext_noop("Share of residents covered by reporting agencies"),
     gettext_noop("Reporting agencies"),

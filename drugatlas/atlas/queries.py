@@ -3,9 +3,8 @@
 No labels, no sentences, no formatting: the state page (`profile.py`), the API's state profile,
 the map's layers (`maps/layers.py`) and the county pages ask here and word the answer
 themselves, so each fact is looked up one way. Derived numbers (rates, shares) are read as
-the pipeline stored them (`pipeline/derive.py`), never recomputed in a view. One exception,
-made here once: the counties' crude arrest rate (`crude_rate`), which the bundle does not
-carry (9,400 more rows, 0.6 MB, for a figure the count and the population already give).
+the pipeline stored them (`pipeline/derive.py`), never recomputed here or in a view: the
+counties' crude arrest rate too (`COUNTY_ARREST_RATE`).
 
 - `place_facts(place)`: a place's yearly series per measure, the latest value of each measure,
   its legal records (history and in force), what a conviction carries there and its bills;
@@ -26,9 +25,10 @@ from functools import cached_property
 
 from django.db.models import Max, OuterRef, Q, Subquery
 
-from drugatlas import clock, formatting
+from drugatlas import clock
 from drugatlas.atlas import consequences
 from drugatlas.atlas.models import Bill, Jurisdiction, LawStatus, Observation, Source
+from drugatlas.pipeline.derive import COUNTY_CRUDE_ARREST_RATE
 
 NATION_FIPS = "00"
 COUNTY_BIN_MEASURE = "overdose_death_rate_county_bin"
@@ -353,14 +353,7 @@ def county_table(state: Jurisdiction, measures, period: str) -> list[CountyRow]:
 
 
 COUNTY_ARRESTS, COUNTY_POPULATION = "drug_arrests", "population"
-
-
-def crude_rate(count: float | None, population: float | None) -> float | None:
-    """Per 100,000 residents of the same place and year, to one decimal: the county pages'
-    arrest rate (the county table, the county map's legend and one county's page)."""
-    if count is None or not population:
-        return None
-    return formatting.rounded_number(count / population * 100_000, 1)
+COUNTY_ARREST_RATE = COUNTY_CRUDE_ARREST_RATE  # stored by the pipeline (pipeline/derive.py)
 
 
 def county_years(state: Jurisdiction, measure: str) -> list[int]:
@@ -371,21 +364,15 @@ def county_years(state: Jurisdiction, measure: str) -> list[int]:
 
 
 def county_arrest_years(state: Jurisdiction) -> list[int]:
-    """Years in which a crude county arrest rate can be made: a count and a population."""
-    return sorted(set(county_years(state, COUNTY_ARRESTS))
-                  & set(county_years(state, COUNTY_POPULATION)))
+    """Years in which some county of the state has a crude arrest rate (a count and a
+    population of the same county and year)."""
+    return county_years(state, COUNTY_ARREST_RATE)
 
 
 def county_arrest_rates(state: Jurisdiction) -> list[float]:
-    """Every yearly crude arrest rate of the state's counties (legend breaks): two queries."""
-    def by_place_year(slug):
-        rows = (_county_observations(state, slug).filter(value__isnull=False)
-                .exclude(period__contains="-").values_list("jurisdiction_id", "period", "value"))
-        return {(fips, period): value for fips, period, value in rows}
-    population = by_place_year(COUNTY_POPULATION)
-    rates = (crude_rate(count, population.get(key))
-             for key, count in by_place_year(COUNTY_ARRESTS).items())
-    return [r for r in rates if r is not None]
+    """Every yearly crude arrest rate of the state's counties, as stored (legend breaks)."""
+    return list(_county_observations(state, COUNTY_ARREST_RATE).filter(value__isnull=False)
+                .exclude(period__contains="-").values_list("value", flat=True))
 
 
 def county_series(county: Jurisdiction, measures) -> dict[int, dict[str, Value]]:

@@ -145,8 +145,9 @@ REGISTRY: tuple[Layer, ...] = (
     Layer("arrests", gettext_lazy("Drug arrests per 100,000 residents (crude)"), "rate",
           gettext_lazy("Arrests are counted where they happen, not where the arrested "
                        "people live, and a person arrested twice counts twice."),
-          # A crude rate made from the count and the population (atlas.queries.crude_rate).
-          measures=(queries.COUNTY_ARRESTS, queries.COUNTY_POPULATION),
+          # The crude rate the pipeline stores, shown with its count and population.
+          measures=(queries.COUNTY_ARREST_RATE, queries.COUNTY_ARRESTS,
+                    queries.COUNTY_POPULATION),
           ramp="yellow_green_blue", geography=COUNTY,
           counts=gettext_lazy("Drug arrests made by the county's agencies, from the FBI's "
                               "county-level arrest files as processed by ICPSR/NACJD, which "

@@ -15,15 +15,25 @@
   Florida's tribal police in 2021; ICPSR's coverage indicator 0) coverage cannot be measured:
   the counts are flagged "low_coverage" and no rate is given, flagged "no_coverage", whichever
   the source.
+- drug_arrest_rate_county_crude: a county's drug arrests per 100,000 Census residents of the
+  same county and year, to the measure's precision (half away from zero, as pages show it).
+  ICPSR's county counts include estimates for agencies that did not report, so no covered
+  population exists to divide by: the rate is crude. Only where the county has a population
+  that year (no population, no rate; never 0); a count with no value gives a rate with no
+  value. The rate keeps the count's flags (imputed, low_coverage...) and source, so the
+  downloads leave it out wherever they leave out the count (api/downloads.py). The county
+  pages and the API read it; nothing recomputes it.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
+from drugatlas import formatting, measures
 from drugatlas.measures import LOW_COVERAGE_PERCENT
 from drugatlas.sources.records import Obs, SourceError
 
 NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown"}
+COUNTY_CRUDE_ARREST_RATE = "drug_arrest_rate_county_crude"
 
 
 def _index(observations: list[Obs], measure: str) -> dict[tuple[str, str], Obs]:
@@ -144,4 +154,28 @@ def derive(observations: list[Obs], files: dict[str, str]) -> list[Obs]:
     marked = [replace(o, flags=frozenset(o.flags | coverage_flags(o)))
               if o.measure.startswith("drug_arrests") and coverage_flags(o) else o
               for o in observations]
-    return marked + derived
+    return marked + derived + county_crude_arrest_rates(marked, population)
+
+
+def county_crude_arrest_rates(observations: list[Obs],
+                              population: dict[tuple[str, str], Obs]) -> list[Obs]:
+    """Counties' drug arrests per 100,000 residents of the same county and year, from the
+    counts as flagged above."""
+    decimals = measures.get(COUNTY_CRUDE_ARREST_RATE).precision
+    out = []
+    for o in observations:
+        if o.measure != "drug_arrests" or len(o.fips) != 5 or not o.period.isdigit():
+            continue
+        p = population.get((o.fips, o.period))
+        if p is None or not p.value:
+            continue  # no residents to divide by: no rate, and the page says "no data"
+        flags = set(o.flags)
+        if o.value is None:
+            value = None  # the count's own flag says why
+            if not flags & NO_DATA_REASONS:
+                flags.add("no_reporting")
+        else:
+            value = formatting.rounded_number(o.value / p.value * 100_000, decimals)
+        out.append(Obs(o.fips, COUNTY_CRUDE_ARREST_RATE, o.period, value, o.source,
+                       frozenset(flags), o.row))
+    return out

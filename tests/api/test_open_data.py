@@ -10,6 +10,8 @@ from django.conf import settings
 
 frictionless = pytest.importorskip("frictionless")
 
+COUNTY_RATE = "drug_arrest_rate_county_crude"
+
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not (settings.BUNDLE_DIR / "datapackage.json").exists(),
                                  reason="the data bundle has not been built")]
@@ -44,6 +46,12 @@ def test_every_download_validates_and_holds_no_icpsr_county_rows(client, tmp_pat
                 and r["source"].startswith("icpsr-county")]
     assert any(r["source"].startswith("icpsr-state") for r in rows)  # state sums stay
     assert any(len(r["jurisdiction"]) == 5 for r in rows)  # other county rows stay
+    # The county crude arrest rate is made from ICPSR counts: it carries their source, so it
+    # leaves the download with them (drugatlas/api/downloads.py).
+    assert not [r for r in rows if r["measure"] == COUNTY_RATE]
+    with (settings.BUNDLE_DIR / "observations.csv").open(encoding="utf-8", newline="") as f:
+        stored = [r for r in csv.DictReader(f) if r["measure"] == COUNTY_RATE]
+    assert len(stored) > 9000 and all(r["source"].startswith("icpsr-county") for r in stored)
 
 
 def test_icpsr_county_rows_stay_in_the_filtered_api_with_attribution(client):
@@ -51,4 +59,17 @@ def test_icpsr_county_rows_stay_in_the_filtered_api_with_attribution(client):
                       "&start=2000&end=2000").json()
     assert data["rows"][0]["value"] == 58697
     source = data["sources"][data["rows"][0]["source"]]
+    assert "ICPSR" in source["publisher"] or "ICPSR" in source["title"]
+
+
+def test_the_county_crude_rate_stays_in_the_filtered_api_with_attribution(client):
+    data = client.get(f"/api/v1/observations?measure={COUNTY_RATE}&kind=county"
+                      "&start=2012&end=2012&limit=10000").json()
+    assert data["count"] > 3000  # every county with a count and a population that year
+    cook = next(r for r in data["rows"] if r["fips"] == "17031")
+    count = client.get("/api/v1/observations?measure=drug_arrests&jurisdiction=17031"
+                       "&start=2012&end=2012").json()["rows"][0]
+    assert cook["value"] is not None and cook["source"] == count["source"]
+    assert cook["flags"] == count["flags"]
+    source = data["sources"][cook["source"]]
     assert "ICPSR" in source["publisher"] or "ICPSR" in source["title"]

@@ -14,6 +14,7 @@ import sample_places
 from drugatlas.atlas.models import Bill, BillEvent, LawStatus
 
 STATE_FIPS, STATE_ABBR, STATE_NAME = "52", "ZZ", "Testland"
+COUNTY_RATE = "drug_arrest_rate_county_crude"
 
 
 def build() -> dict:
@@ -70,15 +71,19 @@ def build() -> dict:
     obs(nation, "overdose_death_rate_age_adjusted", "2019", 21.6, nchs, "provisional")
     obs(nation, "overdose_death_rate_crude", "2023", 31.9, vsrr, "provisional")
 
-    # Counties: overdose bins 2015-2016; arrests with population for 2016 only.
+    # Counties: overdose bins 2015-2016; arrests with population for 2016 only. The crude
+    # rate is stored as the pipeline makes it (pipeline/derive.py): count / population of the
+    # same county and year, with the count's source and flags; none without a population.
     obs(north, "overdose_death_rate_county_bin", "2016", 30.0, nchs, "binned")
     obs(south, "overdose_death_rate_county_bin", "2016", 0.0, nchs, "binned")
     obs(north, "overdose_death_rate_county_bin", "2015", 12.0, nchs, "binned")
     obs(north, "drug_arrests", "2016", 250, icpsr, "imputed")
     obs(north, "population", "2016", 50_000, census)
+    obs(north, COUNTY_RATE, "2016", 500.0, icpsr, "imputed")  # 250 / 50,000 * 100,000
     obs(south, "drug_arrests", "2016", 0, icpsr, "imputed")
     obs(south, "population", "2016", 20_000, census)
-    obs(east, "population", "2016", 10_000, census)
+    obs(south, COUNTY_RATE, "2016", 0.0, icpsr, "imputed")  # a real zero
+    obs(east, "population", "2016", 10_000, census)  # no count: no rate
     obs(north, "drug_arrests", "2012", 100, icpsr, "imputed")  # no population: no rate
 
     # Possession: felony, then decriminalized, then a misdemeanor again.

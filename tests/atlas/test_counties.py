@@ -8,6 +8,8 @@ from django.conf import settings
 
 import htmlpage
 import atlas_sample
+import sample_places as places
+from drugatlas.atlas.models import Observation
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +46,8 @@ def test_overdose_earlier_year_and_bin_labels(client, sample):
     assert rows["South County"][0] == "no data"
 
 
-def test_arrests_layer_is_a_crude_rate_from_same_county_and_year(client, sample):
+def test_arrests_layer_shows_the_stored_crude_rate_beside_its_count_and_population(client,
+                                                                                   sample):
     html = client.get("/states/zz/counties/?layer=arrests&year=2016").content.decode()
     rows = rows_of(html)
     # 250 arrests / 50,000 residents * 100,000 = 500.0
@@ -55,8 +58,27 @@ def test_arrests_layer_is_a_crude_rate_from_same_county_and_year(client, sample)
     assert "impute" in html  # the ICPSR caveat
 
 
-def test_arrest_years_need_both_count_and_population(client, sample):
-    # 2012 has a county arrest count but no county population: no crude rate can be made.
+def test_the_rate_is_read_as_stored_never_made_in_the_view(client, sample):
+    """The pipeline makes the rate (pipeline/derive.py); the pages only read it: a stored
+    value the count and the population would not give is shown as stored, and a county with
+    a count and a population but no stored rate has no rate."""
+    north, south, _ = sample["counties"]
+    places.obs(north, atlas_sample.COUNTY_RATE, "2016", 123.4, sample["sources"]["icpsr"],
+               "imputed")
+    Observation.objects.filter(jurisdiction=south, measure_id=atlas_sample.COUNTY_RATE).delete()
+    rows = rows_of(client.get("/states/zz/counties/?layer=arrests&year=2016").content.decode())
+    assert rows["North County"][:3] == ["123.4", "250", "50,000"]
+    assert rows["South County"][:3] == ["no data", "0", "20,000"]
+    page = client.get("/states/zz/counties/52001/")
+    years = {cells[0]: cells[1:] for cells in (
+        htmlpage.texts(row, "th, td") for row in htmlpage.select(page, "table.county-table tr"))}
+    assert years["2016"][1:4] == ["250", "50,000", "123.4"]  # range | arrests | people | rate
+    twin = client.get("/states/zz/counties/52001/?format=json").json()["years"]
+    assert {r["year"]: r["arrest_rate"] for r in twin} == {2012: None, 2015: None, 2016: 123.4}
+
+
+def test_arrest_years_are_the_years_with_a_stored_rate(client, sample):
+    # 2012 has a county arrest count but no county population: the pipeline made no rate.
     response = client.get("/states/zz/counties/?layer=arrests&year=2012")
     assert response.status_code == 400
     assert "Years with data: 2016." in response.content.decode()

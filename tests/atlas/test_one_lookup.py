@@ -1,6 +1,6 @@
 """One lookup per fact (drugatlas/atlas/queries.py): the state page, its JSON twin and the API's
 state profile say the same latest figure; county pages and the API read the same stored county
-rate; each county layer is declared once in the one layer registry."""
+rate (made by the pipeline); each county layer is declared once in the one layer registry."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -9,6 +9,7 @@ import pytest
 
 from drugatlas import formatting
 from drugatlas.atlas import queries
+from drugatlas.atlas.models import Observation
 from drugatlas.maps import layers
 
 pytestmark = pytest.mark.django_db
@@ -108,28 +109,40 @@ def test_the_api_serves_every_law_the_page_lists_as_in_force(client):
 
 
 def test_county_table_county_page_and_api_agree_on_the_crude_rate(client):
-    """The rate is made once (atlas.queries.crude_rate) from the count and the population
-    the API serves; the county table and one county's page show the same figure."""
+    """The rate is made once, by the pipeline (drug_arrest_rate_county_crude), and read as
+    stored: the county table, one county's page and the API give the same figure, with the
+    count and the population the API serves beside it."""
     page = client.get("/states/tx/counties/?layer=arrests&year=2012&format=json").json()
     counties = {c["fips"]: c for c in page["counties"]}
     assert len(counties) == 254
     api = {}
-    for measure in ("drug_arrests", "population"):
+    for measure in (queries.COUNTY_ARREST_RATE, "drug_arrests", "population"):
         rows = client.get(f"/api/v1/observations?measure={measure}&kind=county&start=2012"
                           "&end=2012&limit=10000").json()["rows"]
-        api[measure] = {r["fips"]: r["value"] for r in rows if r["fips"] in counties}
+        api[measure] = {r["fips"]: r for r in rows if r["fips"] in counties}
+    stored = dict(Observation.objects.filter(
+        measure_id=queries.COUNTY_ARREST_RATE, period="2012", jurisdiction__parent__abbr="TX")
+        .values_list("jurisdiction_id", "value"))
     with_rate = 0
     for fips, c in counties.items():
-        arrests, people = api["drug_arrests"].get(fips), api["population"].get(fips)
-        assert (c["arrests"], c["population"]) == (arrests, people)
-        assert c["value"] == queries.crude_rate(arrests, people)
+        rate = api[queries.COUNTY_ARREST_RATE].get(fips)
+        assert c["value"] == (rate["value"] if rate else None) == stored.get(fips), fips
+        assert (c["arrests"], c["population"]) == tuple(
+            api[m][fips]["value"] if fips in api[m] else None
+            for m in ("drug_arrests", "population"))
+        if rate:
+            assert rate["source"] == api["drug_arrests"][fips]["source"]  # the count's source
+            assert c["flags"] == rate["flags"]
         with_rate += c["value"] is not None
     assert with_rate > 200
     harris = counties["48201"]
     parser = CountyRows()
     parser.feed(client.get("/states/tx/counties/48201/").content.decode())
     # Year | range | arrests | population | rate | notes
-    assert parser.rows["2012"][3] == harris["label"] != "no data"
+    assert parser.rows["2012"][3] == harris["label"] == formatting.figure(
+        stored["48201"], queries.COUNTY_ARREST_RATE) != "no data"
+    one = client.get("/states/tx/counties/48201/?format=json").json()["years"]
+    assert next(r for r in one if r["year"] == 2012)["arrest_rate"] == stored["48201"]
 
 
 def test_the_one_registry_lists_each_county_layer_once():

@@ -66,13 +66,14 @@ def test_counties_page_reads_one_year_of_254_counties(client, django_assert_max_
     texas = Jurisdiction.objects.get(abbr="TX", kind="state")
     counties = texas.children.count()
     assert counties == 254
-    add_monthly_siblings(jurisdiction__parent=texas, measure_id__in=["drug_arrests", "population"])
+    add_monthly_siblings(jurisdiction__parent=texas, measure_id__in=[
+        "drug_arrest_rate_county_crude", "drug_arrests", "population"])
     # The first request learns the years and the legend's breaks (cached per data release).
     assert client.get("/states/tx/counties/?layer=arrests&year=2010").status_code == 200
     with django_assert_max_num_queries(7) as ctx:
         assert client.get("/states/tx/counties/?layer=arrests&year=2012").status_code == 200
     rows = observation_rows(ctx.captured_queries)
-    assert 0 < len(rows) <= 2 * counties  # arrests and population of one year
+    assert 0 < len(rows) <= 3 * counties  # the stored rate, arrests and population of a year
     with django_assert_max_num_queries(2):  # cached page: no "which years" query any more
         assert client.get("/states/tx/counties/?layer=arrests&year=2012").status_code == 200
 

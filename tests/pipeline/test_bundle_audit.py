@@ -483,6 +483,24 @@ def test_crude_rate_is_december_count_over_same_year_population(obs):
             assert rate.value == pytest.approx(deaths.value / population.value * 1e5, abs=0.005)
 
 
+def test_county_crude_arrest_rate_is_count_over_same_county_and_year_population(obs):
+    rates = list(rows_of(obs, derive.COUNTY_CRUDE_ARREST_RATE))
+    assert rates and all(len(place) == 5 for place, _, _ in rates)
+    for place, year, rate in rates:
+        count = obs[("drug_arrests", place, year)]
+        population = obs[("population", place, year)]
+        assert rate.source == count.source and rate.source.startswith("icpsr-county")
+        assert rate.flags - {"no_reporting"} == count.flags - {"no_reporting"}
+        if count.value is None:
+            assert rate.value is None and rate.flags & NO_DATA, (place, year)
+        else:
+            assert rate.value == pytest.approx(count.value / population.value * 1e5, abs=0.051)
+    # One rate for each county count with a population of the same county and year.
+    counts = {(f, p) for f, p, _ in rows_of(obs, "drug_arrests") if len(f) == 5}
+    people = {(f, p) for f, p, v in rows_of(obs, "population") if len(f) == 5 and v.value}
+    assert {(f, p) for f, p, _ in rates} == counts & people
+
+
 def test_arrest_rate_is_count_over_covered_population(obs):
     for place, period, rate in rows_of(obs, "drug_arrest_rate"):
         count = obs[("drug_arrests", place, period)]

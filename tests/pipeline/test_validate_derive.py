@@ -97,3 +97,39 @@ def test_national_arrests_are_summed_from_table69_states_where_no_us_row():
     us = _by([o for o in out if o.fips == "00"], "drug_arrests")
     assert us[("00", "2022")].value == 150 and us[("00", "2022")].flags == {"partial"}
     assert us[("00", "2015")].value == 999  # the national file's own figure wins
+
+
+def test_county_crude_arrest_rate_needs_count_and_population_of_the_same_county_and_year():
+    icpsr = "icpsr-county-2012"
+    out = derive.derive([
+        Obs("54001", "population", "2012", 16_000, "census"),
+        Obs("54001", "population", "2010", 99_999, "census"),
+        Obs("54003", "population", "2012", 80_000, "census"),
+        Obs("54005", "population", "2012", 24_000, "census"),
+        Obs("54001", "drug_arrests", "2012", 2, icpsr, frozenset({"imputed"})),
+        Obs("54003", "drug_arrests", "2012", 0, icpsr, frozenset({"imputed"})),
+        Obs("54005", "drug_arrests", "2012", None, icpsr),
+        Obs("54007", "drug_arrests", "2012", 40, icpsr),  # no population: no rate
+        Obs("54001", "drug_arrests", "2008", 40, "icpsr-county-2008"),  # nor in 2008
+        Obs("54", "drug_arrests", "2012", 40, icpsr),  # a state: its own measures
+    ], {})
+    rates = _by(out, derive.COUNTY_CRUDE_ARREST_RATE)
+    assert set(rates) == {("54001", "2012"), ("54003", "2012"), ("54005", "2012")}
+    assert rates[("54001", "2012")].value == 12.5  # 2 / 16,000 * 100,000
+    assert rates[("54003", "2012")].value == 0.0  # a zero count is a zero rate
+    assert rates[("54005", "2012")].value is None  # no count is no rate, never 0
+    assert "no_reporting" in rates[("54005", "2012")].flags
+    assert rates[("54001", "2012")].flags == {"imputed"}  # the count's flags
+    assert {o.source for o in rates.values()} == {icpsr}  # the count's source
+
+
+def test_county_crude_arrest_rate_rounds_half_away_from_zero():
+    out = derive.derive([
+        Obs("54001", "population", "2012", 40_000, "census"),
+        Obs("54001", "drug_arrests", "2012", 1, "icpsr-county-2012"),  # 2.5 -> 2.5
+        Obs("54003", "population", "2012", 80_000, "census"),
+        Obs("54003", "drug_arrests", "2012", 1, "icpsr-county-2012"),  # 1.25 -> 1.3, not 1.2
+    ], {})
+    rates = _by(out, derive.COUNTY_CRUDE_ARREST_RATE)
+    assert rates[("54001", "2012")].value == 2.5
+    assert rates[("54003", "2012")].value == 1.3  # as the pages round (drugatlas/formatting.py)

@@ -4,8 +4,9 @@ Two layers, each honest about what it is:
 - overdose: NCHS model-based age-adjusted county death rates, published only as ranges
   (1999-2016); we show the range, never a made-up point value.
 - arrests: county drug arrests (FBI UCR county files via ICPSR, which impute for agencies that
-  did not report) per 100,000 residents of the same county and year: a crude rate, made once
-  by `atlas.queries.crude_rate` from the count and the population the API serves.
+  did not report) per 100,000 residents of the same county and year: a crude rate, made by
+  the pipeline (`drug_arrest_rate_county_crude`, pipeline/derive.py) and read as stored, the
+  same figure the API serves. The count and the population are shown beside it.
 
 The layers are declared in drugatlas.maps.layers (one registry for states and counties); the
 values come from drugatlas.atlas.queries.
@@ -85,7 +86,7 @@ def years_for(state: Jurisdiction, layer: str) -> list[int]:
     def compute():
         if layer == "overdose":
             return queries.county_years(state, BIN_MEASURE)
-        return queries.county_arrest_years(state)  # a crude rate needs count and population
+        return queries.county_arrest_years(state)  # years with a stored crude rate
     return cache.remember(compute, "county-years", state.abbr, layer)
 
 
@@ -100,11 +101,14 @@ def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
         return rows
     rows = []
     for c in queries.county_table(state, COUNTY_LAYERS["arrests"].measures, str(year)):
+        r = c.values.get(queries.COUNTY_ARREST_RATE)
         a, p = c.values.get(queries.COUNTY_ARRESTS), c.values.get(queries.COUNTY_POPULATION)
-        rate = queries.crude_rate(a.value if a else None, p.value if p else None)
+        rate = r.value if r else None
+        # The rate carries the count's flags; where there is no rate, the count says why.
+        flags = r.flag_list() if r else a.flag_list() if a else ["not_published"]
+        source = r.source_id if r else a.source_id if a else ""
         rows.append(Row(c.fips, c.name, rate, n(rate, 1) if rate is not None else _("no data"),
-                        a.flag_list() if a else ["not_published"], a.source_id if a else "",
-                        a.value if a else None, p.value if p else None))
+                        flags, source, a.value if a else None, p.value if p else None))
     return rows
 
 

@@ -26,13 +26,14 @@ def county_series(county: Jurisdiction) -> list[dict]:
     """A row per year with any value: range, arrests, population, rate, notes."""
     rows = []
     series = queries.county_series(county, (BIN_MEASURE, queries.COUNTY_ARRESTS,
-                                            queries.COUNTY_POPULATION))
+                                            queries.COUNTY_POPULATION,
+                                            queries.COUNTY_ARREST_RATE))
     for year, values in sorted(series.items()):
         value = {slug: v.value for slug, v in values.items()}
-        if value.get(BIN_MEASURE) is None and value.get("drug_arrests") is None:
+        if value.get(BIN_MEASURE) is None and value.get(queries.COUNTY_ARRESTS) is None:
             continue  # a population alone says nothing about drugs
         arrests, people = value.get(queries.COUNTY_ARRESTS), value.get(queries.COUNTY_POPULATION)
-        rate = queries.crude_rate(arrests, people)
+        rate = value.get(queries.COUNTY_ARREST_RATE)  # as the pipeline stored it
         flags = {f for v in values.values() for f in v.flag_list()
                  if f not in ("binned", "imputed")}
         sources = {v.source_id for slug, v in values.items()
