@@ -41,10 +41,12 @@ FLAG_WORDS = {
     "not_published": _noop("not in the publisher's table for this year"),
     "no_coverage": _noop("the reporting agencies serve no resident population, so no rate"),
     "little_reporting": _noop("the state reported almost no arrests that year: no ratio"),
+    "limited_data": _noop("no figures published: the publisher notes only limited data were "
+                          "available"),
 }
 # Flags that say why a value is missing (the others qualify a value that is there).
 MISSING_FLAGS = ("suppressed", "no_reporting", "no_breakdown", "not_published", "no_coverage",
-                 "little_reporting")
+                 "little_reporting", "limited_data")
 
 ARREST_MEASURES = ("drug_arrests", "drug_arrest_rate", "arrest_coverage_share",
                    "arrest_population_covered", "drug_arrests_possession", "drug_arrests_sale")

@@ -191,7 +191,7 @@ LAW_COLOURS = {
 # Words for the flags a value may carry, as a reader should see them.
 # Flags said in the map's notes; low coverage is shown by hatching instead (profile words).
 NOTE_FLAGS = ("provisional", "suppressed", "no_reporting", "estimated", "imputed", "partial",
-              "no_breakdown", "not_published", "no_coverage", "little_reporting")
+              "no_breakdown", "not_published", "no_coverage", "little_reporting", "limited_data")
 
 
 def _states() -> list[Jurisdiction]:

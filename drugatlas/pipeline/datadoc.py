@@ -43,6 +43,8 @@ def render(bundle_dir: Path) -> str:
                         "type): the parts are no data, never zero",
         "not_published": "the publisher's table has no row for this place and year (FBI "
                          "Table 69: DC 2010 and 2012, Hawaii 2011); it gives no reason",
+        "limited_data": "the publisher's row is blank with a footnote that only limited data were "
+                        "available (FBI Table 69: Iowa 2018): no data, and no other reason given",
         "little_reporting": "the state reported almost no arrests that year (News21 rates under "
                             "a tenth of the state's median, or no Black arrest): the "
                             "Black/white ratio is no data, never 0",

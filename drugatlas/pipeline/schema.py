@@ -71,7 +71,7 @@ _TABLES = (
         Column("value", "number", "The value; empty means no data (never zero); see flags"),
         Column("flags", "string", "Comma-separated: provisional, predicted, suppressed, low_coverage, "
                                   "no_reporting, estimated, imputed, binned, partial, no_breakdown, "
-                                  "not_published, no_coverage, little_reporting"),
+                                  "not_published, no_coverage, little_reporting, limited_data"),
         Column("source", "string", "Source id (see sources.csv)"),
     )),
     Table("laws", "laws.csv", (

@@ -174,9 +174,11 @@ def _observations(table: Table, source: str) -> list[Obs]:
         values = dict(zip(MEASURES, (row.drug_arrests, row.drug_arrests_under_18, row.agencies,
                                      row.population)))
         if not row.agencies:
-            # No agency sent a year of arrests (Iowa 2018): no data, never zero.
+            # A blank row: no data, never zero. Where a footnote says only limited data were
+            # available (Iowa 2018), that is the reason given; "no agency reported" is not.
+            why = "limited_data" if table.is_limited(row) else "no_reporting"
             observations += [Obs(row.fips, measure, period, None, source,
-                                 frozenset({"no_reporting"}), row.row) for measure in MEASURES]
+                                 frozenset({why}), row.row) for measure in MEASURES]
             continue
         flags = {"partial"} if table.is_limited(row) else set()
         if not row.population:

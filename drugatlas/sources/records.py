@@ -24,6 +24,7 @@ FLAGS = (
     "not_published",  # the publisher's table has no row for the place and year: no data
     "no_coverage",  # the reporting agencies serve no resident population: no rate per resident
     "little_reporting",  # the state reported almost nothing that year (News21): no ratio
+    "limited_data",  # the publisher printed no figures, noting only limited data (FBI Iowa 2018)
 )
 
 

@@ -46,7 +46,8 @@ def test_no_agencies_is_no_data_never_zero(fixture_result):
     obs = by_key(fixture_result)  # Iowa 2018: "Limited data", every cell blank
     for measure in fbi_table69.MEASURES:
         o = obs[("19", measure, "2018")]
-        assert o.value is None and "no_reporting" in o.flags
+        # The footnote's reason, not an invented "no agency reported".
+        assert o.value is None and o.flags == frozenset({"limited_data"})
 
 
 def test_states_missing_from_a_table_are_no_data(fixture_result):
