@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from drugatlas import formatting
-from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -144,12 +143,9 @@ def counties_page(request, abbr: str):
 
 
 def _html(request, state: Jurisdiction, layer: str, year: int, sort: str, years: list[int]):
-    key = cache.key("page", "counties", state.abbr, layer, year, sort, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_counties_body.html",
-                                counties_context(state, layer, year, sort, years))
-        django_cache.set(key, body)
+    body = cache.remember(lambda: render_to_string(
+        "atlas/_counties_body.html", counties_context(state, layer, year, sort, years)),
+        "page", "counties", state.abbr, layer, year, sort)
     return render(request, "atlas/counties.html", {"state": state, "body": mark_safe(body),
                                                    "layer": layer, "year": year})
 
