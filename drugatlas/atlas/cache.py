@@ -8,6 +8,10 @@ A cached page, API answer or ETag is valid for one *data version* and one *code 
 - the code version is a hash of the package's code, templates, translations and static files,
   so a deploy retires pages rendered by the old code.
 
+`remember(compute, *parts)` and `remember_response(respond, *parts)` are the one get → compute
+→ keep of the application cache (docs/architecture.md, "To cache something a view computes"):
+they key by both versions and the language, and decide what is kept.
+
 Answers live in the "pages" cache (Redis when REDIS_URL is set, local memory otherwise), apart
 from the default cache that keeps rate-limit counters, so pages never cull counters. Old
 entries are never read again and expire by their timeout.
