@@ -127,16 +127,17 @@ def _too_big(value) -> bool:
     return isinstance(value, (bytes, bytearray)) and len(value) > MAX_BODY_BYTES
 
 
-def remember(compute, *parts, size_limit: bool = True):
+def remember(compute, *parts, size_limit: bool = True, per_language: bool = True):
     """The value kept under these parts for the current data version, code version and
     language; on a miss compute() runs once and its value is kept, unless it is a body over
     MAX_BODY_BYTES (size_limit=False keeps any size). The one get/compute/set of the
     application cache: a view never reads and writes the cache itself.
 
-    The active language is always part of the key, so a Spanish rendering is never served at
-    an English URL; a value without words costs one extra compute per language. compute()
+    The active language is part of the key unless per_language=False, so a Spanish rendering
+    is never served at an English URL. per_language=False is only for values with no words
+    (years, legend breaks, numbers): one copy then serves both languages. compute()
     returning None is not kept (None is how the cache says "missing")."""
-    name = key("remember", *parts, get_language())
+    name = key("remember", *parts, get_language() if per_language else "")
     found = pages.get(name)
     if found is None:
         found = compute()

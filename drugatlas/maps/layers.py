@@ -203,7 +203,7 @@ def flag_notes(flags) -> list[str]:
 # --- Years and breaks of rate layers (cached until the data change) ----------------------
 
 def _cached(name: str, layer: Layer, compute):
-    return cache.remember(compute, name, layer.slug)
+    return cache.remember(compute, name, layer.slug, per_language=False)  # numbers only
 
 
 def years(layer: Layer) -> list[int]:

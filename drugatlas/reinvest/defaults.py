@@ -350,4 +350,5 @@ def load(dollars_year: int | None = None) -> Defaults:
     """Defaults from the database, cached until the data change."""
     return cache.remember(
         lambda: build([cited(r) for r in CostAssumption.objects.all()], dollars_year),
-        "reinvest", "defaults", dollars_year or "latest")
+        "reinvest", "defaults", dollars_year or "latest",
+        per_language=False)  # figures; their words are gettext_noop, translated when shown

@@ -85,7 +85,7 @@ def years_for(state: Jurisdiction, layer: str) -> list[int]:
         if layer == "overdose":
             return queries.county_years(state, BIN_MEASURE)
         return queries.county_arrest_years(state)  # a crude rate needs count and population
-    return cache.remember(compute, "county-years", state.abbr, layer)
+    return cache.remember(compute, "county-years", state.abbr, layer, per_language=False)
 
 
 def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
@@ -210,7 +210,7 @@ def county_legend(state: Jurisdiction, layer: str,
         # Breaks from every year of the state's county rates: a colour means the same rate
         # whichever year is shown.
         breaks = cache.remember(lambda: classify.nice_breaks(
-            queries.county_arrest_rates(state)), "county-breaks", state.abbr)
+            queries.county_arrest_rates(state)), "county-breaks", state.abbr, per_language=False)
         title = _("Drug arrests per 100,000 residents (crude)")
     bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "yellow_green_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks
