@@ -5,7 +5,6 @@ import functools
 from pathlib import Path
 
 from django.conf import settings
-from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import F, Max, Min
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -36,11 +35,6 @@ def _bundle_version() -> str:
 _json = twins.json_response  # the one encoder of every JSON answer
 
 
-# Larger answers are not kept in the application cache (a hit would unpickle and copy them
-# on every request); a reverse proxy or the static export can cache them.
-CACHE_MAX_BYTES = 512 * 1024
-
-
 def api_view(view=None, *, params=()):
     """GET only; 400 with a message for bad or unknown parameters; cached until the data change,
     under the known parameters in a fixed order; CORS open."""
@@ -55,26 +49,16 @@ def api_view(view=None, *, params=()):
         except BadRequest as e:
             return twins.allow_any_origin(_json({"error": str(e)}, status=400))
         known = [(p, request.GET.getlist(p)) for p in sorted(params) if p in request.GET]
-        key = cache.key("api", view.__name__, sorted(kwargs.items()), known)
-        cached = django_cache.get(key)
-        if cached is not None:
-            status, content_type, body, headers = cached
-            response = HttpResponse(body, status=status, content_type=content_type)
-            for name, value in headers:
-                response[name] = value
-        else:
+
+        def respond():
             try:
-                response = view(request, *args, **kwargs)
+                return view(request, *args, **kwargs)
             except BadRequest as e:
-                response = _json({"error": str(e)}, status=400)
+                return _json({"error": str(e)}, status=400)
             except Http404 as e:
-                response = _json({"error": str(e) or "not found"}, status=404)
-            if (response.status_code in (200, 400, 404) and not response.streaming
-                    and len(response.content) <= CACHE_MAX_BYTES):
-                headers = [(h, response[h]) for h in ("Link", "X-Total-Count",
-                                                      "Content-Disposition") if h in response]
-                django_cache.set(key, (response.status_code, response["Content-Type"],
-                                       response.content, headers))
+                return _json({"error": str(e) or "not found"}, status=404)
+        response = cache.remember_response(respond, "api", view.__name__,
+                                           sorted(kwargs.items()), known)
         return twins.allow_any_origin(response)
 
     wrapper.api_params = tuple(params)

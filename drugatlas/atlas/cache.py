@@ -8,6 +8,10 @@ A cached page, API answer or ETag is valid for one *data version* and one *code 
 - the code version is a hash of the package's code, templates, translations and static files,
   so a deploy retires pages rendered by the old code.
 
+`remember(compute, *parts)` and `remember_response(respond, *parts)` are the one get → compute
+→ keep of the application cache (docs/architecture.md, "To cache something a view computes"):
+they key by both versions and the language, and decide what is kept.
+
 Answers live in the "pages" cache (Redis when REDIS_URL is set, local memory otherwise), apart
 from the default cache that keeps rate-limit counters, so pages never cull counters. Old
 entries are never read again and expire by their timeout.
@@ -22,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.utils.translation import get_language
 
 from drugatlas.atlas.models import DataRelease
 
@@ -104,13 +110,63 @@ def key(*parts) -> str:
     return f"drugatlas:{version()}:{digest}"
 
 
-def remember(compute, *parts):
-    """compute() once per data and code version, under these parts (small derived lists: a
-    layer's years, legend breaks). Pages ask for these on every request, cached page or not;
-    the data only change on a load."""
-    name = key("remember", *parts)
+# Bodies larger than this are not kept (a hit would unpickle and copy them on every request);
+# a reverse proxy, the browser's ETag or the static export keeps them instead.
+MAX_BODY_BYTES = 512 * 1024
+
+# What a kept response carries besides its status and body.
+RESPONSE_HEADERS = ("content-type", "content-disposition", "access-control-allow-origin",
+                    "content-language", "link", "x-total-count")
+KEPT_STATUSES = (200, 400, 404)
+
+
+def _too_big(value) -> bool:
+    """A body (text or bytes) over MAX_BODY_BYTES; other values are small derived data."""
+    if isinstance(value, str):
+        return len(value) > MAX_BODY_BYTES // 4 and len(value.encode()) > MAX_BODY_BYTES
+    return isinstance(value, (bytes, bytearray)) and len(value) > MAX_BODY_BYTES
+
+
+def remember(compute, *parts, size_limit: bool = True, per_language: bool = True):
+    """The value kept under these parts for the current data version, code version and
+    language; on a miss compute() runs once and its value is kept, unless it is a body over
+    MAX_BODY_BYTES (size_limit=False keeps any size). The one get/compute/set of the
+    application cache: a view never reads and writes the cache itself.
+
+    The active language is part of the key unless per_language=False, so a Spanish rendering
+    is never served at an English URL. per_language=False is only for values with no words
+    (years, legend breaks, numbers): one copy then serves both languages. compute()
+    returning None is not kept (None is how the cache says "missing")."""
+    name = key("remember", *parts, get_language() if per_language else "")
     found = pages.get(name)
     if found is None:
         found = compute()
-        pages.set(name, found)
+        if found is not None and not (size_limit and _too_big(found)):
+            pages.set(name, found)
     return found
+
+
+def _keepable(response, size_limit: bool) -> bool:
+    return (response.status_code in KEPT_STATUSES and not response.streaming
+            and not response.cookies and "Cookie" not in response.get("Vary", "")
+            and not (size_limit and _too_big(response.content)))
+
+
+def remember_response(respond, *parts, size_limit: bool = True) -> HttpResponse:
+    """A whole answer kept like remember(): status, body and RESPONSE_HEADERS. Only answers
+    with a status in KEPT_STATUSES, no cookie and no Vary: Cookie are kept (a page that
+    touched the session is nobody else's to keep)."""
+    name = key("response", *parts, get_language())
+    stored = pages.get(name)
+    if stored is not None:
+        status, headers, body = stored
+        response = HttpResponse(body, status=status)
+        for header, value in headers:
+            response[header] = value
+        return response
+    response = respond()
+    if _keepable(response, size_limit):
+        pages.set(name, (response.status_code,
+                         [(h, v) for h, v in response.items() if h.lower() in RESPONSE_HEADERS],
+                         response.content))
+    return response

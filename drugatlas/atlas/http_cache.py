@@ -23,7 +23,6 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 
 from drugatlas import clock
 from drugatlas.atlas import cache
@@ -31,7 +30,7 @@ from drugatlas.atlas import cache
 SAFE = ("GET", "HEAD")
 PUBLIC_NAMESPACES = {"atlas", "api", "legislation", "reinvest", "share"}
 PUBLIC_VIEWS = {"bundle-file", "corrections:changes"}
-CACHED_STATUSES = (200, 400, 404)
+CACHED_STATUSES = cache.KEPT_STATUSES  # the answers kept whole are the ones marked public
 
 
 def max_ages() -> tuple[int, int, int]:
@@ -78,24 +77,11 @@ def public_page(*params: str):
         def wrapper(request, *args, **kwargs):
             request.cache_params = params  # links built from the URL keep only these
             known = [(p, request.GET.getlist(p)) for p in sorted(params) if p in request.GET]
-            key = cache.key("response", request.resolver_match.view_name if request.resolver_match
-                            else view.__name__, sorted(kwargs.items()), args, known,
-                            get_language(), clock.today().isoformat())
-            stored = cache.pages.get(key)
-            if stored is not None:
-                status, headers, body = stored
-                response = HttpResponse(body, status=status)
-                for name, value in headers:
-                    response[name] = value
-                return response
-            response = view(request, *args, **kwargs)
-            if (response.status_code in CACHED_STATUSES and not response.streaming
-                    and not response.cookies and "Cookie" not in response.get("Vary", "")):
-                headers = [(h, v) for h, v in response.items() if h.lower() in
-                           ("content-type", "content-disposition", "access-control-allow-origin",
-                            "content-language", "link", "x-total-count")]
-                cache.pages.set(key, (response.status_code, headers, response.content))
-            return response
+            name = (request.resolver_match.view_name if request.resolver_match
+                    else view.__name__)
+            return cache.remember_response(lambda: view(request, *args, **kwargs), name,
+                                           sorted(kwargs.items()), args, known,
+                                           clock.today().isoformat())
 
         wrapper.cache_params = tuple(params)
         return wrapper

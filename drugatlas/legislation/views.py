@@ -10,12 +10,10 @@ from dataclasses import fields
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from drugatlas import twins
-from drugatlas.atlas import cache as data_cache
-from drugatlas.atlas.cache import pages as cache
+from drugatlas.atlas import cache
 from drugatlas.atlas.http_cache import public_page
 from drugatlas.legislation import records
 
@@ -26,18 +24,15 @@ FILTERS = tuple(f.name for f in fields(records.Filters))
 
 
 def _list_payload(filters: records.Filters) -> dict:
-    key = data_cache.key("legislation", "list", filters.query_string(), get_language())
-    payload = cache.get(key)
-    if payload is None:
+    def build():
         bills = records.ordered(records.filter_bills(filters))
-        payload = {
+        return {
             "filters": filters.active(),
             "count": bills.count(),
             "bills": [records.bill_summary(b) for b in bills],
             "facets": records.facets(filters),
         }
-        cache.set(key, payload)
-    return payload
+    return cache.remember(build, "legislation", "list", filters.query_string())
 
 
 @require_GET
@@ -65,17 +60,15 @@ def _list_html(request, filters: records.Filters, payload: dict):
 @require_GET
 @public_page("format")
 def bill_detail(request, ref):
-    key = data_cache.key("legislation", "bill", ref, get_language())
-    payload = cache.get(key)
-    if payload is None:
+    def build():
         bill = records.find_bill(ref)
-        if bill is None:
-            newer = records.successor(ref)
-            if newer is not None:  # a key of the first research file: the bill lives on
-                return redirect(newer.get_absolute_url(), permanent=True)
-            raise Http404("No bill or ballot measure with that key.")
-        payload = records.bill_detail(bill)
-        cache.set(key, payload)
+        return None if bill is None else records.bill_detail(bill)  # None: not kept
+    payload = cache.remember(build, "legislation", "bill", ref)
+    if payload is None:
+        newer = records.successor(ref)
+        if newer is not None:  # a key of the first research file: the bill lives on
+            return redirect(newer.get_absolute_url(), permanent=True)
+        raise Http404("No bill or ballot measure with that key.")
     return twins.serve(
         request, lambda: render(request, "legislation/detail.html", {"bill": payload}),
         lambda: twins.Twin(payload, EVENT_COLUMNS,

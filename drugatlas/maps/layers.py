@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drugatlas.atlas.cache import pages as django_cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -205,12 +204,7 @@ def flag_notes(flags) -> list[str]:
 # --- Years and breaks of rate layers (cached until the data change) ----------------------
 
 def _cached(name: str, layer: Layer, compute):
-    key = cache.key(name, layer.slug)
-    found = django_cache.get(key)
-    if found is None:
-        found = compute()
-        django_cache.set(key, found)
-    return found
+    return cache.remember(compute, name, layer.slug, per_language=False)  # numbers only
 
 
 def years(layer: Layer) -> list[int]:

@@ -36,8 +36,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from drugatlas.atlas.cache import pages as django_cache
-
 from drugatlas.atlas import cache
 from drugatlas.atlas.models import CostAssumption
 
@@ -350,9 +348,7 @@ def build(rows: list[Cited], dollars_year: int | None = None) -> Defaults:
 
 def load(dollars_year: int | None = None) -> Defaults:
     """Defaults from the database, cached until the data change."""
-    key = cache.key("reinvest", "defaults", dollars_year or "latest")
-    defaults = django_cache.get(key)
-    if defaults is None:
-        defaults = build([cited(r) for r in CostAssumption.objects.all()], dollars_year)
-        django_cache.set(key, defaults)
-    return defaults
+    return cache.remember(
+        lambda: build([cited(r) for r in CostAssumption.objects.all()], dollars_year),
+        "reinvest", "defaults", dollars_year or "latest",
+        per_language=False)  # figures; their words are gettext_noop, translated when shown

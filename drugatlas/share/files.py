@@ -2,11 +2,9 @@
 cached under the data version and the language, named for what and when, open to any site."""
 from __future__ import annotations
 
-from django.core.cache import cache as django_cache
 from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.text import slugify
-from django.utils.translation import get_language
 
 from drugatlas import clock, formatting, twins
 from drugatlas.atlas import cache
@@ -18,12 +16,7 @@ FORMATS = {"csv": twins.CSV, "json": twins.JSON, "svg": "image/svg+xml", "png": 
 
 
 def cached(parts: tuple, compute):
-    key = cache.key("share", *parts, get_language())
-    value = django_cache.get(key)
-    if value is None:
-        value = compute()
-        django_cache.set(key, value)
-    return value
+    return cache.remember(compute, "share", *parts)
 
 
 def file_response(body, fmt: str, filename: str | None = None,

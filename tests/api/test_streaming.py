@@ -12,7 +12,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from drugatlas.api import stream
-from drugatlas.api.views import CACHE_MAX_BYTES, OBSERVATION_COLUMNS
+from drugatlas.api.views import OBSERVATION_COLUMNS
+from drugatlas.atlas.cache import MAX_BODY_BYTES
 from drugatlas.atlas.models import Jurisdiction, Observation
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_json_pages_stay_small_and_cached(client):
 def test_bodies_over_the_size_limit_stay_out_of_the_app_cache(client):
     url = "/api/v1/observations?measure=population&limit=10000"
     response = client.get(url)
-    assert len(response.content) > CACHE_MAX_BYTES
+    assert len(response.content) > MAX_BODY_BYTES
     assert not answered_from_cache(client, url)
 
 

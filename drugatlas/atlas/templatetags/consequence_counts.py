@@ -7,8 +7,6 @@ possession conviction carries. Cached under the data version, the day and the la
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache as django_cache
-from django.utils.translation import get_language
 
 from drugatlas import clock
 from drugatlas.atlas import cache, consequences
@@ -19,9 +17,6 @@ register = template.Library()
 @register.inclusion_tag("atlas/_consequence_counts.html")
 def consequence_counts():
     today = clock.today()
-    key = cache.key("consequence-counts", today.isoformat(), get_language())
-    counts = django_cache.get(key)
-    if counts is None:
-        counts = consequences.national_counts(today)
-        django_cache.set(key, counts)
+    counts = cache.remember(lambda: consequences.national_counts(today), "consequence-counts",
+                            today.isoformat())
     return {"counts": counts}

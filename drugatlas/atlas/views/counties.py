@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from drugatlas import formatting
-from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -87,7 +86,7 @@ def years_for(state: Jurisdiction, layer: str) -> list[int]:
         if layer == "overdose":
             return queries.county_years(state, BIN_MEASURE)
         return queries.county_arrest_years(state)  # years with a stored crude rate
-    return cache.remember(compute, "county-years", state.abbr, layer)
+    return cache.remember(compute, "county-years", state.abbr, layer, per_language=False)
 
 
 def build_rows(state: Jurisdiction, layer: str, year: int) -> list[Row]:
@@ -148,12 +147,9 @@ def counties_page(request, abbr: str):
 
 
 def _html(request, state: Jurisdiction, layer: str, year: int, sort: str, years: list[int]):
-    key = cache.key("page", "counties", state.abbr, layer, year, sort, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_counties_body.html",
-                                counties_context(state, layer, year, sort, years))
-        django_cache.set(key, body)
+    body = cache.remember(lambda: render_to_string(
+        "atlas/_counties_body.html", counties_context(state, layer, year, sort, years)),
+        "page", "counties", state.abbr, layer, year, sort)
     return render(request, "atlas/counties.html", {"state": state, "body": mark_safe(body),
                                                    "layer": layer, "year": year})
 
@@ -218,7 +214,7 @@ def county_legend(state: Jurisdiction, layer: str,
         # Breaks from every year of the state's county rates: a colour means the same rate
         # whichever year is shown.
         breaks = cache.remember(lambda: classify.nice_breaks(
-            queries.county_arrest_rates(state)), "county-breaks", state.abbr)
+            queries.county_arrest_rates(state)), "county-breaks", state.abbr, per_language=False)
         title = _("Drug arrests per 100,000 residents (crude)")
     bins = classify.sequential_bins(breaks, "orange_red" if layer == "overdose" else "yellow_green_blue")
     return classify.legend(title, bins, [classify.bin_key(r.value, breaks) for r in rows]), breaks

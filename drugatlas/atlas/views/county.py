@@ -3,7 +3,6 @@ overdose death rate range and the crude drug arrest rate with its count and popu
 a chart and a table. The county maps link each county here."""
 from __future__ import annotations
 
-from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -100,10 +99,8 @@ def county_twin(state: Jurisdiction, county: Jurisdiction) -> twins.Twin:
 
 
 def _html(request, state: Jurisdiction, county: Jurisdiction):
-    key = cache.key("page", "county", county.fips, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_county_body.html", county_context(state, county))
-        django_cache.set(key, body)
+    body = cache.remember(lambda: render_to_string("atlas/_county_body.html",
+                                                   county_context(state, county)),
+                          "page", "county", county.fips)
     return render(request, "atlas/county.html", {"state": state, "county": county,
                                                  "body": mark_safe(body)})

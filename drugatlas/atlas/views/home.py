@@ -15,12 +15,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F
-from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -210,12 +208,9 @@ def map_view_context(query: Query) -> dict:
 
 
 def _map_view_html(query: Query) -> str:
-    key = cache.key("home", query.layer, query.year, query.as_of, query.sort, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_map_view.html", map_view_context(query))
-        django_cache.set(key, body)
-    return body
+    return cache.remember(lambda: render_to_string("atlas/_map_view.html",
+                                                   map_view_context(query)),
+                          "home", query.layer, query.year, query.as_of, query.sort)
 
 
 # --- National headline figures ------------------------------------------------------------
@@ -295,12 +290,9 @@ def headlines() -> list[Headline]:
 
 
 def _headlines_html() -> str:
-    key = cache.key("home-headlines", clock.today().isoformat(), get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_headlines.html", {"headlines": headlines()})
-        django_cache.set(key, body)
-    return body
+    return cache.remember(lambda: render_to_string("atlas/_headlines.html",
+                                                   {"headlines": headlines()}),
+                          "home-headlines", clock.today().isoformat())
 
 
 PANEL_MEASURES = ("overdose_death_rate_age_adjusted", "overdose_death_rate_crude", "drug_arrests",

@@ -4,12 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
-from drugatlas.atlas.cache import pages as django_cache
 from django.db.models import Count, F, Max, Min
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET
@@ -30,12 +28,7 @@ TOPIC_LABELS = {"population": _noop("Population"), "health": _noop("Overdose dea
 
 
 def _cached_body(name: str, template: str, build) -> str:
-    key = cache.key("page", name, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string(template, build())
-        django_cache.set(key, body)
-    return mark_safe(body)
+    return mark_safe(cache.remember(lambda: render_to_string(template, build()), "page", name))
 
 
 @require_GET
@@ -62,7 +55,7 @@ def sources_twin() -> twins.Twin:
                  "bills": r["bills"], "costs": r["costs"], "measures": r["measures"],
                  "caveats": r["source"].caveats}
                 for p in sources_context()["publishers"] for r in p["sources"]]
-    rows = cache.remember(build, "sources-twin", get_language())
+    rows = cache.remember(build, "sources-twin")
     return twins.Twin({"sources": rows}, SOURCE_COLUMNS,
                       [[r[c] for c in SOURCE_COLUMNS] for r in rows], filename="sources")
 

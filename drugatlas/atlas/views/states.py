@@ -6,13 +6,11 @@ The page body is cached under the data version and the language; the frame aroun
 """
 from __future__ import annotations
 
-from drugatlas.atlas.cache import pages as django_cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -49,11 +47,8 @@ def state_page(request, abbr: str):
 
 
 def _html(request, place: Jurisdiction):
-    key = cache.key("page", "state", place.abbr, get_language())
-    body = django_cache.get(key)
-    if body is None:
-        body = render_to_string("atlas/_state_body.html", state_context(place))
-        django_cache.set(key, body)
+    body = cache.remember(lambda: render_to_string("atlas/_state_body.html",
+                                                   state_context(place)), "page", "state", place.abbr)
     return render(request, "atlas/state.html", {"place": place, "body": mark_safe(body),
                                                 "place_in_text": profile.in_text(place),
                                                 "page_path": place.get_absolute_url()})
@@ -72,12 +67,7 @@ def state_twin(place: Jurisdiction) -> twins.Twin:
 
 
 def cached_profile(place: Jurisdiction) -> dict:
-    key = cache.key("profile", place.abbr, get_language())
-    data = django_cache.get(key)
-    if data is None:
-        data = profile.build(place)
-        django_cache.set(key, data)
-    return data
+    return cache.remember(lambda: profile.build(place), "profile", place.abbr)
 
 
 def state_context(place: Jurisdiction) -> dict:
