@@ -179,6 +179,16 @@ def fig(obs: Value | None) -> str:
     return formatting.figure(obs.value, obs.measure_id) if obs else ""
 
 
+def fig_with_unit(obs: Value | None) -> str:
+    """As fig(), with "%" on a share ("96%"), where a table cell has no room for the words."""
+    if obs is None or obs.value is None:
+        return fig(obs)
+    info = measure_list.get(obs.measure_id)
+    if info and info.unit == "percent":
+        return formatting.percent(obs.value, formatting.measure_decimals(obs.measure_id))
+    return fig(obs)
+
+
 def in_text(place: Jurisdiction) -> str:
     """The place's name as it reads inside a sentence."""
     if place.fips == NATION_FIPS:
@@ -412,8 +422,8 @@ def comparison(obs: Observations, nation: Observations) -> list[dict]:
                      "same_year": state_year == nation_year,
                      "state_year": state_year, "nation_year": nation_year,
                      "state": Figure.of(mine), "nation": Figure.of(ours) if ours else None,
-                     "state_text": fig(mine),
-                     "nation_text": fig(ours) if ours else _("no data")})
+                     "state_text": fig_with_unit(mine),
+                     "nation_text": fig_with_unit(ours) if ours else _("no data")})
     return rows
 
 

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 
-from drugatlas import formatting
+from drugatlas import formatting, measures
 from drugatlas.atlas.models import Jurisdiction
 from drugatlas.atlas.profile import year_of
 
@@ -143,10 +143,12 @@ def test_every_figure_on_the_51_state_pages_is_the_api_value_rounded_by_the_one_
         for row in profile["comparison"]:
             shown = page.compare[row["measure"]]
             value = api(row["measure"], abbr)[row["state_year"]]
-            assert shown[0] == formatting.figure(value, row["measure"]), (abbr, row["measure"])
+            unit = "%" if measures.get(row["measure"]).unit == "percent" else ""
+            assert shown[0] == formatting.figure(value, row["measure"]) + unit, (
+                abbr, row["measure"])
             if row["nation_year"]:
                 value = api(row["measure"], "US")[row["nation_year"]]
-                assert shown[1] == formatting.figure(value, row["measure"])
+                assert shown[1] == formatting.figure(value, row["measure"]) + unit
             checked += 1
 
         # Chart data tables: each cell starts with the API value of its column's measure.

@@ -32,3 +32,11 @@ def test_a_partial_split_is_not_shown_as_a_plain_count(client, atlas_db):
 def test_the_same_in_spanish(client, atlas_db):
     possession = row(client, "/es/states/al/", "arrests", "1994")[1]
     assert "solo una parte de los arrestos desglosada" in possession
+
+
+def test_the_comparison_table_says_percent_and_names_each_publisher_once(client, atlas_db):
+    doc = htmlpage.parse(client.get("/states/or/"))
+    state, nation = htmlpage.texts(doc, '.compare tr[data-measure="arrest_coverage_share"] td')[:2]
+    assert state.split()[0].endswith("%") and nation.split()[0].endswith("%")
+    publishers = htmlpage.texts(doc, ".compare p.meta a")
+    assert len(publishers) == len(set(publishers))

@@ -89,6 +89,7 @@ def state_context(place: Jurisdiction) -> dict:
         chart["share"] = share_panel.for_chart(place, chart["slug"])
     return {"place": place, "data": data, "page_path": page,
             "is_nation": place.fips == profile.NATION_FIPS, "place_in_text": profile.in_text(place),
+            "comparison_years_differ": any(not r["same_year"] for r in data["comparison"]),
             "race_population": any(s["key"] == "race_population" for s in data["race"]),
             "charts": [c for c in trend_charts if not c["slug"].startswith("race")],
             "race_charts": [c for c in trend_charts if c["slug"].startswith("race")],
