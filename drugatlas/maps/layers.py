@@ -70,10 +70,11 @@ REGISTRY: tuple[Layer, ...] = (
           measures=("drug_arrest_rate",), ramp="yellow_green_blue",
           unit=gettext_lazy("per 100,000 covered")),
     Layer("overdose", gettext_lazy("Overdose deaths per 100,000"), "rate",
-          gettext_lazy("Age-adjusted drug overdose death rates (NCHS) where published; for later "
-                       "years, crude provisional rates: reported 12-month deaths ending December "
-                       "divided by the Census population. Crude and age-adjusted rates are not "
-                       "strictly comparable; each value says which it is."),
+          gettext_lazy("Age-adjusted drug overdose death rates (NCHS final data) for the years "
+                       "they are published for most states; for later years, crude provisional "
+                       "rates: reported 12-month deaths ending December divided by the Census "
+                       "population. Crude and age-adjusted rates are not comparable, so a year's "
+                       "map shows one kind for every state, named in its title."),
           measures=("overdose_death_rate_age_adjusted", "overdose_death_rate_crude"),
           unit=gettext_lazy("per 100,000")),
     Layer("race_ratio", gettext_lazy("Black/white ratio of marijuana possession arrests"),
@@ -327,16 +328,23 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
     if layer.slug == "arrests":
         wanted.append("arrest_coverage_share")
     found = queries.state_values(wanted, period)
+    states = _states()
+    # One measure for the whole year: a crude rate beside an age-adjusted one would be read as
+    # comparable. The preferred measure if it covers at least half the states, else the one
+    # that covers the most.
+    coverage = {m: sum(1 for p in states if (p.fips, m) in found
+                       and found[(p.fips, m)].value is not None) for m in layer.measures}
+    measure = next((m for m in layer.measures if coverage[m] * 2 >= len(states)),
+                   max(layer.measures, key=lambda m: coverage[m]))
     rows = []
     used: set[str] = set()
-    for place in _states():
-        chosen = next((found[(place.fips, m)] for m in layer.measures
-                       if (place.fips, m) in found and found[(place.fips, m)].value is not None),
-                      None)
+    for place in states:
+        value = found.get((place.fips, measure))
+        chosen = value if value is not None and value.value is not None else None
         if chosen is None:
             # A row without a value still says why (suppressed, no agency reported).
-            empty = next((found[(place.fips, m)] for m in layer.measures
-                          if (place.fips, m) in found), None)
+            empty = found.get((place.fips, measure)) or next(
+                (found[(place.fips, m)] for m in layer.measures if (place.fips, m) in found), None)
             notes = flag_notes(empty.flag_list()) if empty else []
             # The source checked, so a reader can see for themselves that it has no value.
             sources = [SourceLink(empty.source.url, empty.source.publisher)] if empty else \
@@ -372,10 +380,8 @@ def _rate_layer(layer: Layer, year: int | None, available: list[int]) -> MapData
     title = f"{layer.title}, {year}" if year else str(layer.title)
     kinds = {"overdose_death_rate_age_adjusted": _("age-adjusted"),
              "overdose_death_rate_crude": _("crude, provisional")}
-    if used and used <= set(kinds):
-        # Say in the title whether the year's rates are age-adjusted, crude, or a mix.
-        title += " (" + (kinds[next(iter(used))] if len(used) == 1 else
-                         _("age-adjusted where published, else crude")) + ")"
+    if measure in kinds and used:
+        title += f" ({kinds[measure]})"  # the year's one kind of rate
     legend = classify.legend(title, bins, [r.key for r in rows],
                              low_coverage=sum(r.hatched for r in rows))
     return MapData(layer, rows, legend, year=year, years=available)
