@@ -73,3 +73,8 @@ def test_the_county_crude_rate_stays_in_the_filtered_api_with_attribution(client
     assert cook["flags"] == count["flags"]
     source = data["sources"][cook["source"]]
     assert "ICPSR" in source["publisher"] or "ICPSR" in source["title"]
+
+
+def test_the_data_folder_points_to_the_list_of_files(client):
+    response = client.get("/data/")
+    assert response.status_code == 302 and response["Location"] == "/sources/#files"
