@@ -92,7 +92,7 @@ def test_spanish_state_page(client):
     html = section(get(client, "/es/states/al/").content.decode())
     assert "Después de una condena" in html
     assert "Licencia suspendida por delitos de drogas" in html
-    assert "suspende la licencia de conducir" in html and "vigente al menos desde 2021" in html
+    assert "suspende la licencia de conducir" in html and "fecha de inicio no registrada; confirmada a 2021-10" in html
     assert "No se encontró fuente" in html
     assert "After a conviction" not in html and "No source found" not in html
 
