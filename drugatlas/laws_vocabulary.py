@@ -42,6 +42,11 @@ def _statuses(*pairs: tuple[str, str]) -> tuple[Status, ...]:
 # "unknown" as a value (the machine value stays UNKNOWN; unknown_text says it for a reader).
 UNKNOWN_LABEL = gettext_noop("Not in this atlas for this date")
 BEFORE_LABEL = gettext_noop("Law before %(date)s not in this atlas")
+# A class whose date is only the one a source shows it on ("attested"): the date is when the
+# atlas confirms it, never when it began (docs/codebook.md, "Dating").
+ATTESTED_LABEL = gettext_noop("start date not recorded; confirmed as of %(date)s")
+ATTESTED_CLASS_LABEL = gettext_noop("class confirmed as of %(date)s; earlier years not in this "
+                                    "atlas")
 
 
 def _yes_no(yes: str, no: str) -> tuple[Status, ...]:

@@ -235,6 +235,15 @@ class LawStatus(models.Model):
             return ""
         return date_text(self.valid_to + dt.timedelta(days=1), self.valid_to_precision or "day")
 
+    def attested(self) -> bool:
+        """The start is only the date a source shows the class on; when it began is unknown."""
+        return bool(self.valid_from) and self.date_basis == "attested"
+
+    def attested_text(self, label: str = vocab.ATTESTED_LABEL) -> str:
+        """"start date not recorded; confirmed as of 2024-02" (ATTESTED_CLASS_LABEL: the
+        class's words for the state page at a glance)."""
+        return gettext(label) % {"date": self.from_text()}
+
     def status_text(self) -> str:
         """The status in the reader's words; a period with no dated source says so plainly."""
         if self.status == vocab.UNKNOWN and self.valid_to:

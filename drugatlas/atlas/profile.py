@@ -444,7 +444,10 @@ def law_history(facts: PlaceFacts) -> list[dict]:
         topics[law.topic].append({
             "status": law.status, "status_label": law.status_text(),
             "known": law.status != vocab.UNKNOWN,
-            "attested": bool(law.valid_from) and law.date_basis == "attested",
+            "attested": law.attested(),
+            "attested_text": law.attested_text() if law.attested() else "",
+            "attested_class_text": (law.attested_text(vocab.ATTESTED_CLASS_LABEL)
+                                    if law.attested() else ""),
             "valid_from": law.valid_from.isoformat() if law.valid_from else None,
             "valid_to": law.valid_to.isoformat() if law.valid_to else None,
             # Dates as precisely as they are known: "2021", "2021-07" or "2021-07-09".
@@ -484,6 +487,9 @@ def after_conviction(facts: PlaceFacts) -> dict:
             "status_label": status_words(topic, law.status if law else vocab.UNKNOWN),
             "statement": consequences.statement(topic, law, place.name),
             "year": law.valid_from.year if known and law.valid_from else None,
+            # "start date not recorded; confirmed as of 2026" where the year is only the one a
+            # source speaks for, never "since 2026".
+            "attested_text": law.attested_text() if known and law.attested() else "",
             "citations": links(law.citation_list()) if law else [],
             "confidence": law.confidence if known else "",
             "source": SourceRef.of(law.source) if law and law.source else None,

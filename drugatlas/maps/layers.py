@@ -261,11 +261,13 @@ def _since_bins() -> list[classify.Bin]:
                                 classify.SINCE_UNRECORDED)]
 
 
-def _since_key(valid_from: dt.date | None) -> str:
-    if valid_from is None:
+def _since_key(law) -> str:
+    """The "yes" bin of a law: by the year it took effect, or "start not recorded" where its
+    date is only the one a source attests it on (docs/codebook.md, "Dating")."""
+    if law.valid_from is None or law.date_basis == "attested":
         return "yes:unrecorded"
     starts = [start or 0 for start, _label in SINCE_CLASSES]
-    return f"yes:{max(s for s in starts if s <= valid_from.year)}"
+    return f"yes:{max(s for s in starts if s <= law.valid_from.year)}"
 
 
 def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
@@ -281,7 +283,7 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
                                                 _("state law research checked"))]))
             continue
         status = law.status if law.status in labels or law.status == "yes" else classify.UNKNOWN
-        key = _since_key(law.valid_from) if layer.topic in SINCE_TOPICS and status == "yes" \
+        key = _since_key(law) if layer.topic in SINCE_TOPICS and status == "yes" \
             else status if status in labels else classify.UNKNOWN
         # The statute page is the primary citation; the other pages are secondary.
         sources = [SourceLink(url, _link_label(url)) for url in law.secondary_citations()]
@@ -291,13 +293,13 @@ def _law_layer(layer: Layer, as_of: dt.date) -> MapData:
         consequence = layer.topic in vocab.CONSEQUENCE_TOPICS
         if law.confidence == "low":
             notes.append(_("confidence: %(c)s") % {"c": _(law.confidence)})
-        if consequence and law.valid_from and key != classify.UNKNOWN:
-            # The research knows these dates to the year at best (docs/codebook.md).
-            period = _("in force at least since %(year)s") % {"year": law.valid_from.year}
-        elif not law.valid_from:
+        if not law.valid_from or key == classify.UNKNOWN:
             period = _("as of %(date)s") % {"date": date_text(as_of)}
         elif law.date_basis == "attested":  # a source shows it then; when it began is not known
-            period = _("known from %(date)s") % {"date": law.from_text()}
+            period = law.attested_text()
+        elif consequence:
+            # The research knows these dates to the year at best (docs/codebook.md).
+            period = _("since %(date)s") % {"date": law.valid_from.year}
         else:
             period = _("since %(date)s") % {"date": law.from_text()}
         # No dated source for the date: the row says which years the atlas lacks.

@@ -33,7 +33,7 @@ from .common import read_csv
 from .laws_bills import decriminalization_intervals, read_bills
 from .laws_changes import Change, read_changes
 from .laws_harm_reduction import read_harm_reduction
-from .laws_text import abbr_of, check_unique, citations, join_notes, parse_date
+from .laws_text import PartialDate, abbr_of, check_unique, citations, join_notes, parse_date
 from .records import LawInterval, ReadResult, SourceError, SourceInfo
 
 FOLDER = "state-laws"
@@ -104,8 +104,9 @@ def read(raw_dir: Path) -> ReadResult:
     laws = history(read_cells(folder / "possession_paraphernalia.csv"),
                    laws_statutes.read_statutes(raw_dir, every_state=False), changes,
                    laws_supplement.read_supplement(), _implied)
-    harm_reduction, used = read_harm_reduction(folder / "harm_reduction_laws.csv", changes,
-                                               HARM_REDUCTION.id)
+    harm_reduction, used = read_harm_reduction(
+        folder / "harm_reduction_laws.csv", changes, HARM_REDUCTION.id,
+        PartialDate(dt.date.fromisoformat(RETRIEVED), "day", RETRIEVED))
     old_bills = read_bills(folder / "decrim_bills.csv", BILLS.id)
     laws += [_working_notes(law) for law in harm_reduction]
     laws += decriminalization_intervals(folder / "decrim_bills.csv", old_bills, BILLS.id)

@@ -9,8 +9,12 @@ row of law_changes.csv for the same state, topic and year, or the note itself, g
 effective date, which then wins. Before that start the state had no such law (the file dates
 the first one), so an earlier interval carries the "no" status of the topic. Where the note
 gives only a range ("took effect between 2016-12-02 and 2018-07-01") the status is "no" before
-the range, "unknown" within it and the law's status from its end. Without any date the status
-holds from an unknown start.
+the range, "unknown" within it and the law's status from its end. A law with no date at all is
+known only from the date its source attests it: the "as of 2024-02" / "by June 2021" its cell
+or note gives, else the day the file was researched (``attested_on``). It is "attested" from
+then (in force, start not recorded) and "unknown" before: the law is never copied backwards to
+years no source speaks for. The topic's "before" status ("no", "none", "not legal") without a
+date is the absence of a law, which the file dates by the first law where there is one.
 
 The file has no confidence column: a cell is "medium", "low" where its own text hedges ("not
 verified", "per 2021 news report", "likely"), and "unknown" where the status is unknown.
@@ -26,9 +30,9 @@ from drugatlas.laws_vocabulary import UNKNOWN, label
 
 from .common import read_csv
 from .laws_changes import Change
-from .laws_text import (PartialDate, Segment, abbr_of, chain, check_unique, citations,
-                        effective_date, join_notes, merge_citations, parse_year, since_date,
-                        statutes, year_start)
+from .laws_text import (TEXT_DATE, PartialDate, Segment, abbr_of, chain, check_unique,
+                        citations, effective_date, join_notes, merge_citations, parse_text_date,
+                        parse_year, since_date, statutes, year_start)
 from .records import LawInterval, SourceError
 
 
@@ -58,6 +62,7 @@ COLUMNS = ("state_abbr",) + tuple(dict.fromkeys(
     c for layer in LAYERS for c in (layer.status_column, layer.source_column, layer.year_column,
                                     layer.note_column) if c))
 HEDGED = r"not verified|per \d{4} news report|\blikely\b"
+ATTESTED = re.compile(rf"\b(?:as of|by)\s+~?({TEXT_DATE})", re.IGNORECASE)
 RANGE = re.compile(r"took effect between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})")
 
 
@@ -86,20 +91,21 @@ def normalize(topic: str, raw: str, note: str) -> str | None:
     return None
 
 
-def read_harm_reduction(path: Path, changes: list[Change],
-                        source: str) -> tuple[list[LawInterval], set[tuple[int, str]]]:
-    """Intervals for every state and layer, and the (change row, topic) pairs they used."""
+def read_harm_reduction(path: Path, changes: list[Change], source: str,
+                        attested_on: PartialDate) -> tuple[list[LawInterval], set[tuple[int, str]]]:
+    """Intervals for every state and layer, and the (change row, topic) pairs they used.
+    ``attested_on``: the day the file was researched, the date an undated law is known from."""
     intervals, used, seen = [], set(), {}
     for n, row in read_csv(path, COLUMNS):
         abbr = abbr_of(path, n, "state_abbr", row["state_abbr"])
         check_unique(path, n, "state_abbr", abbr, seen)
         for layer in LAYERS:
-            segments = _segments(path, n, abbr, row, layer, changes, used)
+            segments = _segments(path, n, abbr, row, layer, changes, used, attested_on)
             intervals += chain(path, abbr, layer.topic, segments, source)
     return intervals, used
 
 
-def _segments(path, n, abbr, row, layer: Layer, changes, used) -> list[Segment]:
+def _segments(path, n, abbr, row, layer: Layer, changes, used, attested_on) -> list[Segment]:
     raw = row[layer.status_column].strip()
     note = row[layer.note_column].strip() if layer.note_column else ""
     status = normalize(layer.topic, raw, note)
@@ -124,7 +130,8 @@ def _segments(path, n, abbr, row, layer: Layer, changes, used) -> list[Segment]:
         return [_before(layer, start, law.citations, confidence), law]
     window = RANGE.search(note)
     if not window:
-        return [Segment(None, status, urls, confidence, cell_note, statute)]
+        return _attested(status, urls, confidence, cell_note, statute,
+                         _attested_date(f"{raw} {note}") or attested_on)
     low, high = (dt.date.fromisoformat(d) for d in window.groups())
     between = f"between {low} and {high}"
     return [
@@ -135,6 +142,23 @@ def _segments(path, n, abbr, row, layer: Layer, changes, used) -> list[Segment]:
             f"The first law took effect {between}; exact date not known")),
         Segment(high, status, urls, confidence, join_notes(
             cell_note, f"Shown from {high}, the latest date the research file allows"), statute),
+    ]
+
+
+def _attested_date(text: str) -> PartialDate | None:
+    """The date a cell says its status held ("as of 2024-02", "in force by June 2021")."""
+    match = ATTESTED.search(text)
+    return parse_text_date(match.group(1)) if match else None
+
+
+def _attested(status, urls, confidence, cell_note, statute, on: PartialDate) -> list[Segment]:
+    """An undated law: unknown before the date its source shows it, attested from then."""
+    return [
+        Segment(None, UNKNOWN, (), UNKNOWN, join_notes(
+            f"No source in the research file speaks for the years before {on.raw}")),
+        Segment(on.date, status, urls, confidence, join_notes(
+            cell_note, f"Attested {on.raw}; when it began is not known"), statute,
+            basis="attested", precision=on.precision),
     ]
 
 

@@ -202,6 +202,8 @@ class Segment:
     confidence: str
     note: str
     statute: str = ""
+    basis: str = ""  # "attested": a source shows the status on ``start``; when it began is not known
+    precision: str = ""  # how precisely ``start`` is known, where the reader knows it
 
 
 def chain(file: Path | str, abbr: str, topic: str, segments: list[Segment],
@@ -224,7 +226,8 @@ def chain(file: Path | str, abbr: str, topic: str, segments: list[Segment],
             abbr=abbr, topic=topic, status=seg.status, valid_from=seg.start, valid_to=end,
             citations=seg.citations,
             confidence=UNKNOWN if seg.status == UNKNOWN else seg.confidence,
-            note=seg.note, statute=seg.statute, source=source))
+            note=seg.note, statute=seg.statute, source=source, date_basis=seg.basis,
+            valid_from_precision=seg.precision if seg.start else ""))
     return intervals
 
 

@@ -79,7 +79,7 @@ def test_a_known_value_cites_its_source_and_year(client):
     html = get(client, f"/?layer=license_suspension_drug&as_of={DAY}")
     row = row_of(html, "AL")
     assert "License suspended for drug offenses" in row
-    assert "in force at least since 2021" in row
+    assert "start date not recorded; confirmed as of 2021-10" in row
     assert "prisonpolicy.org" in row
     assert htmlpage.select(html, '#legend li[data-key="yes"]')
     # The dates are when a source saw the rule, not changes of it: none is listed as one.

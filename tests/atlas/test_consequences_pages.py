@@ -51,11 +51,11 @@ def test_alabama_page_has_a_cited_statement_for_each_known_question(client):
     assert "License suspended for drug offenses" in license
     assert "suspends the person&#x27;s driver&#x27;s license" in license
     assert 'href="https://www.prisonpolicy.org/driving/"' in license
-    assert "in force at least since 2021" in license and "Confidence: medium" in license
+    assert "(start date not recorded; confirmed as of 2021-10)" in license and "Confidence: medium" in license
     for topic in ("snap_drug_felony_ban", "license_suspension_drug", "felony_voting",
                   "possession_record_relief"):
         part = item(html, topic)
-        assert "Source:" in part and re.search(r"since 20\d\d", part), topic
+        assert "Source:" in part and re.search(r"(since|confirmed as of) 20\d\d", part), topic
     relief = item(html, "possession_record_relief")
     assert "can be cleared only in limited cases" in relief  # how a record can be cleared
 
@@ -92,7 +92,7 @@ def test_spanish_state_page(client):
     html = section(get(client, "/es/states/al/").content.decode())
     assert "Después de una condena" in html
     assert "Licencia suspendida por delitos de drogas" in html
-    assert "suspende la licencia de conducir" in html and "vigente al menos desde 2021" in html
+    assert "suspende la licencia de conducir" in html and "fecha de inicio no registrada; confirmada a 2021-10" in html
     assert "No se encontró fuente" in html
     assert "After a conviction" not in html and "No source found" not in html
 

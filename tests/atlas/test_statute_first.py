@@ -119,8 +119,8 @@ def test_bill_pages_and_the_bills_api_show_no_research_notes(client, atlas_db):
 def test_oregon_possession_in_2016_is_a_felony_cited(client, atlas_db):
     html = client.get("/?layer=possession&as_of=2016-01-01").content.decode()
     row = row_of(html, "OR")
-    # 2011 is when a source first shows the felony, not when it began: "known from".
-    assert "Felony" in row and "known from 2011" in row and "ORS 475.752(3)" in row
+    # 2011 is when a source first shows the felony, not when it began.
+    assert "Felony" in row and "start date not recorded; confirmed as of 2011" in row and "ORS 475.752(3)" in row
     assert "https://legiscan.com/OR/text/HB2674/2011" in htmlpage.attrs(html, 'table tr[data-abbr="OR"] a', "href")
     data = client.get("/api/v1/laws", {"topic": "possession", "as_of": "2016-01-01",
                                        "jurisdiction": "OR"}).json()
@@ -141,7 +141,7 @@ def test_dates_known_to_the_year_or_month_are_written_so(client, atlas_db):
     assert " 2021 – today" in f" {text}"
     oregon = text_of(client.get("/states/or/").content.decode())
     assert "2011 – 2017-07" in oregon and "2017-08 – 2021-01-31" in oregon
-    assert "(first attested 2011; when it began is not known)" in oregon
+    assert "(start date not recorded; confirmed as of 2011)" in oregon
     assert "before our records – 2013 Not legal for adults" in oregon  # ends as 2014 begins
     html = client.get("/?layer=possession&as_of=2022-01-01").content.decode()
     assert "since 2021" in row_of(html, "RI") and "2021-01-01" not in row_of(html, "RI")

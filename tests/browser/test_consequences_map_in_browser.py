@@ -20,7 +20,7 @@ def test_panel_shows_the_count_its_parts_and_the_years(site_server, browser):
     text = panel.inner_text()
     assert "at least 3 of 4" in text
     assert "cash assistance (TANF): no source found" in text
-    assert "License suspended for drug offenses (in force at least since 2021)" in text
+    assert "License suspended for drug offenses (start date not recorded; confirmed as of 2021-10)" in text
     assert "unknown" not in text.lower().replace("no source found", "")
     screenshot(page, "map-consequences-panel")
     page.context.close()

@@ -347,7 +347,7 @@ def test_vocabulary_values_used_by_the_data(real):
     unused = {(t.slug, s.value) for t in vocab.TOPICS.values() for s in t.statuses} - used
     # Values the research does not (yet) reach, kept so editors and maps can say them.
     assert unused == {
-        ("naloxone", "no"), ("naloxone", "unknown"), ("adult_use_marijuana", "unknown"),
+        ("naloxone", "no"), ("adult_use_marijuana", "unknown"),
         ("overdose_prevention_centers", "unknown"), ("decriminalization", "introduced"),
         ("decriminalization", "advanced")}
     bill_statuses = {e.status for b in real.bills for e in b.events}
@@ -389,23 +389,34 @@ def test_harm_reduction_matches_provenance(real):
     good_samaritan = _as_of(real, "good_samaritan", now)
     assert {law.status for law in good_samaritan.values()} == {"yes"}  # WY in effect 2025-07-01
     assert _as_of(real, "good_samaritan", D(2025, 6, 30))["WY"].status == "no"
-    dated = {law.abbr for law in real.laws if law.topic == "good_samaritan" and law.status == "yes"
-             and law.valid_from is not None}
+    laws = [law for law in real.laws if law.topic == "good_samaritan" and law.status == "yes"]
+    dated = {law.abbr for law in laws if law.date_basis != "attested"}
     assert len(dated) == 25 + 8  # years known for 25; a 2016-12-02..2018-07-01 range for 8
+    # The other 18 have no date: known only from the source's "as of 2024-02", unknown before.
+    attested = {law.abbr: (law.valid_from, law.valid_from_precision) for law in laws
+                if law.date_basis == "attested"}
+    assert len(attested) == 18 and attested["TX"] == (D(2024, 2, 1), "month")
+    assert all(law.valid_from for law in laws)
+    assert _as_of(real, "good_samaritan", D(2010, 1, 1))["TX"].status == "unknown"
     ranged = {law.abbr for law in real.laws if law.topic == "good_samaritan"
-              and law.status == "unknown"}
+              and law.status == "unknown" and law.valid_from is not None}
     assert ranged == {"AZ", "ID", "IA", "MO", "MT", "NE", "SC", "SD"}
-    assert Counter(law.status for law in _as_of(real, "test_strips", now).values()) == {
+    researched = D(2026, 11, 23)  # the file's research day: the date of its undated cells
+    assert Counter(law.status for law in _as_of(real, "test_strips", researched).values()) == {
         "legal": 24, "not_legal": 3, "unknown": 24}
-    assert Counter(law.status for law in _as_of(real, "syringe_services", now).values()) == {
-        "unknown": 38, "no": 11, "yes": 2}
+    # Five legal cells carry no date: before the research day they are not known.
+    assert Counter(law.status for law in _as_of(real, "test_strips", now).values()) == {
+        "legal": 19, "not_legal": 3, "unknown": 29}
+    assert Counter(law.status for law in _as_of(real, "syringe_services", researched).values()) \
+        == {"unknown": 38, "no": 11, "yes": 2}
     centers = _as_of(real, "overdose_prevention_centers", now)
     assert {a for a, law in centers.items() if law.status != "none"} == {"RI", "MN", "VT", "NY"}
     assert centers["NY"].status == "operating"
     assert _history(real, "RI", "overdose_prevention_centers")[1].valid_from == D(2022, 3, 1)
     assert Counter(law.status for law in _as_of(real, "adult_use_marijuana", now).values()) == {
         "yes": 25, "no": 26}
-    assert {law.status for law in _as_of(real, "naloxone", now).values()} == {"yes"}
+    assert {law.status for law in _as_of(real, "naloxone", researched).values()} == {"yes"}
+    assert {law.status for law in _as_of(real, "naloxone", now).values()} == {"unknown"}
 
 
 def test_every_change_row_is_used_or_noted(real, raw_dir):

@@ -306,7 +306,8 @@ def _labels() -> dict:
         "words": {"Source": _("Source"), "source": _("source"), "Close": _("Close"),
                   "Loading…": _("Loading…"), "since": _("since"), "citation": _("citation"),
                   "Laws in force today": _("Laws in force today"),
-                  "in force at least since": _("in force at least since"),
+                  # A date a source shows the class on, not when it began (docs/codebook.md).
+                  "attested": _(vocab.ATTESTED_LABEL),
                   "Latest figures": _("Latest figures"), "Map updated": _("Map updated"),
                   "statute text": _("statute text"), "Statute": _("Statute"),
                   "secondary sources": _("secondary sources"),

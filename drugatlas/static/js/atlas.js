@@ -177,9 +177,12 @@ function lawsList(laws) {
     // The consequences of a conviction are known to the year at best (docs/codebook.md);
     // other dates are served as precisely as known: "2021", "2021-07" or a full date.
     const yearOnly = (labels.consequences || []).includes(law.topic);
-    if (yearOnly && law.valid_from && law.status !== "unknown") {
-      li.append(` (${w("in force at least since")} ${law.valid_from.slice(0, 4)})`);
-    } else if (law.valid_from && !yearOnly) li.append(` (${w("since")} ${law.valid_from})`);
+    // An attested date is when a source confirms the class, never when it began.
+    if (law.valid_from && law.status !== "unknown" && law.date_basis === "attested") {
+      li.append(` (${w("attested").replace("%(date)s", law.valid_from)})`);
+    } else if (law.valid_from && law.status !== "unknown") {
+      li.append(` (${w("since")} ${yearOnly ? law.valid_from.slice(0, 4) : law.valid_from})`);
+    }
     if (law.statute) {
       const detail = [law.grade, law.max_penalty].filter(Boolean).join("; ");
       li.append(`. ${w("Statute")}: ${law.statute}${detail ? " (" + detail + ")" : ""}`);
