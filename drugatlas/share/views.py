@@ -139,7 +139,11 @@ def _embed_map_context(query: home.Query) -> dict:
     return {"title": context["title"], "map_svg": str(context["map_svg"]),
             "legend_entries": [(str(b.label), b.fill, n) for b, n in context["legend_entries"]],
             "sources": figures.map_sources(data), "page_url": query.url(sort="name"),
-            "rows": context["rows"]}
+            "rows": context["rows"],
+            # The callout boxes' states as links under the map on a phone, like the home page.
+            "small_states": [{"href": a.href, "fill": a.fill, "hatched": a.hatched,
+                              "label": str(a.label), "data": {"abbr": str(a.data["abbr"])}}
+                             for a in context["small_states"]]}
 
 
 @embeddable
