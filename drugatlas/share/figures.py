@@ -78,7 +78,9 @@ def _footer(sources: list[str], when: dt.date) -> str:
     line = _("Source: %(sources)s") % {"sources": "; ".join(sources)} if sources else ""
     right = _("Drug Policy Atlas · %(site)s · %(date)s") % {
         "site": site_host(), "date": formatting.date_text(when)}
-    src = wrap(line, 15, 700)[0] if line else ""
+    src_lines = wrap(line, 15, 700) if line else [""]
+    # A source line too long for the card ends with an ellipsis, not mid-phrase.
+    src = src_lines[0] + ("…" if len(src_lines) > 1 else "")
     return ('<line x1="40" y1="592" x2="1160" y2="592" stroke="#ccc"/>'
             + _text(40, 615, src, 15, fill=MUTED) + _text(1160, 615, right, 15, fill=MUTED,
                                                         anchor="end"))
@@ -150,23 +152,30 @@ def state_card(place, profile: dict, when: dt.date | None = None) -> str:
     head += _text(40, 106, _("Drug laws, arrests and overdose deaths"), 22, fill=MUTED)
     y = 160
     out = []
+    laws = []
     for topic in profile["laws"]:
-        if topic["topic"] not in CARD_TOPICS:
-            continue
-        now = [i for i in topic["intervals"] if i["in_force"]]
-        status = now[0]["status_label"] if now else _("No data")
-        out.append(_text(40, y, f"{topic['label']}:", 21, fill=MUTED))
-        out.append(_text(330, y, status, 21, weight="bold"))
-        y += 32
+        if topic["topic"] in CARD_TOPICS:
+            now = [i for i in topic["intervals"] if i["in_force"]]
+            laws.append((f"{topic['label']}:", now[0]["status_label"] if now else _("No data")))
+    # The values start after the longest label (Spanish labels are longer), and wrap before
+    # the map at x = 720.
+    value_x = 40 + max([290] + [len(label) * 21 * 0.5 + 14 for label, _status in laws])
+    for label, status in laws:
+        out.append(_text(40, y, label, 21, fill=MUTED))
+        markup, y = _lines(value_x, y, wrap(status, 21, 700 - value_x)[:2], 21,
+                             leading=1.2, weight="bold")
+        out.append(markup)
+        y += 32 - 21 * 1.2
     y += 14
     sources = []
     for statement in profile["statements"]:
-        markup, y = _lines(40, y, wrap(statement["text"], 19, 660)[:3], 19)
+        lines = wrap(statement["text"], 19, 660)[:3]
+        if y + (len(lines) - 1) * 19 * 1.25 > 572:  # keep clear of the footer's rule at 592
+            break
+        markup, y = _lines(40, y, lines, 19)
         out.append(markup)
         y += 8
         sources += [s["publisher"] for s in statement["sources"] if s["publisher"] not in sources]
-        if y > 560:
-            break
     areas = [svg.Area(fips=fips, fill=ACCENT if fips == place.fips else "#e8e8e8", label=name)
              for fips, name in _state_names().items()]
     us = svg.render_choropleth(areas, title=title, element_id="card")
