@@ -106,7 +106,10 @@ def _chart_files(place, slug: str) -> dict | None:
     if found is None:
         return None
     table = found["chart"].table
-    return {"svg": found["chart"].svg, "csv": twins.csv_text(table.headers, table.rows),
+    # The picture says what, where from and when, like the map's (figures.chart_figure).
+    picture = figures.chart_figure(str(found["title"]), found["chart"].svg,
+                                   [s["publisher"] for s in found["sources"]])
+    return {"svg": picture, "csv": twins.csv_text(table.headers, table.rows),
             "title": found["title"]}
 
 
