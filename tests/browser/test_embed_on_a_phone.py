@@ -110,3 +110,25 @@ def test_map_embed_in_a_wide_frame_keeps_the_callout_boxes(site_server, browser,
     assert frame.locator(".choropleth .places rect").first.is_visible()
     assert frame.locator(".small-states").is_hidden()
     page.context.close()
+
+
+# The iframe sizes the share panel gives (share/panel.py EMBED_SIZE), and a phone column.
+FRAMES = {"/embed/map/?layer=possession": 620, "/embed/states/tx/": 520,
+          "/embed/states/tx/charts/arrests/": 520}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("path", FRAMES)
+def test_the_source_line_and_link_back_stay_in_the_frame(site_server, browser, path, language):
+    """Whatever the frame's height, the source and the link back are in view (they stay at the
+    frame's foot while the rest scrolls); at the panel's size nothing needs scrolling."""
+    for width in (800, 360):
+        page = new_page(browser, javascript=False, width=width, height=FRAMES[path])
+        page.goto(f"{site_server}{PREFIX[language]}{path}")
+        source = page.locator(".embed-source")
+        box = source.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= FRAMES[path], (width, box)
+        assert source.locator("a").is_visible()
+        if width == 800:
+            assert page.evaluate("document.documentElement.scrollHeight") <= FRAMES[path]
+        page.context.close()
