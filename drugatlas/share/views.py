@@ -139,7 +139,10 @@ def embed_map(request):
 def _embed_map_context(query: home.Query) -> dict:
     context = home.map_view_context(query)
     data = context["data"]
-    return {"title": context["title"], "map_svg": str(context["map_svg"]),
+    # SVG links ignore the page's <base target="_blank">: without their own target, a state
+    # opened inside the frame, where the state page refuses to be framed.
+    map_svg = str(context["map_svg"]).replace("<a href=", '<a target="_blank" href=')
+    return {"title": context["title"], "map_svg": map_svg,
             "legend_entries": [(str(b.label), b.fill, n) for b, n in context["legend_entries"]],
             "sources": figures.map_sources(data), "page_url": query.url(sort="name"),
             "rows": context["rows"],

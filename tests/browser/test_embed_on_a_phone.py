@@ -2,7 +2,9 @@
 390×844, in both languages, the map's 5 px callout boxes give way to the small states as
 links under the map (24 px targets or more, WCAG 2.5.8), which open the state page in a new
 top-level context, without JavaScript; nothing is wider than the frame; axe-core finds
-nothing inside the frame. In a wide frame the callout boxes stay and the list is hidden."""
+nothing inside the frame. In a wide frame the callout boxes stay and the list is hidden, and
+a state's shape opens its page outside the frame. The source line and link back stay in view
+whatever the frame's height."""
 from __future__ import annotations
 
 import re
@@ -109,6 +111,12 @@ def test_map_embed_in_a_wide_frame_keeps_the_callout_boxes(site_server, browser,
     frame = _frame(page, article, "/embed/map/?layer=arrests")
     assert frame.locator(".choropleth .places rect").first.is_visible()
     assert frame.locator(".small-states").is_hidden()
+    # A state's shape opens its page outside the frame too (SVG links ignore <base target>).
+    with page.context.expect_page() as opened:
+        frame.locator('.choropleth a[data-abbr="TN"]').click()
+    opened.value.wait_for_load_state()
+    assert opened.value.url.endswith("/states/tn/")
+    assert page.frame(name="embed").url == frame.url
     page.context.close()
 
 
