@@ -157,7 +157,7 @@ def chart_figure(title: str, chart_svg: str, sources: list[str],
     rule = top + drawn + 20
     body = (head + _place_map(chart_svg, 20, top, 1160, drawn)
             + _footer(sources, when or clock.today(), rule))
-    return _document(body, title, round(rule + 38))
+    return _document(body, title, int(rule + 38))
 
 
 # --- A state's card ---------------------------------------------------------------------------
