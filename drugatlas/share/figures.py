@@ -6,6 +6,8 @@ size that Facebook, LinkedIn, Mastodon and X all accept):
 - `state_card(place, profile)`: a state's laws in force and latest figures, the state marked on
   the U.S. map.
 - `bill_card(bill)`: a bill's number, title, status and the stage it has reached.
+- `chart_figure(title, chart_svg, sources)`: a state chart's download (SVG, PNG): title, the
+  page's wide drawing, source line and date.
 
 The maps inside are the very markup the pages draw (`maps.svg.render_choropleth`), with the
 site stylesheet's few map rules copied in, since a standalone file has no stylesheet.
@@ -15,6 +17,7 @@ Python), generous enough for DejaVu and Liberation Sans.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from html import escape
 
@@ -57,12 +60,12 @@ def _lines(x: float, y: float, lines: list[str], size: float, leading: float = 1
     return "".join(out), y
 
 
-def _document(body: str, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" role="img" '
+def _document(body: str, title: str, height: float = HEIGHT) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}" font-family="{FONT}" role="img" '
             f'aria-label="{escape(title, quote=True)}">'
             f'<title>{escape(title)}</title><style>{MAP_STYLE}</style>'
-            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>{body}</svg>')
+            f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>{body}</svg>')
 
 
 def _place_map(markup: str, x: float, y: float, width: float, height: float) -> str:
@@ -74,14 +77,16 @@ def site_host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].rstrip("/")
 
 
-def _footer(sources: list[str], when: dt.date) -> str:
+def _footer(sources: list[str], when: dt.date, rule: float = 592) -> str:
     line = _("Source: %(sources)s") % {"sources": "; ".join(sources)} if sources else ""
     right = _("Drug Policy Atlas · %(site)s · %(date)s") % {
         "site": site_host(), "date": formatting.date_text(when)}
-    src = wrap(line, 15, 700)[0] if line else ""
-    return ('<line x1="40" y1="592" x2="1160" y2="592" stroke="#ccc"/>'
-            + _text(40, 615, src, 15, fill=MUTED) + _text(1160, 615, right, 15, fill=MUTED,
-                                                        anchor="end"))
+    src_lines = wrap(line, 15, 700) if line else [""]
+    # A source line too long for the card ends with an ellipsis, not mid-phrase.
+    src = src_lines[0] + ("…" if len(src_lines) > 1 else "")
+    return (f'<line x1="40" y1="{rule}" x2="1160" y2="{rule}" stroke="#ccc"/>'
+            + _text(40, rule + 23, src, 15, fill=MUTED)
+            + _text(1160, rule + 23, right, 15, fill=MUTED, anchor="end"))
 
 
 # --- The map view ---------------------------------------------------------------------------
@@ -139,6 +144,22 @@ def map_figure(data: layers.MapData, when: dt.date | None = None) -> str:
     return _document(body, title)
 
 
+# --- A state chart as a file ---------------------------------------------------------------
+
+def chart_figure(title: str, chart_svg: str, sources: list[str],
+                 when: dt.date | None = None) -> str:
+    """A state chart's download: its title, the page's wide drawing, the source line and the
+    date, 1200 wide (the height follows the drawing's proportions)."""
+    head, y = _lines(40, 50, wrap(title, 28, 1120)[:2], 28, weight="bold")
+    box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', chart_svg)
+    width, height = (float(box[1]), float(box[2])) if box else (720.0, 300.0)
+    top, drawn = y - 8, 1160 * height / width
+    rule = top + drawn + 20
+    body = (head + _place_map(chart_svg, 20, top, 1160, drawn)
+            + _footer(sources, when or clock.today(), rule))
+    return _document(body, title, int(rule + 38))
+
+
 # --- A state's card ---------------------------------------------------------------------------
 
 CARD_TOPICS = ("possession", "paraphernalia", "good_samaritan", "adult_use_marijuana")
@@ -150,23 +171,30 @@ def state_card(place, profile: dict, when: dt.date | None = None) -> str:
     head += _text(40, 106, _("Drug laws, arrests and overdose deaths"), 22, fill=MUTED)
     y = 160
     out = []
+    laws = []
     for topic in profile["laws"]:
-        if topic["topic"] not in CARD_TOPICS:
-            continue
-        now = [i for i in topic["intervals"] if i["in_force"]]
-        status = now[0]["status_label"] if now else _("No data")
-        out.append(_text(40, y, f"{topic['label']}:", 21, fill=MUTED))
-        out.append(_text(330, y, status, 21, weight="bold"))
-        y += 32
+        if topic["topic"] in CARD_TOPICS:
+            now = [i for i in topic["intervals"] if i["in_force"]]
+            laws.append((f"{topic['label']}:", now[0]["status_label"] if now else _("No data")))
+    # The values start after the longest label (Spanish labels are longer), and wrap before
+    # the map at x = 720.
+    value_x = 40 + max([290] + [len(label) * 21 * 0.5 + 14 for label, _status in laws])
+    for label, status in laws:
+        out.append(_text(40, y, label, 21, fill=MUTED))
+        markup, y = _lines(value_x, y, wrap(status, 21, 700 - value_x)[:2], 21,
+                             leading=1.2, weight="bold")
+        out.append(markup)
+        y += 32 - 21 * 1.2
     y += 14
     sources = []
     for statement in profile["statements"]:
-        markup, y = _lines(40, y, wrap(statement["text"], 19, 660)[:3], 19)
+        lines = wrap(statement["text"], 19, 660)[:3]
+        if y + (len(lines) - 1) * 19 * 1.25 > 572:  # keep clear of the footer's rule at 592
+            break
+        markup, y = _lines(40, y, lines, 19)
         out.append(markup)
         y += 8
         sources += [s["publisher"] for s in statement["sources"] if s["publisher"] not in sources]
-        if y > 560:
-            break
     areas = [svg.Area(fips=fips, fill=ACCENT if fips == place.fips else "#e8e8e8", label=name)
              for fips, name in _state_names().items()]
     us = svg.render_choropleth(areas, title=title, element_id="card")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from html import escape
 
 # The iframe sizes the embeds are designed for; the pages inside reflow to any width.
-EMBED_SIZE = {"embed-map": (800, 620), "embed-state": (800, 460), "embed-chart": (800, 520)}
+EMBED_SIZE = {"embed-map": (800, 620), "embed-state": (800, 520), "embed-chart": (800, 520)}
 
 
 def iframe_code(src: str, width: int, height: int, title: str) -> str:

@@ -106,7 +106,10 @@ def _chart_files(place, slug: str) -> dict | None:
     if found is None:
         return None
     table = found["chart"].table
-    return {"svg": found["chart"].svg, "csv": twins.csv_text(table.headers, table.rows),
+    # The picture says what, where from and when, like the map's (figures.chart_figure).
+    picture = figures.chart_figure(str(found["title"]), found["chart"].svg,
+                                   [s["publisher"] for s in found["sources"]])
+    return {"svg": picture, "csv": twins.csv_text(table.headers, table.rows),
             "title": found["title"]}
 
 
@@ -136,10 +139,17 @@ def embed_map(request):
 def _embed_map_context(query: home.Query) -> dict:
     context = home.map_view_context(query)
     data = context["data"]
-    return {"title": context["title"], "map_svg": str(context["map_svg"]),
+    # SVG links ignore the page's <base target="_blank">: without their own target, a state
+    # opened inside the frame, where the state page refuses to be framed.
+    map_svg = str(context["map_svg"]).replace("<a href=", '<a target="_blank" href=')
+    return {"title": context["title"], "map_svg": map_svg,
             "legend_entries": [(str(b.label), b.fill, n) for b, n in context["legend_entries"]],
             "sources": figures.map_sources(data), "page_url": query.url(sort="name"),
-            "rows": context["rows"]}
+            "rows": context["rows"],
+            # The callout boxes' states as links under the map on a phone, like the home page.
+            "small_states": [{"href": a.href, "fill": a.fill, "hatched": a.hatched,
+                              "label": str(a.label), "data": {"abbr": str(a.data["abbr"])}}
+                             for a in context["small_states"]]}
 
 
 @embeddable

@@ -65,6 +65,19 @@ def test_the_home_map_is_in_the_first_screen(site_server, browser, language):
     screenshot(page, f"phone-home-{language}")
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_county_map_starts_in_the_first_screen(site_server, browser, language):
+    page = phone(browser, site_server, language)
+    page.goto(site_server + localized("/states/or/counties/", language))
+    if page.locator("#county-map").count() == 0:
+        pytest.skip("no county data in this database")
+    box = page.locator("#county-map").bounding_box()
+    assert box["y"] + box["height"] <= HEIGHT and box["width"] <= WIDTH, box  # all of it
+    method = page.locator(".counties-page > .method").bounding_box()
+    assert method["y"] > box["y"] + box["height"]
+    page.context.close()
+
+
 def test_wide_tables_scroll_in_their_box_with_a_hint(site_server, browser):
     page = phone(browser, site_server, "en")
     page.goto(site_server + "/")

@@ -195,6 +195,10 @@ def test_each_state_chart_downloads_as_svg_png_and_csv(client, atlas_db):
         assert f'href="/states/tx/charts/{slug}.csv"' in html
         svg = client.get(f"/states/tx/charts/{slug}.svg")
         assert svg.status_code == 200 and b"<svg" in svg.content
+        # Like the map's picture: a title, the source line and the date around the drawing.
+        text = svg.content.decode()
+        assert "Texas" in text.split("</title>")[0] and "Source:" in text
+        assert "2026-12-05" in text
         width, _h = png_size(client.get(f"/states/tx/charts/{slug}.png").content)
         assert width == 1200
         rows = list(csv.reader(io.StringIO(client.get(f"/states/tx/charts/{slug}.csv")

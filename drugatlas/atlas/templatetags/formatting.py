@@ -6,8 +6,11 @@ templates use these instead (tests/test_formatting_lint.py checks).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from drugatlas import formatting
 
@@ -49,3 +52,14 @@ def datetime_text(value):
 def iso(value):
     """The machine form for a <time datetime="…"> attribute (ISO 8601)."""
     return value.isoformat() if value else ""
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+
+
+@register.filter
+def whole_dates(value):
+    """The text, escaped, with each ISO date kept on one line: browsers break after a hyphen,
+    and a heading read "as of 2026-" / "12-05" on a phone."""
+    return mark_safe(_ISO_DATE.sub(lambda m: f'<span class="date">{m[0]}</span>',
+                                   conditional_escape(value)))
