@@ -11,6 +11,7 @@ from dataclasses import fields
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas import twins
@@ -77,7 +78,11 @@ def bill_detail(request, ref):
         payload = records.bill_detail(bill)
         cache.set(key, payload)
     return twins.serve(
-        request, lambda: render(request, "legislation/detail.html", {"bill": payload}),
+        request, lambda: render(request, "legislation/detail.html", {
+            "bill": payload,
+            # "Oregon HB 4002"; a proposal with no number is named by its place alone.
+            "heading": " ".join(filter(None, (_(payload["jurisdiction_name"]),
+                                              payload["number"])))}),
         lambda: twins.Twin(payload, EVENT_COLUMNS,
                            [[e[c] for c in EVENT_COLUMNS] for e in payload["events"]],
                            filename=f"bill-{payload['key']}"))
