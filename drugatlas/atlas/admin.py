@@ -124,8 +124,8 @@ class BillAdmin(EditorOwnedAdmin):
         ("What it would do (leave blank when not known: it is left off the page)",
          {"fields": ["possession_change", "threshold", "penalty", "diversion", "funding",
                      "other"]}),
-        ("Evidence", {"fields": ["official_url", "citations", "confidence", "note", "source",
-                                 "replaces"]}),
+        ("Evidence", {"fields": ["official_url", "citations", "confidence", "note",
+                                 "research_note", "source", "replaces"]}),
         ("Change", {"fields": ["change_reason", "origin", "updated_at"]}),
     ]
 

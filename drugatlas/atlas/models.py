@@ -258,7 +258,7 @@ class Bill(models.Model):
     STATUSES = [(st.value, st.label) for st in vocab.BILL_STATUSES]
     key = models.SlugField(max_length=120, unique=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="bills")
-    number = models.CharField(max_length=200)
+    number = models.CharField(max_length=200, blank=True, help_text="blank where none is known")
     session = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=400)
     summary = models.TextField(blank=True)
@@ -282,6 +282,7 @@ class Bill(models.Model):
     diversion = models.TextField(blank=True)
     funding = models.TextField(blank=True)
     sponsors = models.TextField(blank=True)
+    research_note = models.TextField(blank=True, help_text="working notes, never shown")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
     origin = models.CharField(max_length=10, default=LawStatus.BUNDLE)
     updated_at = models.DateTimeField(auto_now=True)

@@ -48,7 +48,8 @@ def _bill_edit(record) -> dict:
     return {
         "date": record.history_date,
         "kind": "bill",
-        "item": f"{_place_name(record)}: {record.number} — {record.title}",
+        "item": f"{_place_name(record)}: "
+                + " — ".join(filter(None, (record.number, record.title))),
         "url": reverse("legislation:bill", args=[record.key]) if record.history_type != "-" else "",
         "action": {"+": "added", "~": "changed", "-": "removed"}[record.history_type],
         "fields": _changed_fields(record) if record.history_type == "~" else [],

@@ -10,6 +10,7 @@ from dataclasses import fields
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from drugatlas import twins
@@ -70,7 +71,11 @@ def bill_detail(request, ref):
             return redirect(newer.get_absolute_url(), permanent=True)
         raise Http404("No bill or ballot measure with that key.")
     return twins.serve(
-        request, lambda: render(request, "legislation/detail.html", {"bill": payload}),
+        request, lambda: render(request, "legislation/detail.html", {
+            "bill": payload,
+            # "Oregon HB 4002"; a proposal with no number is named by its place alone.
+            "heading": " ".join(filter(None, (_(payload["jurisdiction_name"]),
+                                              payload["number"])))}),
         lambda: twins.Twin(payload, EVENT_COLUMNS,
                            [[e[c] for c in EVENT_COLUMNS] for e in payload["events"]],
                            filename=f"bill-{payload['key']}"))

@@ -35,7 +35,7 @@ BUNDLE, EDITOR = "bundle", "editor"  # a legal row's origin
 NOT_COMPARED = {
     "laws": ("jurisdiction", "topic", "valid_from", "valid_from_precision", "date_basis",
              "valid_to_precision", "research_note", "origin"),
-    "bills": ("key", "status_date_precision", "replaces", "origin"),
+    "bills": ("key", "status_date_precision", "replaces", "research_note", "origin"),
 }
 
 

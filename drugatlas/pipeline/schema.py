@@ -111,7 +111,7 @@ _TABLES = (
     Table("bills", "bills.csv", (
         Column("key", "string", "Stable bill identifier"),
         Column("jurisdiction", "string", "FIPS code (00 = federal)"),
-        Column("number", "string", "Bill or measure number"),
+        Column("number", "string", "Bill or measure number (blank where none is known)"),
         Column("session", "string", "Legislative session"),
         Column("title", "string", "Title"),
         Column("summary", "string", "What it would do"),
@@ -134,6 +134,7 @@ _TABLES = (
         Column("possession_change", "string", "What it would do to possession, where known"),
         Column("other", "string", "Other provisions, where known"),
         Column("replaces", "string", "Key of an earlier record of the same bill (old permalinks)"),
+        Column("research_note", "string", "The researcher's working notes (for editors)"),
         Column("source", "string", "Source id"),
         Column("origin", "string", "bundle or editor",
                default="bundle"),

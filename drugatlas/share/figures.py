@@ -213,7 +213,7 @@ STAGES = ("introduced", "advanced", "enacted", "in_effect")
 
 
 def bill_card(bill: dict, when: dt.date | None = None) -> str:
-    title = f"{_(bill['jurisdiction_name'])} {bill['number']}"
+    title = " ".join(filter(None, (_(bill["jurisdiction_name"]), bill["number"])))
     head = _text(40, 72, title, 48, weight="bold")
     head += _text(40, 108, _("Session %(session)s") % {"session": bill["session"]}, 22,
                   fill=MUTED)

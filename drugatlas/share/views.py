@@ -119,7 +119,7 @@ def bill_card(request, ref: str, fmt: str):
     if bill is None:
         raise Http404("no such bill")
     return _picture(("bill-card", bill.pk), lambda: figures.bill_card(records.bill_detail(bill)),
-                    fmt, file_stem(f"{bill.jurisdiction.abbr} {bill.number}"))
+                    fmt, file_stem(f"{bill.jurisdiction.abbr} {bill.number or bill.key}"))
 
 
 # --- Embeds -----------------------------------------------------------------------------------

@@ -27,6 +27,13 @@ How the file is read:
   read), "proposal" for proposal_not_introduced (show it, if at all, as a proposal), "bill"
   otherwise.
 * Every bill needs at least one URL (official_url or other_urls).
+* Research remarks stay out of what a reader sees (``public_bill``): in the number, title,
+  session, sponsors and "what it would do" fields a bracketed clause naming the research
+  ("not seen", "not confirmed", "retrieved", "inferred", "check OLIS", "Open States lists",
+  "stored ... pages", "firm page": laws_text.RESEARCH_PROCESS) is cut; in the summary, such a
+  sentence; in an event's action, such a bracket. What is cut goes to ``research_note``
+  (editors only). A number with nothing public left ("none found (...)") is blank: the page
+  shows the title and kind instead of a guess.
 """
 from __future__ import annotations
 
@@ -44,7 +51,8 @@ from .common import read_csv
 from .laws import BILLS as DECRIM_BILLS
 from .laws import FOLDER, LICENCE, PUBLISHER, RESEARCH_CAVEAT
 from .laws_bills import read_bills
-from .laws_text import abbr_of, check_unique, citations, dated
+from .laws_text import (abbr_of, check_unique, citations, dated, join_notes, public_cell,
+                        public_clauses, public_note, public_number)
 from .records import (BillEventRecord, BillRecord, DatedBillEvent, ResearchedBill, SourceError,
                       SourceInfo)
 
@@ -59,7 +67,7 @@ TEXT_FIELDS = ("bill_numbers", "session", "title", "sponsors", "summary", "posse
 SOURCE = SourceInfo(
     id="state-laws-bills-pass3", publisher=PUBLISHER,
     title="Drug decriminalization, defelonization and recriminalization bills and ballot "
-          "measures, 2019-2026 (third research pass)",
+          "measures, 2019-2026",
     url="", file=f"{FOLDER}/{FILE}", licence=LICENCE,
     caveats=RESEARCH_CAVEAT + (
         "Official bill pages first (congress.gov, state legislature sites, WA bill reports); "
@@ -244,7 +252,35 @@ def bill_records(bills: list[ResearchedBill], old: list[BillRecord]) -> list[Bil
     return out + [b for b in old if b.key not in replaced]
 
 
+# The fields a reader sees, cut by bracketed clause (the summary by sentence).
+PUBLIC_CELLS = ("session", "title", "sponsors", "possession_change", "threshold",
+                "penalty_replacement", "funding", "other")
+
+
+def public_bill(bill: ResearchedBill) -> tuple[ResearchedBill, str]:
+    """The bill as a reader may see it, and the research remarks cut from it (see the module
+    docstring)."""
+    changes, notes = {}, []
+    number, aside = public_number(bill.numbers)
+    changes["numbers"] = number
+    notes.append(aside)
+    for name in PUBLIC_CELLS:
+        value, aside = public_clauses(getattr(bill, name))
+        changes[name] = value
+        notes.append(aside and f"{name}: {aside}")
+    changes["summary"], aside = public_note(bill.summary)
+    notes.append(aside and f"summary: {aside}")
+    events = []
+    for e in bill.events:
+        action, aside = public_cell(e.action)
+        events.append(replace(e, action=action or e.action))
+        notes.append(aside and f"event {e.date}: {aside}")
+    changes["events"] = tuple(events)
+    return replace(bill, **changes), join_notes(*notes)
+
+
 def _record(bill: ResearchedBill) -> BillRecord:
+    bill, research_note = public_bill(bill)
     first = "announced" if bill.listing == "proposal" else "introduced"
     urls = ((bill.official_url,) if bill.official_url else ()) + bill.other_urls
     stage, events = first, []
@@ -266,4 +302,4 @@ def _record(bill: ResearchedBill) -> BillRecord:
         bill_type=bill.bill_type, sponsors=bill.sponsors,
         possession_change=bill.possession_change, threshold=bill.threshold,
         penalty=bill.penalty_replacement, funding=bill.funding, other=bill.other,
-        replaces=bill.replaces)
+        replaces=bill.replaces, research_note=research_note)

@@ -242,7 +242,16 @@ RESEARCH_PROCESS = re.compile(
     r"|\bper news\b|law-firm pages"
     r"|text not read|background knowledge|from memory|defense-firm|secondary (?:sources?|pages?"
     r"|summary)|existing file|DPA map|\bper (?:NORML|Nolo|lawserver|an old|defense"
-    r"|criminaldefenselawyer|a \d{4}|UNC)|as summarized|believed|\bblog\b", re.IGNORECASE)
+    r"|criminaldefenselawyer|a \d{4}|UNC)|as summarized|believed|\bblog\b"
+    # Markers of the later passes (issue 9): how a value was found, guessed or checked.
+    r"|\bseen\b|\bconfirm|\binferr?|\bcheck [A-Z]|Open States|\bstored\b|research pass"
+    r"|\bthird pass|\bpass \d|\bfirms?\b|firm pages?|\bNolo\b|Super Lawyers|unreliable"
+    r"|apparently|\blikely\b|short description|legiplex shows|not restated|outlets:"
+    r"|\b(?:none|not) found\b|\bno [\w ]{0,40}found\b", re.IGNORECASE)
+# "Statute text seen for 481.115: possession ..." -> "Possession ...": the law, without how it
+# was read (the prefix goes to the research note).
+_SEEN_PREFIX = re.compile(r"^(?:Pass \d+:\s*)?Statute text seen(?: for [^:]{1,60})?:\s*",
+                          re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
@@ -261,13 +270,41 @@ def _bracketed(text: str) -> list[tuple[int, int]]:
 
 
 def public_cell(text: str) -> tuple[str, str]:
-    """A statute, grade or penalty cell without its bracketed research asides, and the asides."""
+    """A cell without its bracketed research asides, and the asides. Within a bracket only
+    the clauses naming the research go: "(cross-filed as SB 1; number not seen)" keeps
+    "(cross-filed as SB 1)"; a bracket with nothing else left goes whole."""
     removed = []
     for start, end in reversed(_bracketed(text or "")):
-        if RESEARCH_PROCESS.search(text[start:end]):
-            removed.append(text[start + 1:end - 1])
+        inside = text[start + 1:end - 1]
+        if not RESEARCH_PROCESS.search(inside):
+            continue
+        parts = clauses(inside)
+        kept = [p for p in parts if not RESEARCH_PROCESS.search(p)]
+        removed.append("; ".join(p for p in parts if p not in kept))
+        if kept:
+            text = f"{text[:start]}{text[start]}{'; '.join(kept)}{text[end - 1]}{text[end:]}"
+        else:
             text = text[:start].rstrip() + text[end:]
     return (text or "").strip(), "; ".join(reversed(removed))
+
+
+def public_clauses(text: str) -> tuple[str, str]:
+    """A free-text cell (sponsors, a provision) without research asides: bracketed ones as
+    in public_cell, then each ";"-separated clause naming the research ("Assembly sponsor not
+    confirmed"). "" where nothing public is left."""
+    text, aside = public_cell(text)
+    parts = clauses(text)
+    kept = [p for p in parts if not RESEARCH_PROCESS.search(p)]
+    dropped = [aside, *(p for p in parts if p not in kept)]
+    return "; ".join(kept), "; ".join(d for d in dropped if d)
+
+
+def public_number(text: str) -> tuple[str, str]:
+    """A bill number without research asides; "" where none is known ("none found (...)")."""
+    number, aside = public_cell(text)
+    if not number or number.lower().startswith("none") or RESEARCH_PROCESS.search(number):
+        return "", join_notes(text.strip() and f"Number: {text.strip()}")
+    return number, aside
 
 
 def public_note(text: str) -> tuple[str, str]:
@@ -276,6 +313,11 @@ def public_note(text: str) -> tuple[str, str]:
     text, asides = public_cell(text)
     keep, drop = [], [asides] if asides else []
     for sentence in _SENTENCE.split(text.strip()):
+        prefix = _SEEN_PREFIX.match(sentence)
+        if prefix and sentence[prefix.end():]:
+            drop.append(prefix.group(0).strip().rstrip(":"))
+            rest = sentence[prefix.end():]
+            sentence = rest[0].upper() + rest[1:]
         if sentence and (sentence.startswith("Narrow exception")
                          or not RESEARCH_PROCESS.search(sentence)):
             keep.append(sentence)

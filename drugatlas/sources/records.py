@@ -154,6 +154,7 @@ class BillRecord:
     funding: str = ""
     other: str = ""
     replaces: str = ""
+    research_note: str = ""  # how fields were found or guessed: for editors, never shown
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def _bill_changes(known: set[str]):
         state, state_name = _place(bill.jurisdiction)
         yield Change(
             key=key, kind=Change.BILL_EVENT, topic="bills", state=state, state_name=state_name,
-            subject=f"{bill.number}: {bill.title}"[:500], status=event.status, date=event.date,
+            subject=": ".join(filter(None, (bill.number, bill.title)))[:500], status=event.status, date=event.date,
             data={"date_precision": event.precision or formatting.DAY}, detail=event.action,
             url=links.bill_path(bill), occurred_at=event.created_at)
 

@@ -82,7 +82,7 @@ def state_context(place: Jurisdiction) -> dict:
     for topic in data["laws"]:
         topic["report"] = report_url(page, f"{topic['label']} law history, {place.name}")
     for bill in data["bills"]:
-        bill["report"] = report_url(page, f"Bill {bill['number']}, {place.name}")
+        bill["report"] = report_url(page, f"Bill {bill['number'] or bill['title']}, {place.name}")
     trend_charts = build_charts(place, data) + race_charts(place, data)
     for chart in trend_charts:
         chart["report"] = report_url(page, f"{chart['title']} (chart)")
