@@ -32,7 +32,7 @@ from drugatlas import formatting, measures
 from drugatlas.measures import LOW_COVERAGE_PERCENT
 from drugatlas.sources.records import Obs, SourceError
 
-NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown"}
+NO_DATA_REASONS = {"no_reporting", "not_published", "suppressed", "no_breakdown", "limited_data"}
 COUNTY_CRUDE_ARREST_RATE = "drug_arrest_rate_county_crude"
 
 

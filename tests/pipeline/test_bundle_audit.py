@@ -32,7 +32,7 @@ from drugatlas.sources.records import FLAGS, Obs
 
 BUNDLE_DIR = settings.BUNDLE_DIR
 STATE_FIPS = sorted(STATES)
-NO_DATA = {"no_reporting", "suppressed", "no_breakdown", "not_published"}
+NO_DATA = {"no_reporting", "suppressed", "no_breakdown", "not_published", "limited_data"}
 
 
 @dataclass(frozen=True)
