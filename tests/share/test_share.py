@@ -307,3 +307,15 @@ def test_the_national_page_has_its_card_and_chart_files(client, atlas_db):
 def test_the_felony_headline_counts_the_states_where_possession_can_be_a_felony(client, atlas_db):
     text = htmlpage.text(htmlpage.parse(client.get("/").content))
     assert "more it can be, depending on the drug and the amount" in text
+
+
+@pytest.mark.parametrize("path", ["/legislation/", "/sources/", "/about/", "/changes/",
+                                  "/reinvest/", "/reinvest/?state=TX", "/reinvest/assumptions/",
+                                  "/states/tx/counties/", "/es/legislation/"])
+def test_every_page_shares_its_own_title(client, atlas_db, path):
+    """A shared link names the page it points to, not only the site."""
+    page = client.get(path).content.decode()
+    title = htmlpage.text(htmlpage.parse(page), "head > title").split(" · ")[0]
+    assert meta(page, "og:title") == title != "Drug Policy Atlas"
+    image = client.get(local(meta(page, "og:image")))
+    assert image.status_code == 200 and png_size(image.content) == (1200, 630)
