@@ -6,25 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 import htmlpage
 from drugatlas import clock
+from drugatlas.atlas import consequences
 from drugatlas.atlas.models import LawStatus
 from drugatlas.maps import classify, layers
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _default_language_after():
-    """A request to an /es/ page leaves Spanish active in this thread: later tests expect the
-    default."""
-    yield
-    translation.deactivate()
 DAY = dt.date(2026, 12, 5)
-QUESTIONS = ("snap_drug_felony_ban", "tanf_drug_felony_ban", "license_suspension_drug",
-             "felony_voting", "possession_record_relief")
+QUESTIONS = consequences.QUESTIONS
 
 
 def row_of(html: str, abbr: str) -> str:

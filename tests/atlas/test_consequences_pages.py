@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from django.utils import translation
 
 import htmlpage
 from drugatlas import clock
@@ -15,13 +14,6 @@ from drugatlas.atlas import consequences
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _default_language_after():
-    """A request to an /es/ page leaves Spanish active in this thread: later tests expect the
-    default."""
-    yield
-    translation.deactivate()
 DAY = dt.date(2026, 12, 5)
 QUESTIONS = consequences.QUESTIONS
 

@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from drugatlas.atlas.models import LawStatus
 from drugatlas.atlas import loading as load
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _default_language_after():
-    """A request to an /es/ page leaves Spanish active in this thread: later tests expect the
-    default."""
-    yield
-    translation.deactivate()
 
 
 def alabama_tanf() -> LawStatus:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 import htmlpage
 from drugatlas import clock
@@ -26,12 +25,6 @@ def _today():
     with clock.frozen(TODAY):
         yield
 
-
-@pytest.fixture(autouse=True)
-def _english_after():
-    """A request to /es/ leaves Spanish active in this thread; later tests expect English."""
-    yield
-    translation.deactivate()
 
 
 def png_size(body: bytes) -> tuple[int, int]:
